@@ -1,0 +1,11 @@
+# Script mode: writes OUT, a C++ file holding FILES as raw strings.
+set(body "// Generated from the migrations folder. Do not edit.\n#include <vector>\n#include \"common/db/migrations.h\"\nnamespace ${NAMESPACE} {\nconst std::vector<qpp::db::MigrationFile>& Migrations() {\n  static const auto* const kFiles = new std::vector<qpp::db::MigrationFile>{\n")
+foreach(f ${FILES})
+  get_filename_component(name ${f} NAME)
+  file(READ ${f} content)
+  string(REGEX MATCH "^[0-9]+" version ${name})
+  math(EXPR version "${version} + 0")
+  string(APPEND body "      {${version}, \"${name}\", R\"qppsql(${content})qppsql\"},\n")
+endforeach()
+string(APPEND body "  };\n  return *kFiles;\n}\n}  // namespace ${NAMESPACE}\n")
+file(WRITE ${OUT} "${body}")

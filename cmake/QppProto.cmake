@@ -1,0 +1,50 @@
+# qpp_proto_library(NAME <target> ROOT <import root> PROTOS <files relative to
+#   ROOT> [GRPC] [DEPS <targets>] [IMPORTS <extra import roots>])
+# Generates C++ (and, with GRPC, gRPC service stubs) for the given protos into
+# the build tree and wraps them in one static library.
+find_program(QPP_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
+set(QPP_PROTO_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
+set(QPP_GOOGLEAPIS_DIR
+  /usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/third_party/googleapis
+  CACHE PATH "Root of the google/api and google/rpc protos")
+set(QPP_GRPC_PROTO_DIR /usr/share/grpc-proto CACHE PATH "Root of grpc protos")
+
+function(qpp_proto_library)
+  cmake_parse_arguments(P "GRPC" "NAME;ROOT" "PROTOS;DEPS;IMPORTS" ${ARGN})
+  set(srcs)
+  set(hdrs)
+  set(import_flags -I${P_ROOT} -I${CMAKE_SOURCE_DIR}/proto
+      -I${QPP_GOOGLEAPIS_DIR} -I${Protobuf_INCLUDE_DIRS})
+  foreach(imp ${P_IMPORTS})
+    list(APPEND import_flags -I${imp})
+  endforeach()
+  foreach(proto ${P_PROTOS})
+    string(REGEX REPLACE "\\.proto$" "" base ${proto})
+    set(outs ${QPP_PROTO_GEN_DIR}/${base}.pb.cc ${QPP_PROTO_GEN_DIR}/${base}.pb.h)
+    set(plugin_args)
+    if(P_GRPC)
+      list(APPEND outs ${QPP_PROTO_GEN_DIR}/${base}.grpc.pb.cc
+                       ${QPP_PROTO_GEN_DIR}/${base}.grpc.pb.h)
+      set(plugin_args --grpc_out=${QPP_PROTO_GEN_DIR}
+          --plugin=protoc-gen-grpc=${QPP_GRPC_CPP_PLUGIN})
+    endif()
+    add_custom_command(
+      OUTPUT ${outs}
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${QPP_PROTO_GEN_DIR}
+      COMMAND protobuf::protoc ${import_flags}
+              --cpp_out=${QPP_PROTO_GEN_DIR} ${plugin_args}
+              ${P_ROOT}/${proto}
+      DEPENDS ${P_ROOT}/${proto} protobuf::protoc
+      COMMENT "protoc ${proto}"
+      VERBATIM)
+    foreach(o ${outs})
+      if(o MATCHES "\\.cc$")
+        list(APPEND srcs ${o})
+      endif()
+    endforeach()
+  endforeach()
+  add_library(${P_NAME} STATIC ${srcs})
+  target_include_directories(${P_NAME} PUBLIC ${QPP_PROTO_GEN_DIR})
+  target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf gRPC::grpc++ ${P_DEPS})
+  target_compile_options(${P_NAME} PRIVATE -w)
+endfunction()

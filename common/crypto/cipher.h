@@ -1,0 +1,41 @@
+#pragma once
+
+// Encryption of personal data at rest (phones, ID numbers, contact names):
+// AES-256-GCM with a random 96-bit nonce per value, authenticated together
+// with a caller-chosen context (e.g. the record's key), so a ciphertext
+// copied to another record does not decrypt. Keys carry a one-byte id so
+// they can be rotated: new values use the active key, old ones still decrypt.
+
+#include "absl/strings/string_view.h"
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace qpp::crypto {
+
+class DataCipher final {
+ public:
+  // Parses "id:base64key[,id:base64key...]" (ids 1..255, keys 32 bytes). The
+  // highest id is the active key. INVALID_ARGUMENT if malformed.
+  static absl::StatusOr<DataCipher> FromKeyring(absl::string_view keyring);
+
+  // A fresh random key in keyring form ("1:<base64>"), for development.
+  static std::string GenerateKeyring();
+
+  // version(1) | key id(1) | nonce(12) | ciphertext | tag(16).
+  absl::StatusOr<std::string> Encrypt(absl::string_view plaintext,
+                                      absl::string_view context) const;
+  // DATA_LOSS if the value was tampered with or the context differs;
+  // FAILED_PRECONDITION if its key is not in the keyring.
+  absl::StatusOr<std::string> Decrypt(absl::string_view ciphertext,
+                                      absl::string_view context) const;
+
+ private:
+  std::map<uint8_t, std::string> keys_;
+  uint8_t active_ = 0;
+};
+
+}  // namespace qpp::crypto

@@ -1,0 +1,119 @@
+#include "common/db/idempotency.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "openssl/sha.h"
+
+namespace qpp::db {
+namespace {
+
+std::string Fingerprint(absl::string_view method,
+                        const google::protobuf::Message& request) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    request.SerializeToCodedStream(&coded);
+  }
+  std::string input = absl::StrCat(method, "\n", bytes);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(input.data()), input.size(),
+         digest);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
+}
+
+std::string UtcNow() {
+  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", absl::Now(),
+                          absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::Status ValidateRequestId(absl::string_view request_id) {
+  if (request_id.empty()) return absl::OkStatus();
+  if (request_id.size() > 64) {
+    return status::InvalidField("request_id", "must be at most 64 characters");
+  }
+  for (char c : request_id) {
+    if (!absl::ascii_isalnum(c) && c != '-' && c != '_') {
+      return status::InvalidField(
+          "request_id", "may contain only letters, digits, '-' and '_'");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
+                           absl::string_view method,
+                           const google::protobuf::Message& request,
+                           google::protobuf::Message* response,
+                           absl::FunctionRef<absl::Status(Connection&)> mutate) {
+  QPP_RETURN_IF_ERROR(ValidateRequestId(request_id));
+  if (request_id.empty()) return WithTransaction(pool, mutate);
+
+  const std::string id(request_id);
+  const std::string fingerprint = Fingerprint(method, request);
+  bool replay = false;
+  absl::Status status = WithTransaction(pool, [&](Connection& conn) {
+    replay = false;
+    absl::StatusOr<uint64_t> claimed = conn.Execute(
+        "INSERT INTO idempotency_keys (request_id, method, fingerprint, "
+        "created_at) VALUES (?, ?, ?, ?)",
+        {id, std::string(method), fingerprint, UtcNow()});
+    if (!claimed.ok()) {
+      if (claimed.status().code() == absl::StatusCode::kAlreadyExists) {
+        replay = true;
+        return absl::OkStatus();  // commits nothing; read below
+      }
+      return claimed.status();
+    }
+    response->Clear();
+    QPP_RETURN_IF_ERROR(mutate(conn));
+    return conn
+        .Execute("UPDATE idempotency_keys SET response = ? WHERE request_id = ?",
+                 {response->SerializeAsString(), id})
+        .status();
+  });
+  if (!status.ok() || !replay) return status;
+
+  QPP_ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
+  QPP_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn->Query("SELECT method, fingerprint, response FROM idempotency_keys "
+                  "WHERE request_id = ?",
+                  {id}));
+  if (rows.empty() || rows[0].IsNull(2)) {
+    // The key vanished (purged) or holds no response: treat as a conflict
+    // the client may retry.
+    return status::WithReason(absl::StatusCode::kAborted, "REQUEST_IN_FLIGHT",
+                              "a request with this request_id is in progress");
+  }
+  if (rows[0].String(0) != method || rows[0].String(1) != fingerprint) {
+    return status::InvalidField(
+        "request_id",
+        "was already used for a different request; use a new request_id");
+  }
+  response->Clear();
+  if (!response->ParseFromString(rows[0].String(2))) {
+    return absl::InternalError("stored response is unreadable");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> PurgeIdempotencyKeys(ConnectionPool& pool,
+                                              absl::Duration max_age) {
+  QPP_ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
+  const std::string cutoff = absl::FormatTime(
+      "%Y-%m-%d %H:%M:%E6S", absl::Now() - max_age, absl::UTCTimeZone());
+  return conn->Execute("DELETE FROM idempotency_keys WHERE created_at < ?",
+                       {cutoff});
+}
+
+}  // namespace qpp::db

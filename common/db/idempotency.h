@@ -1,0 +1,51 @@
+#pragma once
+
+// request_id idempotency for mutations (AIP-155), shared by every service.
+// Each schema has an `idempotency_keys` table (see kIdempotencyTableSql).
+//
+// The key row is inserted first, inside the mutation's transaction, so a
+// concurrent retry blocks on the key until the first attempt commits or
+// rolls back, then either replays the stored response or runs itself: a
+// mutation is never applied twice, and a failed attempt leaves no key.
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "common/db/db.h"
+#include "google/protobuf/message.h"
+
+namespace qpp::db {
+
+// DDL for the table; each service's first migration creates it.
+inline constexpr absl::string_view kIdempotencyTableSql =
+    "CREATE TABLE IF NOT EXISTS idempotency_keys ("
+    " request_id VARCHAR(64) NOT NULL PRIMARY KEY,"
+    " method VARCHAR(128) NOT NULL,"
+    " fingerprint CHAR(64) NOT NULL,"
+    " response LONGBLOB NULL,"
+    " created_at DATETIME(6) NOT NULL,"
+    " KEY idx_created (created_at)) ENGINE=InnoDB";
+
+// INVALID_ARGUMENT (field "request_id") unless empty or 1..64 characters of
+// [A-Za-z0-9_-] (a UUID is recommended).
+absl::Status ValidateRequestId(absl::string_view request_id);
+
+// Runs `mutate` in a transaction. With a non-empty request_id, records it
+// with a fingerprint of `request` and the serialized `response` that
+// `mutate` produced; a later call with the same id and an identical request
+// gets the stored response without running `mutate`; the same id with a
+// different request fails with INVALID_ARGUMENT.
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
+                           absl::string_view method,
+                           const google::protobuf::Message& request,
+                           google::protobuf::Message* response,
+                           absl::FunctionRef<absl::Status(Connection&)> mutate);
+
+// Deletes keys older than `max_age`; returns how many.
+absl::StatusOr<uint64_t> PurgeIdempotencyKeys(ConnectionPool& pool,
+                                              absl::Duration max_age);
+
+}  // namespace qpp::db

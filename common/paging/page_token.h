@@ -1,0 +1,36 @@
+#pragma once
+
+// Opaque page tokens for keyset pagination. A token carries the last key of
+// the page and a fingerprint of the query's filters, so a token cannot be
+// reused with other filters (INVALID_ARGUMENT) and clients cannot depend on
+// its layout.
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace qpp::paging {
+
+// Default and maximum page sizes shared by every List method.
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// The page size to use: default for 0, capped at the maximum.
+// INVALID_ARGUMENT (field "page_size") for negative values.
+absl::StatusOr<int> EffectivePageSize(int requested);
+
+// A fingerprint of the filter fields, e.g. over a request with its paging
+// fields cleared, serialized deterministically.
+uint64_t Fingerprint(absl::string_view filters);
+
+// Encodes the position after `last_key` for queries with `fingerprint`.
+std::string EncodePageToken(absl::string_view last_key, uint64_t fingerprint);
+
+// The last key of the previous page, or empty for an empty token.
+// INVALID_ARGUMENT (field "page_token") if malformed or from other filters.
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
+                                            uint64_t fingerprint);
+
+}  // namespace qpp::paging

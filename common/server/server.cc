@@ -1,0 +1,176 @@
+#include "common/server/server.h"
+
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "spdlog/spdlog.h"
+
+namespace qpp::server {
+namespace {
+
+sigset_t TerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  return set;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::FailedPreconditionError("cannot read " + path);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+}  // namespace
+
+void BlockTerminationSignals() {
+  sigset_t set = TerminationSignals();
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int WaitForTerminationSignal() {
+  sigset_t set = TerminationSignals();
+  int signal = 0;
+  sigwait(&set, &signal);
+  return signal;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  grpc::SslServerCredentialsOptions ssl(
+      options.tls_client_ca_file.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  auto cert = ReadFile(options.tls_cert_file);
+  if (!cert.ok()) return cert.status();
+  auto key = ReadFile(options.tls_key_file);
+  if (!key.ok()) return key.status();
+  pair.cert_chain = *cert;
+  pair.private_key = *key;
+  ssl.pem_key_cert_pairs.push_back(pair);
+  if (!options.tls_client_ca_file.empty()) {
+    auto ca = ReadFile(options.tls_client_ca_file);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+Server::Server(ServerOptions options, prometheus::Registry& registry)
+    : options_(std::move(options)), grpc_metrics_(registry) {}
+
+Server::~Server() { Shutdown(); }
+
+void Server::AddService(grpc::Service* service,
+                        const google::protobuf::ServiceDescriptor* descriptor) {
+  services_.emplace_back(service, descriptor->full_name());
+  grpc_metrics_.AddService(descriptor);
+}
+
+void Server::AddReadinessCheck(std::function<absl::Status()> check) {
+  checks_.push_back(std::move(check));
+}
+
+absl::Status Server::Start() {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  auto creds = ServerCredentialsFor(options_);
+  if (!creds.ok()) return creds.status();
+
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, *creds, &port_);
+  for (auto& [service, name] : services_) builder.RegisterService(service);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
+  // Keepalive: detect dead peers and let clients ping through idle periods.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(grpc_metrics_.InterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options_.listen_address));
+  }
+  SetServing(false);
+  readiness_thread_ = std::thread([this] { ReadinessLoop(); });
+  spdlog::info("listening on {} (port {})", options_.listen_address, port_);
+  return absl::OkStatus();
+}
+
+void Server::SetServing(bool serving) {
+  auto* health = server_->GetHealthCheckService();
+  if (health != nullptr) {
+    health->SetServingStatus(serving);
+    for (auto& [service, name] : services_) {
+      health->SetServingStatus(name, serving);
+    }
+  }
+  if (serving_.exchange(serving) != serving) {
+    spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING");
+  }
+}
+
+void Server::ReadinessLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    bool ok = true;
+    for (auto& check : checks_) {
+      absl::Status s = check();
+      if (!s.ok()) {
+        if (serving_.load()) spdlog::warn("readiness check failed: {}", std::string(s.message()));
+        ok = false;
+        break;
+      }
+    }
+    lock.lock();
+    if (stopping_) break;
+    SetServing(ok);
+    const absl::Duration period =
+        ok ? options_.readiness_period : absl::Milliseconds(500);
+    cv_.wait_for(lock, absl::ToChronoNanoseconds(period),
+                 [this] { return stopping_; });
+  }
+}
+
+void Server::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || server_ == nullptr) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (readiness_thread_.joinable()) readiness_thread_.join();
+  // NOT_SERVING first, so load balancers stop sending before we stop taking.
+  SetServing(false);
+  if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+  spdlog::info("draining in-flight calls (up to {})",
+               absl::FormatDuration(options_.drain_timeout));
+  server_->Shutdown(std::chrono::system_clock::now() +
+                    absl::ToChronoNanoseconds(options_.drain_timeout));
+  server_->Wait();
+  spdlog::info("server stopped");
+}
+
+}  // namespace qpp::server

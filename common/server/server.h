@@ -1,0 +1,101 @@
+#pragma once
+
+// Bootstrap shared by every service binary: one gRPC server with the
+// standard health service, reflection, RED metrics, message size limits and
+// keepalive; readiness checks that drive health; graceful shutdown on
+// SIGTERM/SIGINT.
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/metrics/metrics.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+
+namespace qpp::server {
+
+// Blocks SIGTERM and SIGINT in the calling thread and every thread started
+// after it, so that WaitForTerminationSignal receives them. Call first thing
+// in main, before gRPC or any pool starts a thread.
+void BlockTerminationSignals();
+
+// Waits for SIGTERM or SIGINT; returns its number.
+int WaitForTerminationSignal();
+
+// Server settings, from flags in each main.
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free one (see Server::port()).
+  std::string listen_address = "127.0.0.1:0";
+  // TLS: PEM files. When cert and key are set the listener uses TLS; with a
+  // CA as well, client certificates signed by it are required (mTLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Largest request or response message.
+  int max_message_bytes = 16 * 1024 * 1024;
+  // How long in-flight calls may finish after shutdown begins.
+  absl::Duration drain_timeout = absl::Seconds(20);
+  // Period of readiness checks while serving (faster while not serving).
+  absl::Duration readiness_period = absl::Seconds(5);
+};
+
+// A gRPC server that is ready only while its readiness checks pass.
+class Server final {
+ public:
+  Server(ServerOptions options, prometheus::Registry& registry);
+  ~Server();
+
+  // Registers a service (not owned; must outlive the server) and its
+  // methods' metrics. Health is reported for its full name and for "".
+  void AddService(grpc::Service* service,
+                  const google::protobuf::ServiceDescriptor* descriptor);
+
+  // A check that must pass for the server to report SERVING, e.g. a database
+  // ping. Checks run on a background thread.
+  void AddReadinessCheck(std::function<absl::Status()> check);
+
+  // Builds and starts the server. Health starts NOT_SERVING and turns
+  // SERVING after the first passing readiness round.
+  absl::Status Start();
+
+  // The bound port (after Start).
+  int port() const { return port_; }
+
+  // Whether the last readiness round passed.
+  bool serving() const { return serving_.load(); }
+
+  // Reports NOT_SERVING, stops taking calls, lets in-flight calls finish
+  // within the drain timeout, then cancels the rest. Idempotent.
+  void Shutdown();
+
+ private:
+  void ReadinessLoop();
+  void SetServing(bool serving);
+
+  ServerOptions options_;
+  metrics::GrpcServerMetrics grpc_metrics_;
+  std::vector<std::pair<grpc::Service*, std::string>> services_;
+  std::vector<std::function<absl::Status()>> checks_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  std::atomic<bool> serving_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread readiness_thread_;
+};
+
+// Builds grpc::ServerCredentials from the TLS options (insecure when no
+// certificate is configured).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const ServerOptions& options);
+
+}  // namespace qpp::server

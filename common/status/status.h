@@ -1,0 +1,96 @@
+#pragma once
+
+// The one place where absl::Status and grpc::Status meet.
+//
+// Domain code returns absl::Status; rich error details travel as payloads
+// keyed by their google.rpc type URL, so that the gRPC surface can send them
+// as google.rpc.Status details (ErrorInfo, BadRequest, RetryInfo) without any
+// layer below it knowing gRPC.
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "grpcpp/support/status.h"
+
+namespace qpp::status {
+
+// Error domain put into google.rpc.ErrorInfo.
+inline constexpr absl::string_view kErrorDomain = "qpp.gov.cn";
+
+// One offending field of a request: `field` is a path such as
+// "organization.uscc" or "organizations[3].district_code".
+struct FieldViolation {
+  std::string field;
+  std::string description;
+};
+
+// Collects field violations while validating a request, then turns them into
+// one INVALID_ARGUMENT status. The message names the first violations so a
+// caller without detail support still learns what to fix.
+class FieldErrors final {
+ public:
+  // Records that `field` is invalid, with a description of what to fix.
+  void Add(std::string field, std::string description);
+  bool empty() const { return violations_.empty(); }
+  const std::vector<FieldViolation>& violations() const { return violations_; }
+  // OK when empty; otherwise INVALID_ARGUMENT with a BadRequest detail and
+  // ErrorInfo reason INVALID_FIELD.
+  absl::Status ToStatus() const;
+
+ private:
+  std::vector<FieldViolation> violations_;
+};
+
+// INVALID_ARGUMENT for a single field.
+absl::Status InvalidField(std::string field, std::string description);
+
+// A status of `code` with google.rpc.ErrorInfo{reason, domain} attached.
+// `reason` is UPPER_SNAKE_CASE and stable: clients switch on it.
+absl::Status WithReason(absl::StatusCode code, absl::string_view reason,
+                        absl::string_view message);
+
+// Attaches google.rpc.RetryInfo with the given delay (e.g. for rate limits).
+absl::Status WithRetryDelay(absl::Status status, int64_t delay_millis);
+
+// The ErrorInfo reason of a status, or empty.
+std::string ReasonOf(const absl::Status& status);
+
+// The field violations carried by a status (empty if none).
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+
+// Converts for the gRPC surface: same code and message, details as
+// google.rpc.Status in the binary error details. Codes map one to one (both
+// follow google.rpc.Code).
+grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// Converts a status received from another service, keeping its details.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The HTTP status that google.rpc.Code maps to (google/rpc/code.proto).
+int HttpStatusOf(absl::StatusCode code);
+
+}  // namespace qpp::status
+
+#define QPP_STATUS_CONCAT_INNER_(a, b) a##b
+#define QPP_STATUS_CONCAT_(a, b) QPP_STATUS_CONCAT_INNER_(a, b)
+
+// Returns from the enclosing function if `expr` (an absl::Status) is not OK.
+#define QPP_RETURN_IF_ERROR(expr)                   \
+  do {                                              \
+    ::absl::Status qpp_status_ = (expr);            \
+    if (!qpp_status_.ok()) return qpp_status_;      \
+  } while (false)
+
+// `lhs = value of expr` (an absl::StatusOr<T>), or returns its error.
+#define QPP_ASSIGN_OR_RETURN(lhs, expr)                                     \
+  QPP_ASSIGN_OR_RETURN_IMPL_(QPP_STATUS_CONCAT_(qpp_statusor_, __LINE__), \
+                             lhs, expr)
+#define QPP_ASSIGN_OR_RETURN_IMPL_(var, lhs, expr) \
+  auto var = (expr);                               \
+  if (!var.ok()) return std::move(var).status();   \
+  lhs = std::move(var).value()
