@@ -75,10 +75,12 @@ Server::Server(ServerOptions options, prometheus::Registry& registry)
 
 Server::~Server() { Shutdown(); }
 
-void Server::AddService(grpc::Service* service,
-                        const google::protobuf::ServiceDescriptor* descriptor) {
-  services_.emplace_back(service, descriptor->full_name());
-  grpc_metrics_.AddService(descriptor);
+void Server::AddService(grpc::Service* service, absl::string_view full_name) {
+  services_.emplace_back(service, std::string(full_name));
+  const auto* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+          std::string(full_name));
+  if (descriptor != nullptr) grpc_metrics_.AddService(descriptor);
 }
 
 void Server::AddReadinessCheck(std::function<absl::Status()> check) {

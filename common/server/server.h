@@ -55,8 +55,9 @@ class Server final {
 
   // Registers a service (not owned; must outlive the server) and its
   // methods' metrics. Health is reported for its full name and for "".
-  void AddService(grpc::Service* service,
-                  const google::protobuf::ServiceDescriptor* descriptor);
+  // `full_name` is the service's proto name, e.g. "qpp.registry.v1.
+  // RegistryService" (the generated Service::service_full_name()).
+  void AddService(grpc::Service* service, absl::string_view full_name);
 
   // A check that must pass for the server to report SERVING, e.g. a database
   // ping. Checks run on a background thread.
