@@ -1,0 +1,25 @@
+# cmake -DOUT=<file> -DINPUTS=<a.json;b.json;...> -P merge_openapi.cmake
+# Merges Swagger 2.0 documents (one per proto package, as protoc-gen-swagger
+# writes them) into one: the first document's header, everyone's paths and
+# definitions.
+list(GET INPUTS 0 first)
+file(READ ${first} doc)
+string(JSON doc SET "${doc}" info title "\"qpp public API\"")
+string(JSON doc SET "${doc}" info version "\"v1\"")
+list(REMOVE_AT INPUTS 0)
+foreach(input ${INPUTS})
+  file(READ ${input} other)
+  foreach(section paths definitions)
+    string(JSON n ERROR_VARIABLE err LENGTH "${other}" ${section})
+    if(err OR n EQUAL 0)
+      continue()
+    endif()
+    math(EXPR last "${n} - 1")
+    foreach(i RANGE ${last})
+      string(JSON key MEMBER "${other}" ${section} ${i})
+      string(JSON value GET "${other}" ${section} "${key}")
+      string(JSON doc SET "${doc}" ${section} "${key}" "${value}")
+    endforeach()
+  endforeach()
+endforeach()
+file(WRITE ${OUT} "${doc}")

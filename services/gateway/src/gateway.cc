@@ -1,0 +1,323 @@
+#include "services/gateway/src/gateway.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/metrics/metrics.h"
+#include "common/status/status.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "spdlog/spdlog.h"
+
+namespace qpp::gateway {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::internal::WireFormatLite;
+
+constexpr const char* kProtocolNames[] = {"grpc", "http"};
+
+bool SplitMethod(absl::string_view full, absl::string_view* service,
+                 absl::string_view* method) {
+  if (full.size() < 4 || full[0] != '/') return false;
+  const size_t slash = full.find('/', 1);
+  if (slash == absl::string_view::npos || slash == 1 ||
+      slash + 1 == full.size() ||
+      full.find('/', slash + 1) != absl::string_view::npos) {
+    return false;
+  }
+  *service = full.substr(1, slash - 1);
+  *method = full.substr(slash + 1);
+  return true;
+}
+
+// Collects the string at `path` (field numbers) of a serialized message.
+void Scan(const uint8_t* data, int size, const std::vector<int>& path,
+          size_t depth, std::vector<std::string>* out) {
+  google::protobuf::io::CodedInputStream in(data, size);
+  while (true) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) return;
+    const int number = WireFormatLite::GetTagFieldNumber(tag);
+    if (number == path[depth] &&
+        WireFormatLite::GetTagWireType(tag) ==
+            WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length)) return;
+      if (depth + 1 == path.size()) {
+        std::string value;
+        if (!in.ReadString(&value, static_cast<int>(length))) return;
+        if (!value.empty() && out->size() < 8) out->push_back(std::move(value));
+      } else {
+        // Copy the nested message out; requests here are small.
+        std::string nested;
+        if (!in.ReadString(&nested, static_cast<int>(length))) return;
+        Scan(reinterpret_cast<const uint8_t*>(nested.data()),
+             static_cast<int>(nested.size()), path, depth + 1, out);
+      }
+    } else if (!WireFormatLite::SkipField(&in, tag)) {
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsValidRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' ||
+          c == '-')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string NewRequestId() {
+  thread_local absl::BitGen gen;
+  const uint64_t hi = absl::Uniform<uint64_t>(gen);
+  const uint64_t lo = absl::Uniform<uint64_t>(gen);
+  return absl::StrFormat("%08x-%04x-4%03x-%04x-%012x",
+                         static_cast<uint32_t>(hi >> 32),
+                         static_cast<uint32_t>((hi >> 16) & 0xffff),
+                         static_cast<uint32_t>(hi & 0x0fff),
+                         static_cast<uint32_t>(0x8000 | ((lo >> 48) & 0x3fff)),
+                         lo & 0xffffffffffffULL);
+}
+
+bool IsMutationName(absl::string_view method) {
+  for (absl::string_view prefix :
+       {"Get", "List", "Search", "BatchGet", "Verify", "Check", "Watch"}) {
+    if (absl::StartsWith(method, prefix)) return false;
+  }
+  return true;
+}
+
+Gateway::Gateway(GatewayOptions options, const ApiKeyStore* keys,
+                 const Policy* policy, RateLimiter* limiter, AuditWriter* audit,
+                 BackendSet* backends, GatewayMetrics* metrics)
+    : options_(options),
+      keys_(keys),
+      policy_(policy),
+      limiter_(limiter),
+      audit_(audit),
+      backends_(backends),
+      metrics_(metrics) {}
+
+void Gateway::AddKnownService(
+    const google::protobuf::ServiceDescriptor* service) {
+  for (int i = 0; i < service->method_count(); ++i) {
+    const google::protobuf::MethodDescriptor* m = service->method(i);
+    auto info = std::make_unique<MethodInfo>();
+    info->full_name = absl::StrCat("/", service->full_name(), "/", m->name());
+    info->service = service->full_name();
+    info->method = m->name();
+    info->descriptor = m;
+    info->unary = !m->client_streaming() && !m->server_streaming();
+    info->mutation = IsMutationName(m->name());
+    const google::protobuf::Descriptor* in = m->input_type();
+    for (int f = 0; f < in->field_count(); ++f) {
+      const FieldDescriptor* field = in->field(f);
+      if (field->is_repeated()) continue;
+      if (field->type() == FieldDescriptor::TYPE_STRING &&
+          (field->name() == "name" || field->name() == "parent")) {
+        info->resource_paths.push_back({field->number()});
+      } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+        const FieldDescriptor* name =
+            field->message_type()->FindFieldByName("name");
+        if (name != nullptr && !name->is_repeated() &&
+            name->type() == FieldDescriptor::TYPE_STRING) {
+          info->resource_paths.push_back({field->number(), name->number()});
+        }
+      }
+    }
+    info->metric_service = info->service;
+    info->metric_method = info->method;
+    if (metrics_ != nullptr) {
+      for (int p = 0; p < 2; ++p) {
+        info->seconds[p] =
+            &metrics_->request_seconds.Add({{"protocol", kProtocolNames[p]},
+                                            {"grpc_service", info->service},
+                                            {"grpc_method", info->method}},
+                                           GatewayMetrics::Buckets());
+      }
+    }
+    methods_[info->full_name] = std::move(info);
+  }
+}
+
+const MethodInfo* Gateway::FindMethod(absl::string_view full_method) const {
+  auto it = methods_.find(std::string(full_method));
+  return it == methods_.end() ? nullptr : it->second.get();
+}
+
+absl::Status Gateway::Authenticate(const Inbound& in, Admission* out) {
+  out->start = absl::Now();
+  out->request_id =
+      IsValidRequestId(in.request_id) ? in.request_id : NewRequestId();
+  out->method = FindMethod(in.full_method);
+  out->client_label = "anonymous";
+  // An API key if one is sent (it names the client explicitly), else a
+  // verified client certificate.
+  if (!in.api_key.empty()) {
+    auto client = keys_->Verify(in.api_key);
+    if (!client.ok()) return client.status();
+    out->principal = *std::move(client);
+    out->client_label = out->principal;
+    return absl::OkStatus();
+  }
+  if (!in.cert_identity.empty()) {
+    out->principal = absl::StrCat("cert:", in.cert_identity);
+    out->client_label = policy_->Knows(out->principal) ? out->principal
+                                                       : std::string("unknown");
+    return absl::OkStatus();
+  }
+  return status::WithReason(absl::StatusCode::kUnauthenticated,
+                            "MISSING_CREDENTIALS",
+                            "send an API key in x-api-key or "
+                            "\"authorization: Bearer <key>\"");
+}
+
+absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
+  auto reject = [&](absl::string_view reason, absl::Status s) {
+    if (metrics_ != nullptr) {
+      metrics_->rejected.Add({{"reason", std::string(reason)}}).Increment();
+    }
+    return s;
+  };
+  if (absl::Status s = Authenticate(in, out); !s.ok()) {
+    return reject("unauthenticated", s);
+  }
+
+  // Authorisation.
+  absl::string_view service, method;
+  if (!SplitMethod(in.full_method, &service, &method)) {
+    return reject(
+        "permission_denied",
+        status::WithReason(absl::StatusCode::kPermissionDenied,
+                           "METHOD_NOT_ALLOWED", "malformed method name"));
+  }
+  if (absl::Status s = policy_->Authorize(out->principal, service, method);
+      !s.ok()) {
+    return reject("permission_denied", s);
+  }
+  out->upstream = backends_->Find(service);
+  if (out->upstream == nullptr) {
+    return reject("not_found", absl::UnimplementedError(absl::StrCat(
+                                   "no backend serves ", service)));
+  }
+
+  if (absl::Status s = limiter_->Acquire(out->principal,
+                                         policy_->RateLimitFor(out->principal));
+      !s.ok()) {
+    return reject("rate_limited", s);
+  }
+
+  const bool mutation =
+      out->method != nullptr ? out->method->mutation : IsMutationName(method);
+  if (mutation && !audit_->Writable()) {
+    return reject("audit_unavailable",
+                  status::WithReason(absl::StatusCode::kUnavailable,
+                                     "AUDIT_LOG_UNAVAILABLE",
+                                     "changes are refused while the audit log "
+                                     "cannot be written; retry later"));
+  }
+
+  const auto now = std::chrono::system_clock::now();
+  const auto cap = now + absl::ToChronoMilliseconds(options_.max_deadline);
+  if (in.deadline == std::chrono::system_clock::time_point::max()) {
+    out->deadline = now + absl::ToChronoMilliseconds(options_.default_deadline);
+  } else {
+    out->deadline = std::min(in.deadline, cap);
+  }
+  return absl::OkStatus();
+}
+
+void Gateway::PrepareClientContext(const Admission& a,
+                                   grpc::ClientContext* ctx) const {
+  ctx->set_deadline(a.deadline);
+  ctx->set_wait_for_ready(false);
+  ctx->AddMetadata(kRequestIdHeader, a.request_id);
+  ctx->AddMetadata(kPrincipalHeader, a.principal);
+}
+
+std::vector<std::string> Gateway::ExtractResources(
+    const MethodInfo& method, const grpc::ByteBuffer& request) {
+  std::vector<std::string> out;
+  if (method.resource_paths.empty()) return out;
+  grpc::Slice slice;
+  if (!request.DumpToSingleSlice(&slice).ok()) return out;
+  for (const std::vector<int>& path : method.resource_paths) {
+    Scan(slice.begin(), static_cast<int>(slice.size()), path, 0, &out);
+  }
+  return out;
+}
+
+grpc::Status Gateway::SanitizeUpstreamStatus(const Admission& a,
+                                             grpc::Status status) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
+      !status.error_details().empty()) {
+    return status;
+  }
+  spdlog::debug("upstream unavailable: {}", status.error_message());
+  const std::string service =
+      a.method != nullptr ? a.method->service : std::string("the service");
+  return grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                      absl::StrCat(service, " is unavailable; retry later"));
+}
+
+OutboundCall Gateway::OutboundOf(const Admission& a) {
+  return OutboundCall{a.principal, a.request_id, a.deadline};
+}
+
+prometheus::Histogram& Gateway::ClientSeconds(const std::string& client) {
+  std::lock_guard<std::mutex> lock(client_mu_);
+  prometheus::Histogram*& h = client_seconds_[client];
+  if (h == nullptr) {
+    h = &metrics_->client_seconds.Add({{"client", client}},
+                                      GatewayMetrics::Buckets());
+  }
+  return *h;
+}
+
+void Gateway::Complete(const Admission& a, const Inbound& in, int code,
+                       int http_status) {
+  const absl::Time end = absl::Now();
+  const absl::Duration latency = end - a.start;
+  const double seconds = absl::ToDoubleSeconds(latency);
+  const int p = static_cast<int>(in.protocol);
+  const char* code_name = metrics::CodeName(code);
+  if (metrics_ != nullptr) {
+    const MethodInfo* m = a.method;
+    metrics_->requests
+        .Add({{"protocol", kProtocolNames[p]},
+              {"grpc_service", m != nullptr ? m->metric_service : "other"},
+              {"grpc_method", m != nullptr ? m->metric_method : "other"},
+              {"code", code_name}})
+        .Increment();
+    if (m != nullptr) m->seconds[p]->Observe(seconds);
+    metrics_->client_requests
+        .Add({{"client", a.client_label}, {"code", code_name}})
+        .Increment();
+    ClientSeconds(a.client_label).Observe(seconds);
+  }
+  AuditRecord r;
+  r.time = a.start;
+  r.request_id = a.request_id;
+  r.principal = a.principal;
+  r.client_address = in.peer;
+  r.protocol = kProtocolNames[p];
+  r.method = in.full_method;
+  r.resources = a.resources;
+  r.code = code;
+  r.http_status = http_status;
+  r.latency = latency;
+  if (absl::Status s = audit_->Write(r); !s.ok()) {
+    spdlog::error("audit write failed: {}", std::string(s.message()));
+  }
+}
+
+}  // namespace qpp::gateway

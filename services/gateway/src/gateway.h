@@ -1,0 +1,169 @@
+#pragma once
+
+// The gateway's core, shared by the gRPC proxy and the HTTP/JSON front:
+// resolve the method, authenticate, authorise, rate-limit, fix the
+// deadline and request id (Admit); decorate the outbound call
+// (PrepareClientContext); record metrics and the audit line (Complete).
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/client_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "prometheus/histogram.h"
+#include "services/gateway/src/api_keys.h"
+#include "services/gateway/src/audit_log.h"
+#include "services/gateway/src/backends.h"
+#include "services/gateway/src/gateway_metrics.h"
+#include "services/gateway/src/policy.h"
+#include "services/gateway/src/rate_limiter.h"
+
+namespace qpp::gateway {
+
+// Metadata the gateway sets on outbound calls.
+inline constexpr char kPrincipalHeader[] = "x-qpp-principal";
+inline constexpr char kRequestIdHeader[] = "x-request-id";
+inline constexpr char kApiKeyHeader[] = "x-api-key";
+
+// Deadlines.
+struct GatewayOptions {
+  // Applied when the caller sets no deadline.
+  absl::Duration default_deadline = absl::Seconds(10);
+  // Upper bound of any caller's deadline.
+  absl::Duration max_deadline = absl::Seconds(60);
+};
+
+enum class Protocol { kGrpc = 0, kHttp = 1 };
+
+// A method the gateway knows from a compiled-in descriptor.
+struct MethodInfo {
+  std::string full_name;  // "/pkg.Service/Method"
+  std::string service;    // "pkg.Service"
+  std::string method;     // "Method"
+  const google::protobuf::MethodDescriptor* descriptor = nullptr;
+  bool unary = true;
+  // Whether the method changes state (anything but Get*, List*, Search*,
+  // BatchGet*, Verify*, Check*, Watch*): refused while the audit log is
+  // unwritable.
+  bool mutation = false;
+  // Field-number paths of the request's resource-name fields: top-level
+  // `name` and `parent`, and `<message field>.name`.
+  std::vector<std::vector<int>> resource_paths;
+  // Metric series label values.
+  std::string metric_service;
+  std::string metric_method;
+  prometheus::Histogram* seconds[2] = {nullptr, nullptr};
+};
+
+// What the front end knows about an incoming call.
+struct Inbound {
+  Protocol protocol = Protocol::kGrpc;
+  std::string full_method;    // "/pkg.Service/Method"
+  std::string api_key;        // from x-api-key or "authorization: Bearer"
+  std::string cert_identity;  // verified mTLS client certificate subject
+  std::string request_id;     // as sent by the caller, may be empty
+  std::string peer;           // client address
+  // The caller's deadline; max() when none.
+  std::chrono::system_clock::time_point deadline =
+      std::chrono::system_clock::time_point::max();
+};
+
+// The outcome of admission; filled as far as admission got.
+struct Admission {
+  const MethodInfo* method = nullptr;  // null for unknown methods
+  Upstream* upstream = nullptr;
+  std::string principal;
+  std::string client_label;  // bounded metric label
+  std::string request_id;    // validated or generated
+  std::chrono::system_clock::time_point deadline;
+  absl::Time start;
+  std::vector<std::string> resources;
+};
+
+// The core. Thread-safe; dependencies are not owned and must outlive it.
+class Gateway final {
+ public:
+  Gateway(GatewayOptions options, const ApiKeyStore* keys, const Policy* policy,
+          RateLimiter* limiter, AuditWriter* audit, BackendSet* backends,
+          GatewayMetrics* metrics);
+
+  // Makes the methods of `service` known: resource extraction, mutation
+  // flag and metric series. Call before serving.
+  void AddKnownService(const google::protobuf::ServiceDescriptor* service);
+
+  // The known method "/pkg.Service/Method", or null.
+  const MethodInfo* FindMethod(absl::string_view full_method) const;
+
+  // Admits a call. Errors, in order of checking:
+  //  UNAUTHENTICATED (no credentials, or an invalid API key);
+  //  PERMISSION_DENIED (the policy does not allow the method; also for
+  //    malformed method names, so nothing is revealed to a caller that may
+  //    not call it);
+  //  UNIMPLEMENTED (allowed by a wildcard but no backend serves the
+  //    service);
+  //  RESOURCE_EXHAUSTED with RetryInfo (rate limit);
+  //  UNAVAILABLE (a mutation while the audit log is unwritable).
+  // `out` is filled as far as admission got, for Complete.
+  absl::Status Admit(const Inbound& in, Admission* out);
+
+  // Only the authentication step of Admit (fills principal, client label
+  // and request id); UNAUTHENTICATED on failure. Used for calls that match
+  // no method, so that their audit line still names the caller.
+  absl::Status Authenticate(const Inbound& in, Admission* out);
+
+  // Sets the outbound deadline, x-request-id and x-qpp-principal.
+  void PrepareClientContext(const Admission& admission,
+                            grpc::ClientContext* ctx) const;
+
+  // The resource names in a serialized request of `method`.
+  static std::vector<std::string> ExtractResources(
+      const MethodInfo& method, const grpc::ByteBuffer& request);
+
+  // Records metrics and writes the audit line of a finished call.
+  void Complete(const Admission& admission, const Inbound& in, int code,
+                int http_status);
+
+  // The status to give the caller for an upstream's status: transport
+  // failures (UNAVAILABLE without details, whose message names internal
+  // addresses) become a generic "<service> is unavailable" message; every
+  // other status passes unchanged, details included.
+  static grpc::Status SanitizeUpstreamStatus(const Admission& admission,
+                                             grpc::Status status);
+
+  // The OutboundCall view of an admission, for local upstreams.
+  static OutboundCall OutboundOf(const Admission& admission);
+
+  GatewayMetrics* metrics() const { return metrics_; }
+
+ private:
+  prometheus::Histogram& ClientSeconds(const std::string& client);
+
+  GatewayOptions options_;
+  const ApiKeyStore* keys_;
+  const Policy* policy_;
+  RateLimiter* limiter_;
+  AuditWriter* audit_;
+  BackendSet* backends_;
+  GatewayMetrics* metrics_;
+  std::unordered_map<std::string, std::unique_ptr<MethodInfo>> methods_;
+  std::mutex client_mu_;
+  std::unordered_map<std::string, prometheus::Histogram*> client_seconds_;
+};
+
+// Whether a request id is acceptable: 1..64 of [A-Za-z0-9._:-].
+bool IsValidRequestId(absl::string_view id);
+
+// A new random request id (UUID version 4 text).
+std::string NewRequestId();
+
+// Whether a method name reads as a mutation (see MethodInfo::mutation).
+bool IsMutationName(absl::string_view method);
+
+}  // namespace qpp::gateway

@@ -1,0 +1,233 @@
+// qpp-gateway: the one public entry point of qpp (gRPC and HTTP/JSON).
+// Parses flags, builds the dependencies, starts the listeners and waits
+// for SIGTERM/SIGINT. See services/gateway/README.md.
+
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/config.h"
+#include "common/metrics/metrics.h"
+#include "common/server/logging.h"
+#include "common/server/server.h"
+#include "common/status/status.h"
+#include "services/gateway/src/api_keys.h"
+#include "services/gateway/src/apis.h"
+#include "services/gateway/src/audit_log.h"
+#include "services/gateway/src/backends.h"
+#include "services/gateway/src/gateway.h"
+#include "services/gateway/src/gateway_metrics.h"
+#include "services/gateway/src/gateway_server.h"
+#include "services/gateway/src/grpc_proxy.h"
+#include "services/gateway/src/http_front.h"
+#include "services/gateway/src/policy.h"
+#include "services/gateway/src/progress.h"
+#include "services/gateway/src/rate_limiter.h"
+#include "services/gateway/src/transcoder.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, listen_address, "127.0.0.1:9000",
+          "gRPC listener (plaintext), host:port.");
+ABSL_FLAG(std::string, http_address, "127.0.0.1:8080",
+          "HTTP/JSON listener, host:port; empty disables it.");
+ABSL_FLAG(std::string, metrics_address, "127.0.0.1:9200",
+          "Prometheus /metrics listener, host:port.");
+ABSL_FLAG(std::string, tls_listen_address, "",
+          "gRPC listener with TLS and required client certificates (mTLS).");
+ABSL_FLAG(std::string, tls_cert_file, "", "Server certificate chain (PEM).");
+ABSL_FLAG(std::string, tls_key_file, "", "Server private key (PEM).");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "CA that signs client certificates (PEM).");
+ABSL_FLAG(std::string, backends,
+          "qpp.registry.v1.RegistryService=127.0.0.1:9101",
+          "Comma-separated <package.Service>=<host:port> routes.");
+ABSL_FLAG(std::string, api_keys_file, "",
+          "Keys file (salted hashes only); else the env QPP_API_KEYS holds "
+          "its content.");
+ABSL_FLAG(std::string, policy_file, "", "Authorisation policy (JSON).");
+ABSL_FLAG(std::string, audit_dir, "audit",
+          "Directory of the daily audit files.");
+ABSL_FLAG(int, audit_retention_days, 180, "Days of audit files kept.");
+ABSL_FLAG(int, default_deadline_ms, 10000,
+          "Deadline of calls that set none, milliseconds.");
+ABSL_FLAG(int, max_deadline_ms, 60000, "Upper bound of any deadline, ms.");
+ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
+          "Largest gRPC message, either direction.");
+ABSL_FLAG(int, max_http_body_bytes, 1024 * 1024, "Largest HTTP request body.");
+ABSL_FLAG(int, http_threads, 16, "HTTP worker threads.");
+ABSL_FLAG(std::string, openapi_file, "",
+          "OpenAPI document to serve; default: qpp-gateway.openapi.json next "
+          "to the binary.");
+ABSL_FLAG(int, plan_start_year, 2013, "First year of the promotion plan.");
+ABSL_FLAG(int64_t, target_benchmarks, 10, "Goal: industry quality benchmarks.");
+ABSL_FLAG(int64_t, target_improved, 100, "Goal: improved enterprises.");
+ABSL_FLAG(int64_t, target_introduced, 1000,
+          "Goal: enterprises that introduced the model.");
+ABSL_FLAG(int64_t, target_trained, 10000, "Goal: people trained.");
+ABSL_FLAG(int64_t, target_key_enterprises_year1, 30,
+          "Phase goal: key enterprises running the model by end of year 1.");
+ABSL_FLAG(int64_t, target_key_enterprises_year2, 60,
+          "Phase goal: key enterprises running the model by end of year 2.");
+ABSL_FLAG(std::string, generate_key, "",
+          "Print a new API key for this client id and its keys-file line, "
+          "then exit.");
+ABSL_FLAG(bool, hash_key, false,
+          "Read a key from stdin, print its keys-file line, then exit.");
+ABSL_FLAG(std::string, log_level, "info", "Log level.");
+
+namespace qpp::gateway {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in)
+    return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string DefaultOpenApiPath() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+  if (n <= 0) return "";
+  std::string exe(buf, n);
+  return exe + ".openapi.json";
+}
+
+absl::Status Run() {
+  auto registry = std::make_shared<prometheus::Registry>();
+  metrics::AddBuildInfo(*registry, "gateway", QPP_VERSION_STRING);
+  GatewayMetrics metrics(*registry);
+  QPP_ASSIGN_OR_RETURN(
+      auto exposer,
+      metrics::StartExposer(absl::GetFlag(FLAGS_metrics_address), registry));
+
+  QPP_ASSIGN_OR_RETURN(
+      std::string keys_text,
+      config::ReadSecret("QPP_API_KEYS", absl::GetFlag(FLAGS_api_keys_file)));
+  QPP_ASSIGN_OR_RETURN(ApiKeyStore keys, ApiKeyStore::Parse(keys_text));
+  if (keys.size() == 0) spdlog::warn("no API keys configured");
+
+  if (absl::GetFlag(FLAGS_policy_file).empty()) {
+    return absl::FailedPreconditionError("--policy_file is required");
+  }
+  QPP_ASSIGN_OR_RETURN(std::string policy_text,
+                       ReadFile(absl::GetFlag(FLAGS_policy_file)));
+  QPP_ASSIGN_OR_RETURN(Policy policy, Policy::FromJson(policy_text));
+
+  BackendOptions backend_options;
+  backend_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  QPP_ASSIGN_OR_RETURN(auto backends,
+                       BackendSet::Create(absl::GetFlag(FLAGS_backends),
+                                          backend_options, &metrics));
+  ProgressPlan plan;
+  plan.start_year = absl::GetFlag(FLAGS_plan_start_year);
+  plan.benchmarks = absl::GetFlag(FLAGS_target_benchmarks);
+  plan.improved = absl::GetFlag(FLAGS_target_improved);
+  plan.introduced = absl::GetFlag(FLAGS_target_introduced);
+  plan.trained = absl::GetFlag(FLAGS_target_trained);
+  plan.key_enterprises_year1 =
+      absl::GetFlag(FLAGS_target_key_enterprises_year1);
+  plan.key_enterprises_year2 =
+      absl::GetFlag(FLAGS_target_key_enterprises_year2);
+  ProgressUpstream progress(plan, backends.get());
+  QPP_RETURN_IF_ERROR(backends->AddLocal(kProgressService, &progress));
+
+  FileAuditLog audit(absl::GetFlag(FLAGS_audit_dir),
+                     absl::GetFlag(FLAGS_audit_retention_days),
+                     &metrics.audit_write_failures);
+  QPP_RETURN_IF_ERROR(audit.Open());
+  RateLimiter limiter;
+
+  GatewayOptions options;
+  options.default_deadline =
+      absl::Milliseconds(absl::GetFlag(FLAGS_default_deadline_ms));
+  options.max_deadline =
+      absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
+  Gateway gateway(options, &keys, &policy, &limiter, &audit, backends.get(),
+                  &metrics);
+  Transcoder transcoder;
+  for (const auto* service : KnownServices()) {
+    gateway.AddKnownService(service);
+    QPP_RETURN_IF_ERROR(transcoder.AddService(service));
+  }
+
+  GrpcProxy proxy(&gateway);
+  GatewayServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen_address);
+  server_options.tls_listen_address = absl::GetFlag(FLAGS_tls_listen_address);
+  server_options.tls.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  server_options.tls.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  server_options.tls.tls_client_ca_file =
+      absl::GetFlag(FLAGS_tls_client_ca_file);
+  server_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  GatewayServer server(server_options, &proxy, backends.get());
+  QPP_RETURN_IF_ERROR(server.Start());
+
+  std::unique_ptr<HttpFront> http;
+  if (!absl::GetFlag(FLAGS_http_address).empty()) {
+    HttpOptions http_options;
+    http_options.address = absl::GetFlag(FLAGS_http_address);
+    http_options.threads = absl::GetFlag(FLAGS_http_threads);
+    http_options.max_body_bytes = absl::GetFlag(FLAGS_max_http_body_bytes);
+    std::string openapi_path = absl::GetFlag(FLAGS_openapi_file);
+    if (openapi_path.empty()) openapi_path = DefaultOpenApiPath();
+    auto openapi = ReadFile(openapi_path);
+    if (openapi.ok()) {
+      http_options.openapi_json = *std::move(openapi);
+    } else {
+      spdlog::warn("no OpenAPI document at {}", openapi_path);
+    }
+    http = std::make_unique<HttpFront>(&gateway, &transcoder, http_options);
+    QPP_RETURN_IF_ERROR(http->Start());
+  }
+
+  const int signal = server::WaitForTerminationSignal();
+  spdlog::info("signal {}: shutting down", signal);
+  if (http != nullptr) http->Stop();
+  server.Shutdown();
+  return absl::OkStatus();
+}
+
+}  // namespace
+}  // namespace qpp::gateway
+
+int main(int argc, char** argv) {
+  qpp::server::BlockTerminationSignals();
+  qpp::config::ParseFlags(argc, argv,
+                          "qpp-gateway: authenticated gRPC and HTTP/JSON entry "
+                          "point of qpp");
+  if (const std::string id = absl::GetFlag(FLAGS_generate_key); !id.empty()) {
+    auto key = qpp::gateway::GenerateKey(id);
+    if (!key.ok()) {
+      std::cerr << key.status().message() << "\n";
+      return 2;
+    }
+    std::cout << "key: " << key->key << "\nentry: " << key->entry << "\n";
+    return 0;
+  }
+  if (absl::GetFlag(FLAGS_hash_key)) {
+    std::string key;
+    std::getline(std::cin, key);
+    auto entry = qpp::gateway::MakeKeyEntry(key);
+    if (!entry.ok()) {
+      std::cerr << entry.status().message() << "\n";
+      return 2;
+    }
+    std::cout << *entry << "\n";
+    return 0;
+  }
+  qpp::server::InitLogging("gateway", absl::GetFlag(FLAGS_log_level));
+  absl::Status s = qpp::gateway::Run();
+  if (!s.ok()) {
+    spdlog::critical("gateway: {}", std::string(s.message()));
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,229 @@
+#include "services/gateway/src/progress.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
+#include "grpcpp/client_context.h"
+#include "qpp/gateway/v1/progress_service.pb.h"
+#include "qpp/registry/v1/registry_service.grpc.pb.h"
+#include "services/gateway/src/gateway.h"
+
+namespace qpp::gateway {
+namespace {
+
+using v1::ProgrammeProgress;
+using v1::TargetProgress;
+
+constexpr char kRegistry[] = "qpp.registry.v1.RegistryService";
+constexpr char kTraining[] = "qpp.training.v1.TrainingService";
+
+class RegistryFigures final : public FigureSource {
+ public:
+  std::string service() const override { return kRegistry; }
+
+  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
+             const OutboundCall& call,
+             std::function<void(absl::StatusOr<Figures>)> done) override {
+    struct State {
+      std::unique_ptr<registry::v1::RegistryService::Stub> stub;
+      grpc::ClientContext ctx;
+      registry::v1::GetTargetCountsRequest request;
+      registry::v1::TargetCounts response;
+    };
+    auto state = std::make_shared<State>();
+    state->stub = registry::v1::RegistryService::NewStub(channel);
+    state->ctx.set_deadline(call.deadline);
+    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
+    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
+    state->request.set_year(year);
+    state->stub->async()->GetTargetCounts(
+        &state->ctx, &state->request, &state->response,
+        [state, done = std::move(done)](grpc::Status s) {
+          if (!s.ok()) {
+            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                              s.error_message()));
+            return;
+          }
+          const registry::v1::TargetCounts& c = state->response;
+          Figures f;
+          f["10"] = c.benchmarks_to_date();
+          f["100"] = c.improved_enterprises();
+          f["1000"] = c.introduced_model();
+          int64_t running = 0;
+          for (const auto& a : c.adoption_counts()) {
+            if (a.adoption_status() == registry::v1::ADOPTION_STATUS_ADOPTED ||
+                a.adoption_status() ==
+                    registry::v1::ADOPTION_STATUS_BENCHMARK) {
+              running += a.count();
+            }
+          }
+          f["key_enterprises"] = running;
+          done(std::move(f));
+        });
+  }
+};
+
+struct TargetSpec {
+  const char* id;
+  const char* title;
+  const char* service;  // owner, "" for qualitative
+};
+
+constexpr TargetSpec kTargets[] = {
+    {"1", "A government quality award that is a national model", ""},
+    {"10", "Industry quality benchmarks designated", kRegistry},
+    {"100", "Enterprises whose performance measurably improved", kRegistry},
+    {"1000", "Enterprises that introduced the excellence model", kRegistry},
+    {"10000", "People who took quality training", kTraining},
+};
+
+constexpr TargetSpec kPhase = {"key_enterprises",
+                               "Key enterprises running the excellence model",
+                               kRegistry};
+
+}  // namespace
+
+std::unique_ptr<FigureSource> NewRegistryFigures() {
+  return std::make_unique<RegistryFigures>();
+}
+
+ProgressUpstream::ProgressUpstream(ProgressPlan plan,
+                                   const BackendSet* backends)
+    : plan_(plan), backends_(backends) {
+  sources_.push_back(NewRegistryFigures());
+  // A training FigureSource goes here once the training service exists.
+}
+
+void ProgressUpstream::CallUnary(const OutboundCall& call,
+                                 grpc::ClientContext* ctx,
+                                 const std::string& method,
+                                 const grpc::ByteBuffer* request,
+                                 grpc::ByteBuffer* response,
+                                 std::function<void(grpc::Status)> done) {
+  if (method != "/qpp.gateway.v1.ProgressService/GetProgrammeProgress") {
+    done(grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "unknown method"));
+    return;
+  }
+  v1::GetProgrammeProgressRequest req;
+  grpc::Slice slice;
+  if (!request->DumpToSingleSlice(&slice).ok() ||
+      !req.ParseFromArray(slice.begin(), static_cast<int>(slice.size()))) {
+    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "malformed request"));
+    return;
+  }
+  if (req.year() < 2000 || req.year() > 2100) {
+    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "year must be between 2000 and 2100"));
+    return;
+  }
+
+  // Shared by the fan-out; the last answer builds the response.
+  struct Gather {
+    std::mutex mu;
+    int pending = 0;
+    std::map<std::string, absl::StatusOr<Figures>> by_service;
+  };
+  auto gather = std::make_shared<Gather>();
+  std::vector<std::pair<FigureSource*, std::shared_ptr<grpc::Channel>>> calls;
+  for (const auto& source : sources_) {
+    auto channel = backends_->ChannelFor(source->service());
+    if (channel != nullptr) calls.emplace_back(source.get(), channel);
+  }
+  const int year = req.year();
+  const ProgressPlan plan = plan_;
+  const BackendSet* backends = backends_;
+  std::vector<std::string> known_sources;
+  for (const auto& s : sources_) known_sources.push_back(s->service());
+
+  // Not stored in `gather`, so that no reference cycle keeps either alive.
+  auto finish = std::make_shared<std::function<void()>>([gather, year, plan,
+                                                         backends,
+                                                         known_sources,
+                                                         response, done]() {
+    ProgrammeProgress out;
+    out.set_year(year);
+    out.set_plan_start_year(plan.start_year);
+    out.set_plan_year(year - plan.start_year + 1);
+    auto fill = [&](const TargetSpec& spec, int64_t goal, TargetProgress* t) {
+      t->set_id(spec.id);
+      t->set_title(spec.title);
+      t->set_source_service(spec.service);
+      if (spec.service[0] == '\0') {
+        t->set_kind(v1::TARGET_KIND_QUALITATIVE);
+        t->set_unavailable_reason(
+            "qualitative target; not tracked as a figure");
+        return;
+      }
+      t->set_kind(v1::TARGET_KIND_QUANTITATIVE);
+      t->set_goal(goal);
+      auto it = gather->by_service.find(spec.service);
+      if (it == gather->by_service.end()) {
+        const bool configured = backends->Find(spec.service) != nullptr;
+        const bool readable =
+            std::find(known_sources.begin(), known_sources.end(),
+                      spec.service) != known_sources.end();
+        t->set_unavailable_reason(
+            !configured ? "source service is not configured"
+            : !readable ? "the gateway does not read this service's figures yet"
+                        : "source service did not answer");
+        return;
+      }
+      if (!it->second.ok()) {
+        // Transport errors name internal addresses; say only what failed.
+        t->set_unavailable_reason(absl::StrCat(
+            "source service failed: ",
+            metrics::CodeName(static_cast<int>(it->second.status().code()))));
+        return;
+      }
+      auto f = it->second->find(spec.id);
+      if (f == it->second->end()) {
+        t->set_unavailable_reason("source service has no such figure");
+        return;
+      }
+      t->set_available(true);
+      t->set_current(f->second);
+      if (goal > 0) {
+        t->set_percent_complete(static_cast<int32_t>(
+            std::min<int64_t>(100, f->second * 100 / goal)));
+      }
+    };
+    const int64_t goals[] = {0, plan.benchmarks, plan.improved, plan.introduced,
+                             plan.trained};
+    for (size_t i = 0; i < std::size(kTargets); ++i) {
+      fill(kTargets[i], goals[i], out.add_targets());
+    }
+    if (out.plan_year() == 1 || out.plan_year() == 2) {
+      fill(kPhase,
+           out.plan_year() == 1 ? plan.key_enterprises_year1
+                                : plan.key_enterprises_year2,
+           out.mutable_phase_target());
+    }
+    std::string bytes = out.SerializeAsString();
+    grpc::Slice s(bytes);
+    *response = grpc::ByteBuffer(&s, 1);
+    done(grpc::Status::OK);
+  });
+
+  if (calls.empty()) {
+    (*finish)();
+    return;
+  }
+  gather->pending = static_cast<int>(calls.size());
+  for (auto& [source, channel] : calls) {
+    const std::string service = source->service();
+    source->Fetch(year, channel, call,
+                  [gather, finish, service](absl::StatusOr<Figures> figures) {
+                    bool last;
+                    {
+                      std::lock_guard<std::mutex> lock(gather->mu);
+                      gather->by_service.emplace(service, std::move(figures));
+                      last = --gather->pending == 0;
+                    }
+                    if (last) (*finish)();
+                  });
+  }
+}
+
+}  // namespace qpp::gateway

@@ -1,0 +1,127 @@
+#include "services/gateway/src/policy.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "gtest/gtest.h"
+
+namespace qpp::gateway {
+namespace {
+
+TEST(Glob, Wildcards) {
+  EXPECT_TRUE(GlobMatch("*", ""));
+  EXPECT_TRUE(GlobMatch("Get*", "GetOrganization"));
+  EXPECT_FALSE(GlobMatch("Get*", "ListOrganizations"));
+  EXPECT_TRUE(GlobMatch("List*Eligibilit*", "ListEligibilityDecisions"));
+  EXPECT_TRUE(GlobMatch("qpp.cultivation.v1.*",
+                        "qpp.cultivation.v1.CultivationService"));
+  EXPECT_FALSE(
+      GlobMatch("qpp.cultivation.v1.*", "qpp.registry.v1.RegistryService"));
+  EXPECT_TRUE(GlobMatch("a*b*c", "aXXbYYc"));
+  EXPECT_FALSE(GlobMatch("a*b*c", "aXXbYY"));
+  EXPECT_FALSE(GlobMatch("GetOrganization", "GetOrganizations"));
+}
+
+Policy ShippedPolicy() {
+  std::ifstream in(std::string(QPP_SOURCE_DIR) + "/deploy/gateway/policy.json");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto p = Policy::FromJson(ss.str());
+  EXPECT_TRUE(p.ok()) << p.status();
+  return *std::move(p);
+}
+
+constexpr char kRegistry[] = "qpp.registry.v1.RegistryService";
+constexpr char kCultivation[] = "qpp.cultivation.v1.CultivationService";
+constexpr char kTraining[] = "qpp.training.v1.TrainingService";
+constexpr char kProgress[] = "qpp.gateway.v1.ProgressService";
+constexpr char kHealth[] = "grpc.health.v1.Health";
+
+TEST(ShippedPolicy, RoleMatrix) {
+  const Policy p = ShippedPolicy();
+  struct Case {
+    const char* principal;
+    const char* service;
+    const char* method;
+    bool allowed;
+  };
+  const Case cases[] = {
+      {"programme-office", kRegistry, "CreateOrganization", true},
+      {"programme-office", kRegistry, "GetOrganization", true},
+      {"programme-office", kCultivation, "GetEligibility", true},
+      {"programme-office", kProgress, "GetProgrammeProgress", true},
+      {"district-440305", kRegistry, "GetOrganization", true},
+      {"district-440305", kRegistry, "ListOrganizations", true},
+      {"district-440305", kRegistry, "CreateOrganization", false},
+      {"district-440305", kRegistry, "DeleteOrganization", false},
+      {"district-440305", kProgress, "GetProgrammeProgress", true},
+      {"finance-funding", kCultivation, "GetEligibility", true},
+      {"finance-funding", kCultivation, "ListEligibilityDecisions", true},
+      {"finance-funding", kCultivation, "CreateApplication", false},
+      {"finance-funding", kRegistry, "GetOrganization", true},
+      {"finance-funding", kRegistry, "ListOrganizations", true},
+      {"finance-funding", kRegistry, "ListAwardRecords", false},
+      {"finance-funding", kRegistry, "UpdateOrganization", false},
+      {"finance-funding", kTraining, "GetTrainee", false},
+      {"cert:funding.czj.sz.gov.cn", kCultivation, "GetEligibility", true},
+      {"public-portal", kTraining, "VerifyCertificate", true},
+      {"public-portal", kTraining, "GetCertificate", false},
+      {"public-portal", kRegistry, "GetOrganization", false},
+      {"ops", kHealth, "Check", true},
+      {"ops", kRegistry, "GetOrganization", false},
+      {"nobody", kRegistry, "GetOrganization", false},
+      {"", kHealth, "Check", false},
+  };
+  for (const Case& c : cases) {
+    absl::Status s = p.Authorize(c.principal, c.service, c.method);
+    EXPECT_EQ(s.ok(), c.allowed)
+        << c.principal << " " << c.service << "/" << c.method << ": " << s;
+    if (!c.allowed) EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+  }
+}
+
+TEST(ShippedPolicy, RateLimits) {
+  const Policy p = ShippedPolicy();
+  EXPECT_EQ(p.RateLimitFor("programme-office").requests_per_second, 200);
+  EXPECT_EQ(p.RateLimitFor("public-portal").burst, 40);
+  EXPECT_EQ(p.RateLimitFor("stranger").requests_per_second, 10);
+}
+
+TEST(Policy, PrincipalLimitOverridesRolesAndMostGenerousRoleWins) {
+  auto p = Policy::FromJson(R"({
+    "roles": [
+      {"name": "a", "allow": ["x.S/*"], "rateLimit": {"requestsPerSecond": 5}},
+      {"name": "b", "allow": ["y.S/Get*"], "rateLimit": {"requestsPerSecond": 9, "burst": 3}}
+    ],
+    "principals": [
+      {"id": "both", "roles": ["a", "b"]},
+      {"id": "own", "roles": ["a"], "rateLimit": {"requestsPerSecond": 1, "burst": 2}}
+    ]})");
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->RateLimitFor("both").requests_per_second, 9);
+  EXPECT_EQ(p->RateLimitFor("both").burst, 3);
+  EXPECT_EQ(p->RateLimitFor("own").requests_per_second, 1);
+  EXPECT_EQ(p->RateLimitFor("own").burst, 2);
+  EXPECT_TRUE(p->Authorize("both", "y.S", "GetX").ok());
+  EXPECT_FALSE(p->Authorize("both", "y.S", "SetX").ok());
+}
+
+TEST(Policy, BadPoliciesAreRejected) {
+  for (const char* bad : {
+           "not json",
+           R"({"roles": [{"name": "a", "allow": ["noslash"]}]})",
+           R"({"roles": [{"name": "a", "allow": ["a/b/c"]}]})",
+           R"({"roles": [{"name": "a"}, {"name": "a"}]})",
+           R"({"principals": [{"id": "p", "roles": ["missing"]}]})",
+           R"({"principals": [{"id": "p"}, {"id": "p"}]})",
+           R"({"unknownField": 1})",
+       }) {
+    auto p = Policy::FromJson(bad);
+    EXPECT_FALSE(p.ok()) << bad;
+    if (!p.ok())
+      EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+  }
+}
+
+}  // namespace
+}  // namespace qpp::gateway
