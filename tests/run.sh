@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds everything, and runs every check of qpp:
-# clang-format over the tracked C++ sources, buf lint over the protos,
-# shellcheck over the scripts, promtool over the Prometheus configuration
-# and alert rules, and all CTest tests (unit, integration, end-to-end)
-# against a throwaway MariaDB.
+# clang-format over the tracked C++ sources, buf lint over the protos, the
+# ShellCheck linter over the scripts, promtool over the Prometheus
+# configuration and alert rules, and all CTest tests (unit, integration,
+# end-to-end) against a throwaway MariaDB.
 #
 # Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [CTEST ARGS...]
 #   e.g. tests/run.sh -L unit          only the tests labelled "unit"

@@ -6,6 +6,10 @@
 #
 # Run it before changing a message or service that has been released. It is
 # not part of tests/run.sh: an intended break is a decision, not a failure.
+#
+# The revision is exported to a temporary folder rather than read as
+# '.git#branch=REF', because buf does not follow the third_party/googleapis
+# symlink inside a git input and so could not resolve google/api imports.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -17,24 +21,18 @@ buf="$ROOT/node_modules/.bin/buf"
 git rev-parse --verify --quiet "$ref^{commit}" >/dev/null ||
   { echo "buf-breaking: no such ref '$ref'" >&2; exit 2; }
 
-if git cat-file -e "$ref:buf.yaml" 2>/dev/null; then
-  if git show-ref --verify --quiet "refs/heads/$ref"; then
-    against=".git#branch=$ref"
-  else
-    against=".git#ref=$ref"
-  fi
-  echo "buf breaking --against '$against'"
-  exec "$buf" breaking --against "$against"
-fi
-
-# A revision from before buf.yaml sat at the root: export it and give it
-# today's workspace layout, so that its import paths match ours.
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 git archive "$ref" proto | tar -x -C "$tmp"
-rm -f "$tmp/proto/buf.yaml"
-cp buf.yaml "$tmp/"
+if git cat-file -e "$ref:buf.yaml" 2>/dev/null; then
+  git show "$ref:buf.yaml" >"$tmp/buf.yaml"
+else
+  # A revision from before buf.yaml moved to the root: give it today's
+  # workspace layout, so that its import paths match ours.
+  rm -f "$tmp/proto/buf.yaml"
+  cp buf.yaml "$tmp/buf.yaml"
+fi
 mkdir -p "$tmp/third_party"
 cp -P third_party/googleapis "$tmp/third_party/"
-echo "buf breaking --against $ref (exported; it predates the root buf.yaml)"
+echo "buf breaking against $ref ($(git rev-parse --short "$ref"))"
 "$buf" breaking --against "$tmp"
