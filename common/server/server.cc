@@ -5,7 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/status/status.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -31,7 +33,61 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return buffer.str();
 }
 
+// gRPC 1.51 answers a request it cannot parse (e.g. a proto3 string holding
+// invalid UTF-8) with UNIMPLEMENTED and no message, before any handler runs.
+// For methods this server implements that status can only mean a parse
+// failure, so it is turned into the INVALID_ARGUMENT the caller needs.
+class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
+ public:
+  explicit ParseErrorInterceptor(bool known) : known_(known) {}
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (known_ &&
+        methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      const grpc::Status sent = methods->GetSendStatus();
+      if (sent.error_code() == grpc::StatusCode::UNIMPLEMENTED &&
+          sent.error_message().empty()) {
+        methods->ModifySendStatus(status::ToGrpcStatus(status::WithReason(
+            absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
+            "the request message could not be parsed; text fields must be "
+            "valid UTF-8")));
+      }
+    }
+    methods->Proceed();
+  }
+
+ private:
+  const bool known_;
+};
+
+class ParseErrorInterceptorFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit ParseErrorInterceptorFactory(std::vector<std::string> prefixes)
+      : prefixes_(std::move(prefixes)) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    const absl::string_view method = info->method();
+    bool known = false;
+    for (const auto& p : prefixes_) known |= absl::StartsWith(method, p);
+    return new ParseErrorInterceptor(known);
+  }
+
+ private:
+  std::vector<std::string> prefixes_;
+};
+
 }  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+ParseErrorInterceptorFor(const std::vector<std::string>& service_names) {
+  std::vector<std::string> prefixes;
+  for (const auto& name : service_names) {
+    prefixes.push_back(absl::StrCat("/", name, "/"));
+  }
+  return std::make_unique<ParseErrorInterceptorFactory>(std::move(prefixes));
+}
 
 void BlockTerminationSignals() {
   sigset_t set = TerminationSignals();
@@ -96,16 +152,25 @@ absl::Status Server::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, *creds, &port_);
   for (auto& [service, name] : services_) builder.RegisterService(service);
+  // The health and reflection services are synchronous; their pollers wake
+  // at this period, which bounds how fast they start answering and stop.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 100);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
   // Keepalive: detect dead peers and let clients ping through idle periods.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
-                             10000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
+  std::vector<std::string> names;
+  for (auto& [service, name] : services_) names.push_back(name);
+  // Order matters: the status is corrected before metrics record it.
+  interceptors.push_back(ParseErrorInterceptorFor(names));
   interceptors.push_back(grpc_metrics_.InterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
 
@@ -141,7 +206,8 @@ void Server::ReadinessLoop() {
     for (auto& check : checks_) {
       absl::Status s = check();
       if (!s.ok()) {
-        if (serving_.load()) spdlog::warn("readiness check failed: {}", std::string(s.message()));
+        if (serving_.load())
+          spdlog::warn("readiness check failed: {}", std::string(s.message()));
         ok = false;
         break;
       }

@@ -94,6 +94,12 @@ class Server final {
   std::thread readiness_thread_;
 };
 
+// An interceptor that turns gRPC's status for an unparsable request to one of
+// `service_names` (UNIMPLEMENTED, empty message) into INVALID_ARGUMENT.
+// Server::Start installs it; tests that build their own server add it too.
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+ParseErrorInterceptorFor(const std::vector<std::string>& service_names);
+
 // Builds grpc::ServerCredentials from the TLS options (insecure when no
 // certificate is configured).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(

@@ -50,10 +50,13 @@ std::string DayString(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
-void SetDate(const Row& row, size_t i, qpp::type::v1::Date* out) {
+// Reads a DATE column; NULL leaves the message unset (mutable_date is only
+// called for a value, so unset dates stay absent in responses).
+template <typename MutableDate>
+void SetDate(const Row& row, size_t i, MutableDate mutable_date) {
   if (row.IsNull(i)) return;
   absl::CivilDay day;
-  if (absl::ParseCivilTime(row.String(i), &day)) *out = ToDate(day);
+  if (absl::ParseCivilTime(row.String(i), &day)) *mutable_date() = ToDate(day);
 }
 
 std::optional<int64_t> OptInt(const Row& row, size_t i) {
@@ -88,12 +91,17 @@ StoredOrganization OrgFromRow(const Row& r) {
   o.mutable_flags()->set_growth(r.Bool(13));
   o.mutable_flags()->set_exemplary_public_service(r.Bool(14));
   o.mutable_credit()->set_standing(static_cast<v1::CreditStanding>(r.Int(15)));
-  SetDate(r, 16, o.mutable_credit()->mutable_since());
+  SetDate(r, 16, [&] { return o.mutable_credit()->mutable_since(); });
   o.mutable_credit()->set_reason(r.String(17));
   o.set_adoption_status(static_cast<v1::AdoptionStatus>(r.Int(18)));
-  SetDate(r, 19, o.mutable_adoption_history()->mutable_introducing_date());
-  SetDate(r, 20, o.mutable_adoption_history()->mutable_adopted_date());
-  SetDate(r, 21, o.mutable_adoption_history()->mutable_benchmark_date());
+  SetDate(r, 19, [&] {
+    return o.mutable_adoption_history()->mutable_introducing_date();
+  });
+  SetDate(r, 20,
+          [&] { return o.mutable_adoption_history()->mutable_adopted_date(); });
+  SetDate(r, 21, [&] {
+    return o.mutable_adoption_history()->mutable_benchmark_date();
+  });
   s.contacts_blob = r.String(22);
   o.set_state(static_cast<v1::OrganizationState>(r.Int(23)));
   *o.mutable_create_time() = ToTimestamp(r.String(24));
@@ -176,19 +184,18 @@ class MysqlRegistryRepository final : public RegistryRepository {
       rule.small = Thresholds(r, 10);
       ref.sme_rules.push_back(std::move(rule));
     }
-    QPP_ASSIGN_OR_RETURN(
-        Rows sheets, conn.Query("SELECT version, effective_from FROM "
-                                "score_sheets ORDER BY effective_from"));
+    QPP_ASSIGN_OR_RETURN(Rows sheets,
+                         conn.Query("SELECT version, effective_from FROM "
+                                    "score_sheets ORDER BY effective_from"));
     for (const Row& r : sheets) {
       ScoreSheetDef sheet;
       sheet.version = r.String(0);
       absl::ParseCivilTime(r.String(1), &sheet.effective_from);
       QPP_ASSIGN_OR_RETURN(
-          Rows cats,
-          conn.Query("SELECT category_code, title, max_points FROM "
-                     "score_sheet_categories WHERE version = ? "
-                     "ORDER BY category_code",
-                     {sheet.version}));
+          Rows cats, conn.Query("SELECT category_code, title, max_points FROM "
+                                "score_sheet_categories WHERE version = ? "
+                                "ORDER BY category_code",
+                                {sheet.version}));
       for (const Row& c : cats) {
         sheet.categories.push_back(
             {c.String(0), c.String(1), static_cast<int>(c.Int(2))});
@@ -208,14 +215,12 @@ class MysqlRegistryRepository final : public RegistryRepository {
   }
 
   absl::StatusOr<std::optional<StoredOrganization>> GetOrganization(
-      db::Connection& conn, const std::string& uscc,
-      bool for_update) override {
+      db::Connection& conn, const std::string& uscc, bool for_update) override {
     QPP_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Query(absl::StrCat("SELECT ", kOrgColumns,
-                                " FROM organizations WHERE uscc = ?",
-                                for_update ? " FOR UPDATE" : ""),
-                   {uscc}));
+        Rows rows, conn.Query(absl::StrCat("SELECT ", kOrgColumns,
+                                           " FROM organizations WHERE uscc = ?",
+                                           for_update ? " FOR UPDATE" : ""),
+                              {uscc}));
     if (rows.empty()) return std::nullopt;
     return OrgFromRow(rows[0]);
   }
@@ -249,11 +254,12 @@ class MysqlRegistryRepository final : public RegistryRepository {
                                           absl::Time now) override {
     std::vector<SqlParam> p;
     AppendOrgValues(org, blob, p);
-    p.push_back(org.has_delete_time() ? SqlParam(DbTime(absl::FromUnixMicros(
-                                            google::protobuf::util::TimeUtil::
-                                                TimestampToMicroseconds(
-                                                    org.delete_time()))))
-                                      : SqlParam(nullptr));
+    p.push_back(
+        org.has_delete_time()
+            ? SqlParam(DbTime(absl::FromUnixMicros(
+                  google::protobuf::util::TimeUtil::TimestampToMicroseconds(
+                      org.delete_time()))))
+            : SqlParam(nullptr));
     p.push_back(DbTime(now));
     p.push_back(org.uscc());
     p.push_back(expected_version);
@@ -349,10 +355,11 @@ class MysqlRegistryRepository final : public RegistryRepository {
   absl::Status InsertAward(db::Connection& conn, const std::string& uscc,
                            const v1::AwardRecord& a, absl::Time now) override {
     return conn
-        .Execute("INSERT INTO award_records (uscc, year, level, category, "
-                 "citation, create_time) VALUES (?, ?, ?, ?, ?, ?)",
-                 {uscc, int64_t{a.year()}, int64_t{a.level()}, a.category(),
-                  a.citation(), DbTime(now)})
+        .Execute(
+            "INSERT INTO award_records (uscc, year, level, category, "
+            "citation, create_time) VALUES (?, ?, ?, ?, ?, ?)",
+            {uscc, int64_t{a.year()}, int64_t{a.level()}, a.category(),
+             a.citation(), DbTime(now)})
         .status();
   }
 
@@ -375,8 +382,8 @@ class MysqlRegistryRepository final : public RegistryRepository {
     std::vector<v1::AwardRecord> out;
     for (const Row& r : rows) {
       v1::AwardRecord a;
-      a.set_name(absl::StrCat("organizations/", r.String(0), "/awards/",
-                              r.Int(1)));
+      a.set_name(
+          absl::StrCat("organizations/", r.String(0), "/awards/", r.Int(1)));
       a.set_year(static_cast<int32_t>(r.Int(1)));
       a.set_level(static_cast<v1::AwardLevel>(r.Int(2)));
       a.set_category(r.String(3));
@@ -388,8 +395,7 @@ class MysqlRegistryRepository final : public RegistryRepository {
   }
 
   absl::StatusOr<bool> DeleteAward(db::Connection& conn,
-                                   const std::string& uscc,
-                                   int year) override {
+                                   const std::string& uscc, int year) override {
     QPP_ASSIGN_OR_RETURN(
         uint64_t n,
         conn.Execute("DELETE FROM award_records WHERE uscc = ? AND year = ?",
@@ -404,12 +410,11 @@ class MysqlRegistryRepository final : public RegistryRepository {
     const int64_t total_centi =
         static_cast<int64_t>(a.total_points() * 100.0 + 0.5);
     QPP_RETURN_IF_ERROR(
-        conn.Execute(
-                "INSERT INTO self_assessments (uscc, sheet_version, "
-                "assessment_date, assessor_certificate, total_centi, "
-                "create_time) VALUES (?, ?, ?, ?, ?, ?)",
-                {uscc, a.sheet_version(), DateParam(a.assessment_date()),
-                 a.assessor_certificate(), total_centi, DbTime(now)})
+        conn.Execute("INSERT INTO self_assessments (uscc, sheet_version, "
+                     "assessment_date, assessor_certificate, total_centi, "
+                     "create_time) VALUES (?, ?, ?, ?, ?, ?)",
+                     {uscc, a.sheet_version(), DateParam(a.assessment_date()),
+                      a.assessor_certificate(), total_centi, DbTime(now)})
             .status());
     QPP_ASSIGN_OR_RETURN(int64_t id, conn.LastInsertId());
     std::string sql =
@@ -429,8 +434,8 @@ class MysqlRegistryRepository final : public RegistryRepository {
   absl::StatusOr<std::optional<v1::SelfAssessment>> GetAssessment(
       db::Connection& conn, const std::string& uscc, int64_t id) override {
     QPP_ASSIGN_OR_RETURN(
-        auto list, QueryAssessments(conn, "uscc = ? AND id = ?",
-                                    {uscc, id}, 1));
+        auto list,
+        QueryAssessments(conn, "uscc = ? AND id = ?", {uscc, id}, 1));
     if (list.empty()) return std::nullopt;
     return std::move(list[0]);
   }
@@ -453,11 +458,12 @@ class MysqlRegistryRepository final : public RegistryRepository {
                                const v1::BenchmarkDesignation& b, char section,
                                absl::Time now) override {
     return conn
-        .Execute("INSERT INTO benchmark_designations (uscc, year, "
-                 "industry_code, industry_section, citation, create_time) "
-                 "VALUES (?, ?, ?, ?, ?, ?)",
-                 {uscc, int64_t{b.year()}, b.industry_code(),
-                  std::string(1, section), b.citation(), DbTime(now)})
+        .Execute(
+            "INSERT INTO benchmark_designations (uscc, year, "
+            "industry_code, industry_section, citation, create_time) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            {uscc, int64_t{b.year()}, b.industry_code(),
+             std::string(1, section), b.citation(), DbTime(now)})
         .status();
   }
 
@@ -506,8 +512,9 @@ class MysqlRegistryRepository final : public RegistryRepository {
       db::Connection& conn, const std::string& uscc) override {
     QPP_ASSIGN_OR_RETURN(
         Rows rows,
-        conn.Query("SELECT MIN(year) FROM benchmark_designations WHERE uscc = ?",
-                   {uscc}));
+        conn.Query(
+            "SELECT MIN(year) FROM benchmark_designations WHERE uscc = ?",
+            {uscc}));
     if (rows.empty() || rows[0].IsNull(0)) return std::nullopt;
     return static_cast<int>(rows[0].Int(0));
   }
@@ -530,10 +537,9 @@ class MysqlRegistryRepository final : public RegistryRepository {
                  bool for_update) override {
     QPP_ASSIGN_OR_RETURN(
         auto list,
-        QueryPartnerships(conn,
-                          absl::StrCat("p.uscc = ?",
-                                       for_update ? " FOR UPDATE" : ""),
-                          {uscc}, 1));
+        QueryPartnerships(
+            conn, absl::StrCat("p.uscc = ?", for_update ? " FOR UPDATE" : ""),
+            {uscc}, 1));
     if (list.empty()) return std::nullopt;
     return std::move(list[0]);
   }
@@ -566,12 +572,13 @@ class MysqlRegistryRepository final : public RegistryRepository {
         conn.Execute("UPDATE partnerships SET start_date = ?, remarks = ?, "
                      "update_time = ?, version = version + 1 "
                      "WHERE uscc = ? AND version = ?",
-                     {DateParam(p.start_date()), p.remarks(), DbTime(now),
-                      uscc, expected_version}));
+                     {DateParam(p.start_date()), p.remarks(), DbTime(now), uscc,
+                      expected_version}));
     if (n != 1) return false;
     QPP_RETURN_IF_ERROR(
-        conn.Execute("DELETE FROM partnership_industries WHERE partner_uscc = ?",
-                     {uscc})
+        conn.Execute(
+                "DELETE FROM partnership_industries WHERE partner_uscc = ?",
+                {uscc})
             .status());
     QPP_RETURN_IF_ERROR(
         conn.Execute("DELETE FROM partnership_members WHERE partner_uscc = ?",
@@ -600,8 +607,8 @@ class MysqlRegistryRepository final : public RegistryRepository {
     const std::string year_start = DayString(absl::CivilDay(year, 1, 1));
     // Registered by the end of as_of in China time = before the next
     // midnight +08:00, expressed in UTC.
-    const std::string end_utc = DbTime(absl::FromCivil(
-        absl::CivilSecond(as_of + 1), ChinaTime()));
+    const std::string end_utc =
+        DbTime(absl::FromCivil(absl::CivilSecond(as_of + 1), ChinaTime()));
     QPP_ASSIGN_OR_RETURN(
         Rows statuses,
         conn.Query(
@@ -624,13 +631,12 @@ class MysqlRegistryRepository final : public RegistryRepository {
       }
     }
     out.set_organizations(total);
-    QPP_ASSIGN_OR_RETURN(
-        Rows steps,
-        conn.Query("SELECT "
-                   "SUM(introducing_date BETWEEN ? AND ?), "
-                   "SUM(adopted_date BETWEEN ? AND ?) "
-                   "FROM organizations WHERE state = 1",
-                   {year_start, day, year_start, day}));
+    QPP_ASSIGN_OR_RETURN(Rows steps,
+                         conn.Query("SELECT "
+                                    "SUM(introducing_date BETWEEN ? AND ?), "
+                                    "SUM(adopted_date BETWEEN ? AND ?) "
+                                    "FROM organizations WHERE state = 1",
+                                    {year_start, day, year_start, day}));
     out.set_started_introducing_in_year(steps[0].Int(0));
     out.set_adopted_in_year(steps[0].Int(1));
     QPP_ASSIGN_OR_RETURN(
@@ -690,12 +696,13 @@ class MysqlRegistryRepository final : public RegistryRepository {
     params.push_back(int64_t{limit});
     QPP_ASSIGN_OR_RETURN(
         Rows rows,
-        conn.Query(absl::StrCat(
-                       "SELECT id, uscc, sheet_version, assessment_date, "
-                       "assessor_certificate, create_time FROM "
-                       "self_assessments WHERE ",
-                       where, " ORDER BY assessment_date DESC, id DESC LIMIT ?"),
-                   params));
+        conn.Query(
+            absl::StrCat("SELECT id, uscc, sheet_version, assessment_date, "
+                         "assessor_certificate, create_time FROM "
+                         "self_assessments WHERE ",
+                         where,
+                         " ORDER BY assessment_date DESC, id DESC LIMIT ?"),
+            params));
     std::vector<v1::SelfAssessment> out;
     if (rows.empty()) return out;
     std::map<int64_t, size_t> index;
@@ -705,7 +712,7 @@ class MysqlRegistryRepository final : public RegistryRepository {
       a.set_name(absl::StrCat("organizations/", r.String(1), "/assessments/",
                               r.Int(0)));
       a.set_sheet_version(r.String(2));
-      SetDate(r, 3, a.mutable_assessment_date());
+      SetDate(r, 3, [&] { return a.mutable_assessment_date(); });
       a.set_assessor_certificate(r.String(4));
       *a.mutable_create_time() = ToTimestamp(r.String(5));
       index[r.Int(0)] = out.size();
@@ -782,7 +789,7 @@ class MysqlRegistryRepository final : public RegistryRepository {
       const std::string uscc = r.String(0);
       p.set_name(absl::StrCat("partnerships/", uscc));
       p.set_partner(OrganizationName(uscc));
-      SetDate(r, 1, p.mutable_start_date());
+      SetDate(r, 1, [&] { return p.mutable_start_date(); });
       p.set_remarks(r.String(2));
       *p.mutable_create_time() = ToTimestamp(r.String(3));
       *p.mutable_update_time() = ToTimestamp(r.String(4));

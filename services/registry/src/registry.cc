@@ -27,10 +27,9 @@ absl::Status NotFound(absl::string_view what) {
 }
 
 absl::Status Archived(absl::string_view uscc) {
-  return WithReason(absl::StatusCode::kFailedPrecondition,
-                    "ORGANIZATION_ARCHIVED",
-                    absl::StrCat("organizations/", uscc,
-                                 " is archived; undelete it first"));
+  return WithReason(
+      absl::StatusCode::kFailedPrecondition, "ORGANIZATION_ARCHIVED",
+      absl::StrCat("organizations/", uscc, " is archived; undelete it first"));
 }
 
 google::protobuf::Timestamp ToProto(absl::Time t) {
@@ -82,8 +81,8 @@ absl::StatusOr<std::string> ParseParentOrAll(absl::string_view parent) {
 }
 
 // Keys of (year DESC, uscc) pages: "year:uscc".
-absl::StatusOr<std::optional<AwardKey>> DecodeYearKey(
-    absl::string_view token, uint64_t filters) {
+absl::StatusOr<std::optional<AwardKey>> DecodeYearKey(absl::string_view token,
+                                                      uint64_t filters) {
   QPP_ASSIGN_OR_RETURN(std::string raw,
                        paging::DecodePageToken(token, filters));
   if (raw.empty()) return std::optional<AwardKey>();
@@ -243,8 +242,8 @@ absl::Status Registry::ListOrganizations(
     *resp->add_organizations() = std::move(stored.org);
   }
   if (more) {
-    resp->set_next_page_token(
-        paging::EncodePageToken(rows.back().org.uscc(), filters));
+    resp->set_next_page_token(paging::EncodePageToken(
+        resp->organizations(resp->organizations_size() - 1).uscc(), filters));
   }
   return absl::OkStatus();
 }
@@ -295,8 +294,7 @@ absl::Status Registry::UpdateOrganization(
         QPP_ASSIGN_OR_RETURN(
             v1::Organization updated,
             ApplyOrganizationUpdate(stored.org, req.organization(),
-                                    req.update_mask(), *ref,
-                                    Today(clock_())));
+                                    req.update_mask(), *ref, Today(clock_())));
         return SaveOrganization(conn, stored, updated, resp);
       });
 }
@@ -477,8 +475,7 @@ void Summarize(std::vector<v1::RowResult>& results,
 absl::Status Registry::BatchCreateOrganizations(
     const v1::BatchCreateOrganizationsRequest& req,
     v1::BatchCreateOrganizationsResponse* resp) {
-  if (req.organizations().empty() ||
-      req.organizations_size() > kMaxBatchRows) {
+  if (req.organizations().empty() || req.organizations_size() > kMaxBatchRows) {
     return status::InvalidField("organizations", "must hold 1..1000 rows");
   }
   QPP_RETURN_IF_ERROR(db::ValidateRequestId(req.request_id()));
@@ -539,17 +536,19 @@ absl::Status Registry::CreateAwardRecord(
       pool_, req.request_id(), "CreateAwardRecord", req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_RETURN_IF_ERROR(RequireActive(conn, uscc).status());
-        absl::Status s = repo_->InsertAward(conn, uscc, req.award_record(), now);
+        absl::Status s =
+            repo_->InsertAward(conn, uscc, req.award_record(), now);
         if (s.code() == absl::StatusCode::kAlreadyExists) {
           return WithReason(absl::StatusCode::kAlreadyExists, "AWARD_EXISTS",
-                            absl::StrCat(req.parent(), " already has an award "
-                                                       "in ",
+                            absl::StrCat(req.parent(),
+                                         " already has an award "
+                                         "in ",
                                          req.award_record().year()));
         }
         QPP_RETURN_IF_ERROR(s);
         *resp = req.award_record();
-        resp->set_name(absl::StrCat(req.parent(), "/awards/",
-                                    req.award_record().year()));
+        resp->set_name(
+            absl::StrCat(req.parent(), "/awards/", req.award_record().year()));
         *resp->mutable_create_time() = ToProto(now);
         return absl::OkStatus();
       });
@@ -563,9 +562,9 @@ absl::Status Registry::ListAwardRecords(const v1::ListAwardRecordsRequest& req,
   const uint64_t filters = FiltersOf(req);
   QPP_ASSIGN_OR_RETURN(auto after, DecodeYearKey(req.page_token(), filters));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
-  QPP_ASSIGN_OR_RETURN(auto rows,
-                       repo_->ListAwards(*conn, uscc, req.year(), req.level(),
-                                         after, page_size + 1));
+  QPP_ASSIGN_OR_RETURN(
+      auto rows, repo_->ListAwards(*conn, uscc, req.year(), req.level(), after,
+                                   page_size + 1));
   const bool more = static_cast<int>(rows.size()) > page_size;
   if (more) rows.pop_back();
   for (auto& a : rows) *resp->add_award_records() = std::move(a);
@@ -581,7 +580,8 @@ absl::Status Registry::ListAwardRecords(const v1::ListAwardRecordsRequest& req,
 absl::Status Registry::DeleteAwardRecord(
     const v1::DeleteAwardRecordRequest& req,
     v1::DeleteAwardRecordResponse* resp) {
-  QPP_ASSIGN_OR_RETURN(auto parts, ParseChildName(req.name(), "awards", "name"));
+  QPP_ASSIGN_OR_RETURN(auto parts,
+                       ParseChildName(req.name(), "awards", "name"));
   QPP_ASSIGN_OR_RETURN(int year, ParseYearId(parts.second, "name"));
   return db::RunIdempotent(
       pool_, req.request_id(), "DeleteAwardRecord", req, resp,
@@ -654,7 +654,8 @@ absl::Status Registry::GetSelfAssessment(
   }
   QPP_ASSIGN_OR_RETURN(auto ref, Reference());
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
-  QPP_ASSIGN_OR_RETURN(auto found, repo_->GetAssessment(*conn, parts.first, id));
+  QPP_ASSIGN_OR_RETURN(auto found,
+                       repo_->GetAssessment(*conn, parts.first, id));
   if (!found.has_value()) return NotFound(req.name());
   *resp = std::move(*found);
   if (const ScoreSheetDef* sheet = ref->Sheet(resp->sheet_version())) {
@@ -732,8 +733,9 @@ absl::Status Registry::CreateBenchmarkDesignation(
         if (s.code() == absl::StatusCode::kAlreadyExists) {
           return WithReason(absl::StatusCode::kAlreadyExists,
                             "BENCHMARK_EXISTS",
-                            absl::StrCat(req.parent(), " is already a "
-                                                       "benchmark in ",
+                            absl::StrCat(req.parent(),
+                                         " is already a "
+                                         "benchmark in ",
                                          designation.year()));
         }
         QPP_RETURN_IF_ERROR(s);
@@ -754,8 +756,8 @@ absl::Status Registry::CreateBenchmarkDesignation(
           QPP_RETURN_IF_ERROR(SaveOrganization(conn, stored, org, &ignored));
         }
         *resp = designation;
-        resp->set_name(absl::StrCat(req.parent(), "/benchmarks/",
-                                    designation.year()));
+        resp->set_name(
+            absl::StrCat(req.parent(), "/benchmarks/", designation.year()));
         *resp->mutable_create_time() = ToProto(now);
         return absl::OkStatus();
       });
@@ -773,10 +775,9 @@ absl::Status Registry::ListBenchmarkDesignations(
   const uint64_t filters = FiltersOf(req);
   QPP_ASSIGN_OR_RETURN(auto after, DecodeYearKey(req.page_token(), filters));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
-  QPP_ASSIGN_OR_RETURN(
-      auto rows, repo_->ListBenchmarks(*conn, uscc, req.year(),
-                                       req.industry_section(), after,
-                                       page_size + 1));
+  QPP_ASSIGN_OR_RETURN(auto rows, repo_->ListBenchmarks(*conn, uscc, req.year(),
+                                                        req.industry_section(),
+                                                        after, page_size + 1));
   const bool more = static_cast<int>(rows.size()) > page_size;
   if (more) rows.pop_back();
   for (auto& b : rows) *resp->add_benchmark_designations() = std::move(b);
@@ -819,9 +820,9 @@ absl::Status Registry::DeleteBenchmarkDesignation(
 
 absl::Status Registry::CreatePartnership(
     const v1::CreatePartnershipRequest& req, v1::Partnership* resp) {
-  QPP_ASSIGN_OR_RETURN(
-      std::string uscc,
-      ParseOrganizationName(req.partnership().partner(), "partnership.partner"));
+  QPP_ASSIGN_OR_RETURN(std::string uscc,
+                       ParseOrganizationName(req.partnership().partner(),
+                                             "partnership.partner"));
   QPP_ASSIGN_OR_RETURN(auto ref, Reference());
   const absl::Time now = clock_();
   status::FieldErrors errors;
@@ -845,7 +846,8 @@ absl::Status Registry::CreatePartnership(
         for (const auto& m : req.partnership().members()) {
           members.push_back(m.substr(sizeof("organizations/") - 1));
         }
-        QPP_ASSIGN_OR_RETURN(auto existing, repo_->ExistingUsccs(conn, members));
+        QPP_ASSIGN_OR_RETURN(auto existing,
+                             repo_->ExistingUsccs(conn, members));
         for (size_t i = 0; i < members.size(); ++i) {
           if (existing.count(members[i]) == 0) {
             return status::InvalidField(
@@ -856,10 +858,9 @@ absl::Status Registry::CreatePartnership(
         absl::Status s =
             repo_->InsertPartnership(conn, uscc, req.partnership(), now);
         if (s.code() == absl::StatusCode::kAlreadyExists) {
-          return WithReason(absl::StatusCode::kAlreadyExists,
-                            "PARTNERSHIP_EXISTS",
-                            absl::StrCat("partnerships/", uscc,
-                                         " already exists"));
+          return WithReason(
+              absl::StatusCode::kAlreadyExists, "PARTNERSHIP_EXISTS",
+              absl::StrCat("partnerships/", uscc, " already exists"));
         }
         QPP_RETURN_IF_ERROR(s);
         QPP_ASSIGN_OR_RETURN(auto stored,
@@ -896,9 +897,9 @@ absl::Status Registry::ListPartnerships(const v1::ListPartnershipsRequest& req,
   QPP_ASSIGN_OR_RETURN(std::string after,
                        paging::DecodePageToken(req.page_token(), filters));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
-  QPP_ASSIGN_OR_RETURN(auto rows,
-                       repo_->ListPartnerships(*conn, req.industry_code(),
-                                               after, page_size + 1));
+  QPP_ASSIGN_OR_RETURN(
+      auto rows, repo_->ListPartnerships(*conn, req.industry_code(), after,
+                                         page_size + 1));
   const bool more = static_cast<int>(rows.size()) > page_size;
   if (more) rows.pop_back();
   for (auto& p : rows) *resp->add_partnerships() = std::move(p);
@@ -959,13 +960,15 @@ absl::Status Registry::UpdatePartnership(
           if (path == "start_date") {
             *updated.mutable_start_date() = req.partnership().start_date();
           }
-          if (path == "remarks") updated.set_remarks(req.partnership().remarks());
+          if (path == "remarks")
+            updated.set_remarks(req.partnership().remarks());
         }
         std::vector<std::string> members;
         for (const auto& m : updated.members()) {
           members.push_back(m.substr(sizeof("organizations/") - 1));
         }
-        QPP_ASSIGN_OR_RETURN(auto existing, repo_->ExistingUsccs(conn, members));
+        QPP_ASSIGN_OR_RETURN(auto existing,
+                             repo_->ExistingUsccs(conn, members));
         if (existing.size() != members.size()) {
           return status::InvalidField("partnership.members",
                                       "lists an unregistered organisation");
@@ -995,7 +998,8 @@ absl::Status Registry::DeletePartnership(
   return db::RunIdempotent(
       pool_, req.request_id(), "DeletePartnership", req, resp,
       [&](db::Connection& conn) -> absl::Status {
-        QPP_ASSIGN_OR_RETURN(bool deleted, repo_->DeletePartnership(conn, uscc));
+        QPP_ASSIGN_OR_RETURN(bool deleted,
+                             repo_->DeletePartnership(conn, uscc));
         return deleted ? absl::OkStatus() : NotFound(req.name());
       });
 }
@@ -1004,8 +1008,8 @@ absl::Status Registry::GetTargetCounts(const v1::GetTargetCountsRequest& req,
                                        v1::TargetCounts* resp) {
   const absl::CivilDay today = Today(clock_());
   if (req.year() < 2000 || req.year() > today.year()) {
-    return status::InvalidField(
-        "year", absl::StrCat("must be 2000..", today.year()));
+    return status::InvalidField("year",
+                                absl::StrCat("must be 2000..", today.year()));
   }
   const absl::CivilDay end_of_year(req.year(), 12, 31);
   const absl::CivilDay as_of = end_of_year < today ? end_of_year : today;
