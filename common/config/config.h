@@ -3,12 +3,12 @@
 // Configuration: command-line flags with environment overrides, and secrets
 // that come only from the environment or from files.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/db/db.h"
 
 namespace qpp::config {

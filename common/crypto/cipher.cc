@@ -19,7 +19,8 @@ constexpr size_t kNonceBytes = 12;
 constexpr size_t kTagBytes = 16;
 constexpr size_t kHeaderBytes = 2 + kNonceBytes;
 
-using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
+using CipherCtx =
+    std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
 const unsigned char* U(absl::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
@@ -31,8 +32,8 @@ absl::StatusOr<DataCipher> DataCipher::FromKeyring(absl::string_view keyring) {
   DataCipher cipher;
   for (absl::string_view entry :
        absl::StrSplit(keyring, ',', absl::SkipWhitespace())) {
-    std::pair<absl::string_view, absl::string_view> parts =
-        absl::StrSplit(absl::StripAsciiWhitespace(entry), absl::MaxSplits(':', 1));
+    std::pair<absl::string_view, absl::string_view> parts = absl::StrSplit(
+        absl::StripAsciiWhitespace(entry), absl::MaxSplits(':', 1));
     int id = 0;
     std::string key;
     if (!absl::SimpleAtoi(parts.first, &id) || id < 1 || id > 255 ||
@@ -55,8 +56,8 @@ std::string DataCipher::GenerateKeyring() {
   return absl::StrCat("1:", absl::Base64Escape(key));
 }
 
-absl::StatusOr<std::string> DataCipher::Encrypt(absl::string_view plaintext,
-                                                absl::string_view context) const {
+absl::StatusOr<std::string> DataCipher::Encrypt(
+    absl::string_view plaintext, absl::string_view context) const {
   const std::string& key = keys_.at(active_);
   std::string out(kHeaderBytes + plaintext.size() + kTagBytes, '\0');
   out[0] = static_cast<char>(kFormatVersion);
@@ -83,8 +84,8 @@ absl::StatusOr<std::string> DataCipher::Encrypt(absl::string_view plaintext,
   return out;
 }
 
-absl::StatusOr<std::string> DataCipher::Decrypt(absl::string_view ciphertext,
-                                                absl::string_view context) const {
+absl::StatusOr<std::string> DataCipher::Decrypt(
+    absl::string_view ciphertext, absl::string_view context) const {
   if (ciphertext.size() < kHeaderBytes + kTagBytes ||
       static_cast<uint8_t>(ciphertext[0]) != kFormatVersion) {
     return absl::DataLossError("encrypted value is malformed");
@@ -101,11 +102,12 @@ absl::StatusOr<std::string> DataCipher::Decrypt(absl::string_view ciphertext,
   std::string tag(ciphertext.substr(kHeaderBytes + body_size));
   auto* plain = reinterpret_cast<unsigned char*>(out.data());
   if (ctx == nullptr ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr,
-                         U(it->second), U(ciphertext.substr(2))) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(it->second),
+                         U(ciphertext.substr(2))) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(context),
                         static_cast<int>(context.size())) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), plain, &len, U(ciphertext.substr(kHeaderBytes)),
+      EVP_DecryptUpdate(ctx.get(), plain, &len,
+                        U(ciphertext.substr(kHeaderBytes)),
                         static_cast<int>(body_size)) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
                           tag.data()) != 1 ||

@@ -6,13 +6,13 @@
 // copied to another record does not decrypt. Keys carry a one-byte id so
 // they can be rotated: new values use the active key, old ones still decrypt.
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace qpp::crypto {
 

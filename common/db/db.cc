@@ -115,8 +115,7 @@ absl::Status MapSqlError(int code, const std::string& sqlstate,
       break;
   }
   if (IsConnectionLoss(code)) {
-    return status::WithReason(absl::StatusCode::kUnavailable,
-                              "DB_UNAVAILABLE",
+    return status::WithReason(absl::StatusCode::kUnavailable, "DB_UNAVAILABLE",
                               "the database is unavailable; retry later");
   }
   return status::WithReason(absl::StatusCode::kInternal, "DB_ERROR",
@@ -139,9 +138,12 @@ struct DbMetrics {
     if (errors == nullptr) return;
     // Label by error class, not raw number, to keep cardinality small.
     const char* kind = "other";
-    if (code == kDupEntry || code == kDupEntryWithKeyName) kind = "duplicate";
-    else if (code == kDeadlock || code == kLockWaitTimeout) kind = "conflict";
-    else if (IsConnectionLoss(code)) kind = "connection";
+    if (code == kDupEntry || code == kDupEntryWithKeyName)
+      kind = "duplicate";
+    else if (code == kDeadlock || code == kLockWaitTimeout)
+      kind = "conflict";
+    else if (IsConnectionLoss(code))
+      kind = "connection";
     errors->Add({{"kind", kind}}).Increment();
   }
 };
@@ -163,33 +165,39 @@ class MysqlConnection final : public Connection {
 
   absl::StatusOr<Rows> Query(absl::string_view sql,
                              absl::Span<const SqlParam> params) override {
-    return Run<Rows>(sql, [&](sql::PreparedStatement* ps) {
-      std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
-      const unsigned columns = rs->getMetaData()->getColumnCount();
-      Rows rows;
-      rows.reserve(rs->rowsCount());
-      while (rs->next()) {
-        std::vector<std::optional<std::string>> cells;
-        cells.reserve(columns);
-        for (unsigned c = 1; c <= columns; ++c) {
-          sql::SQLString value = rs->getString(c);
-          if (rs->wasNull()) {
-            cells.emplace_back(std::nullopt);
-          } else {
-            cells.emplace_back(value.asStdString());
+    return Run<Rows>(
+        sql,
+        [&](sql::PreparedStatement* ps) {
+          std::unique_ptr<sql::ResultSet> rs(ps->executeQuery());
+          const unsigned columns = rs->getMetaData()->getColumnCount();
+          Rows rows;
+          rows.reserve(rs->rowsCount());
+          while (rs->next()) {
+            std::vector<std::optional<std::string>> cells;
+            cells.reserve(columns);
+            for (unsigned c = 1; c <= columns; ++c) {
+              sql::SQLString value = rs->getString(c);
+              if (rs->wasNull()) {
+                cells.emplace_back(std::nullopt);
+              } else {
+                cells.emplace_back(value.asStdString());
+              }
+            }
+            rows.emplace_back(std::move(cells));
           }
-        }
-        rows.emplace_back(std::move(cells));
-      }
-      return rows;
-    }, params);
+          return rows;
+        },
+        params);
   }
 
   absl::StatusOr<uint64_t> Execute(absl::string_view sql,
                                    absl::Span<const SqlParam> params) override {
-    return Run<uint64_t>(sql, [](sql::PreparedStatement* ps) {
-      return static_cast<uint64_t>(ps->executeUpdate());
-    }, params);
+    return Run<uint64_t>(
+        sql,
+        [](sql::PreparedStatement* ps) {
+          return static_cast<uint64_t>(ps->executeUpdate());
+        },
+        params);
   }
 
   absl::Status ExecuteDirect(absl::string_view sql) override {
@@ -217,7 +225,8 @@ class MysqlConnection final : public Connection {
     if (!valid) {
       broken_ = true;
       return status::WithReason(absl::StatusCode::kUnavailable,
-                                "DB_UNAVAILABLE", "the database is unavailable");
+                                "DB_UNAVAILABLE",
+                                "the database is unavailable");
     }
     return absl::OkStatus();
   }
@@ -261,7 +270,8 @@ class MysqlConnection final : public Connection {
       result.emplace(body(ps));
     });
     if (metrics_ != nullptr && metrics_->query_seconds != nullptr) {
-      metrics_->query_seconds->Observe(absl::ToDoubleSeconds(absl::Now() - start));
+      metrics_->query_seconds->Observe(
+          absl::ToDoubleSeconds(absl::Now() - start));
     }
     if (!status.ok()) return status;
     return std::move(*result);
@@ -408,14 +418,13 @@ ConnectionPool::ConnectionPool(PoolOptions options,
                .Register(*registry)
                .Add({});
   m.max->Set(impl_->options.size);
-  m.acquire_seconds =
-      &prometheus::BuildHistogram()
-           .Name("qpp_db_pool_acquire_seconds")
-           .Help("Time spent waiting for a pooled connection.")
-           .Register(*registry)
-           .Add({}, prometheus::Histogram::BucketBoundaries{
-                        0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5,
-                        1, 2.5});
+  m.acquire_seconds = &prometheus::BuildHistogram()
+                           .Name("qpp_db_pool_acquire_seconds")
+                           .Help("Time spent waiting for a pooled connection.")
+                           .Register(*registry)
+                           .Add({}, prometheus::Histogram::BucketBoundaries{
+                                        0.0001, 0.0005, 0.001, 0.005, 0.01,
+                                        0.05, 0.1, 0.5, 1, 2.5});
   m.acquire_timeouts = &prometheus::BuildCounter()
                             .Name("qpp_db_pool_acquire_timeouts_total")
                             .Help("Acquires that gave up waiting.")

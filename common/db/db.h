@@ -5,7 +5,6 @@
 // deadlock, and mapping of SQL errors to statuses. This header and its .cc
 // are the only code that include MySQL Connector/C++.
 
-#include "absl/strings/string_view.h"
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +16,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
 
@@ -33,8 +33,10 @@ using SqlParam = std::variant<std::nullptr_t, int64_t, double, std::string>;
 template <typename T>
 SqlParam NullableParam(const std::optional<T>& value) {
   if (!value.has_value()) return nullptr;
-  if constexpr (std::is_integral_v<T>) return static_cast<int64_t>(*value);
-  else return SqlParam(*value);
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<int64_t>(*value);
+  else
+    return SqlParam(*value);
 }
 
 // One row of a result, each cell as text (the server's rendering), or
@@ -87,8 +89,8 @@ class Connection {
  public:
   virtual ~Connection() = default;
   // Runs a SELECT (prepared) and reads every row.
-  virtual absl::StatusOr<Rows> Query(absl::string_view sql,
-                                     absl::Span<const SqlParam> params = {}) = 0;
+  virtual absl::StatusOr<Rows> Query(
+      absl::string_view sql, absl::Span<const SqlParam> params = {}) = 0;
   // Runs INSERT/UPDATE/DELETE (prepared); returns the affected row count.
   virtual absl::StatusOr<uint64_t> Execute(
       absl::string_view sql, absl::Span<const SqlParam> params = {}) = 0;

@@ -50,11 +50,11 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
   return absl::OkStatus();
 }
 
-absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
-                           absl::string_view method,
-                           const google::protobuf::Message& request,
-                           google::protobuf::Message* response,
-                           absl::FunctionRef<absl::Status(Connection&)> mutate) {
+absl::Status RunIdempotent(
+    ConnectionPool& pool, absl::string_view request_id,
+    absl::string_view method, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    absl::FunctionRef<absl::Status(Connection&)> mutate) {
   QPP_RETURN_IF_ERROR(ValidateRequestId(request_id));
   if (request_id.empty()) return WithTransaction(pool, mutate);
 
@@ -77,8 +77,9 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
     response->Clear();
     QPP_RETURN_IF_ERROR(mutate(conn));
     return conn
-        .Execute("UPDATE idempotency_keys SET response = ? WHERE request_id = ?",
-                 {response->SerializeAsString(), id})
+        .Execute(
+            "UPDATE idempotency_keys SET response = ? WHERE request_id = ?",
+            {response->SerializeAsString(), id})
         .status();
   });
   if (!status.ok() || !replay) return status;

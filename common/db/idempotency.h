@@ -8,12 +8,12 @@
 // rolls back, then either replays the stored response or runs itself: a
 // mutation is never applied twice, and a failed attempt leaves no key.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/db/db.h"
 #include "google/protobuf/message.h"
 

@@ -77,17 +77,16 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view schema,
   }
   for (size_t i = 1; i < migrations.size(); ++i) {
     if (migrations[i].version <= migrations[i - 1].version) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("migration versions must increase: ",
-                       migrations[i].name));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "migration versions must increase: ", migrations[i].name));
     }
   }
   ConnectionOptions options = server;
   options.database.clear();
   QPP_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connect(options));
-  QPP_RETURN_IF_ERROR(conn->ExecuteDirect(absl::StrCat(
-      "CREATE DATABASE IF NOT EXISTS `", schema,
-      "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")));
+  QPP_RETURN_IF_ERROR(conn->ExecuteDirect(
+      absl::StrCat("CREATE DATABASE IF NOT EXISTS `", schema,
+                   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")));
   QPP_RETURN_IF_ERROR(conn->ExecuteDirect(absl::StrCat("USE `", schema, "`")));
 
   const std::string lock_name = absl::StrCat("qpp.migrate.", schema);
@@ -129,9 +128,8 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view schema,
     for (const std::string& stmt : SplitStatements(m.sql)) {
       absl::Status s = conn->ExecuteDirect(stmt);
       if (!s.ok()) {
-        return absl::Status(s.code(),
-                            absl::StrCat("migration ", m.name, " failed: ",
-                                         s.message()));
+        return absl::Status(s.code(), absl::StrCat("migration ", m.name,
+                                                   " failed: ", s.message()));
       }
     }
     QPP_RETURN_IF_ERROR(

@@ -5,12 +5,12 @@
 // cmake/QppMigrations.cmake), and Migrate applies the missing ones in order
 // at start-up or from the binary's --migrate_only mode.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/db/db.h"
 
 namespace qpp::db {

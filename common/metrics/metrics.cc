@@ -9,18 +9,29 @@
 namespace qpp::metrics {
 namespace {
 
-constexpr std::array<const char*, 17> kCodeNames = {
-    "OK",           "CANCELLED",          "UNKNOWN",
-    "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
-    "ALREADY_EXISTS",   "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
-    "FAILED_PRECONDITION", "ABORTED",        "OUT_OF_RANGE",
-    "UNIMPLEMENTED",    "INTERNAL",          "UNAVAILABLE",
-    "DATA_LOSS",        "UNAUTHENTICATED"};
+constexpr std::array<const char*, 17> kCodeNames = {"OK",
+                                                    "CANCELLED",
+                                                    "UNKNOWN",
+                                                    "INVALID_ARGUMENT",
+                                                    "DEADLINE_EXCEEDED",
+                                                    "NOT_FOUND",
+                                                    "ALREADY_EXISTS",
+                                                    "PERMISSION_DENIED",
+                                                    "RESOURCE_EXHAUSTED",
+                                                    "FAILED_PRECONDITION",
+                                                    "ABORTED",
+                                                    "OUT_OF_RANGE",
+                                                    "UNIMPLEMENTED",
+                                                    "INTERNAL",
+                                                    "UNAVAILABLE",
+                                                    "DATA_LOSS",
+                                                    "UNAUTHENTICATED"};
 
 const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
-  static const auto* const kBuckets = new prometheus::Histogram::BucketBoundaries{
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-      0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
+  static const auto* const kBuckets =
+      new prometheus::Histogram::BucketBoundaries{
+          0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+          0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};
   return *kBuckets;
 }
 
@@ -29,7 +40,8 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   MetricsInterceptor(GrpcServerMetrics& metrics, absl::string_view method)
       : metrics_(metrics), method_(metrics.Find(method)) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
@@ -112,12 +124,12 @@ void GrpcServerMetrics::AddService(
     const google::protobuf::ServiceDescriptor* service) {
   for (int i = 0; i < service->method_count(); ++i) {
     const auto* m = service->method(i);
-    const char* type = m->client_streaming()
-                           ? (m->server_streaming() ? "bidi_stream"
-                                                    : "client_stream")
-                           : (m->server_streaming() ? "server_stream" : "unary");
-    const std::string full = absl::StrCat("/", service->full_name(), "/",
-                                          m->name());
+    const char* type =
+        m->client_streaming()
+            ? (m->server_streaming() ? "bidi_stream" : "client_stream")
+            : (m->server_streaming() ? "server_stream" : "unary");
+    const std::string full =
+        absl::StrCat("/", service->full_name(), "/", m->name());
     std::lock_guard<std::mutex> lock(mu_);
     if (methods_.count(full) == 0) Create(full, type);
   }

@@ -3,7 +3,6 @@
 // Prometheus metrics shared by every service: the /metrics endpoint, build
 // info, and gRPC server RED metrics recorded by an interceptor.
 
-#include "absl/strings/string_view.h"
 #include <array>
 #include <atomic>
 #include <memory>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/server_interceptor.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"

@@ -5,11 +5,11 @@
 // reused with other filters (INVALID_ARGUMENT) and clients cannot depend on
 // its layout.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace qpp::paging {
 

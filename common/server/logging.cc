@@ -18,15 +18,25 @@ class JsonMessageFlag final : public spdlog::custom_flag_formatter {
     static constexpr char kHex[] = "0123456789abcdef";
     for (char c : absl::string_view(msg.payload.data(), msg.payload.size())) {
       switch (c) {
-        case '"': dest.append(absl::string_view("\\\"")); break;
-        case '\\': dest.append(absl::string_view("\\\\")); break;
-        case '\n': dest.append(absl::string_view("\\n")); break;
-        case '\r': dest.append(absl::string_view("\\r")); break;
-        case '\t': dest.append(absl::string_view("\\t")); break;
+        case '"':
+          dest.append(absl::string_view("\\\""));
+          break;
+        case '\\':
+          dest.append(absl::string_view("\\\\"));
+          break;
+        case '\n':
+          dest.append(absl::string_view("\\n"));
+          break;
+        case '\r':
+          dest.append(absl::string_view("\\r"));
+          break;
+        case '\t':
+          dest.append(absl::string_view("\\t"));
+          break;
         default:
           if (static_cast<unsigned char>(c) < 0x20) {
-            const char esc[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF],
-                                kHex[c & 0xF]};
+            const char esc[] = {
+                '\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
             dest.append(esc, esc + sizeof(esc));
           } else {
             dest.push_back(c);

@@ -1,7 +1,8 @@
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 
 namespace qpp::server {
 

@@ -34,9 +34,9 @@ grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* context,
         reactor->Finish(status::ToGrpcStatus(work()));
       });
   if (!queued) {
-    reactor->Finish(status::ToGrpcStatus(status::WithReason(
-        absl::StatusCode::kUnavailable, "SERVER_OVERLOADED",
-        "the server is overloaded; retry with backoff")));
+    reactor->Finish(status::ToGrpcStatus(
+        status::WithReason(absl::StatusCode::kUnavailable, "SERVER_OVERLOADED",
+                           "the server is overloaded; retry with backoff")));
   }
   return reactor;
 }

@@ -48,8 +48,8 @@ absl::Status FieldErrors::ToStatus() const {
     absl::StrAppend(&message, "; and ",
                     violations_.size() - kViolationsInMessage, " more");
   }
-  absl::Status status = WithReason(absl::StatusCode::kInvalidArgument,
-                                   "INVALID_FIELD", message);
+  absl::Status status =
+      WithReason(absl::StatusCode::kInvalidArgument, "INVALID_FIELD", message);
   google::rpc::BadRequest bad_request;
   for (const auto& v : violations_) {
     auto* fv = bad_request.add_field_violations();
@@ -108,12 +108,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   google::rpc::Status rpc_status;
   rpc_status.set_code(status.raw_code());
   rpc_status.set_message(message);
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& value) {
-    if (type_url.substr(0, sizeof(kTypePrefix) - 1) != kTypePrefix) return;
-    google::protobuf::Any* any = rpc_status.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(value));
-  });
+  status.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& value) {
+        if (type_url.substr(0, sizeof(kTypePrefix) - 1) != kTypePrefix) return;
+        google::protobuf::Any* any = rpc_status.add_details();
+        any->set_type_url(std::string(type_url));
+        any->set_value(std::string(value));
+      });
   if (rpc_status.details().empty()) return grpc::Status(code, message);
   return grpc::Status(code, message, rpc_status.SerializeAsString());
 }

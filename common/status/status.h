@@ -7,7 +7,6 @@
 // as google.rpc.Status details (ErrorInfo, BadRequest, RetryInfo) without any
 // layer below it knowing gRPC.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 #include <utility>
@@ -15,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "grpcpp/support/status.h"
 
 namespace qpp::status {
@@ -80,16 +80,16 @@ int HttpStatusOf(absl::StatusCode code);
 #define QPP_STATUS_CONCAT_(a, b) QPP_STATUS_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function if `expr` (an absl::Status) is not OK.
-#define QPP_RETURN_IF_ERROR(expr)                   \
-  do {                                              \
-    ::absl::Status qpp_status_ = (expr);            \
-    if (!qpp_status_.ok()) return qpp_status_;      \
+#define QPP_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status qpp_status_ = (expr);       \
+    if (!qpp_status_.ok()) return qpp_status_; \
   } while (false)
 
 // `lhs = value of expr` (an absl::StatusOr<T>), or returns its error.
-#define QPP_ASSIGN_OR_RETURN(lhs, expr)                                     \
-  QPP_ASSIGN_OR_RETURN_IMPL_(QPP_STATUS_CONCAT_(qpp_statusor_, __LINE__), \
-                             lhs, expr)
+#define QPP_ASSIGN_OR_RETURN(lhs, expr)                                        \
+  QPP_ASSIGN_OR_RETURN_IMPL_(QPP_STATUS_CONCAT_(qpp_statusor_, __LINE__), lhs, \
+                             expr)
 #define QPP_ASSIGN_OR_RETURN_IMPL_(var, lhs, expr) \
   auto var = (expr);                               \
   if (!var.ok()) return std::move(var).status();   \

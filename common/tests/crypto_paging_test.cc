@@ -6,8 +6,8 @@ namespace qpp {
 namespace {
 
 TEST(DataCipherTest, RoundTripsAndBindsContext) {
-  auto cipher = crypto::DataCipher::FromKeyring(
-      crypto::DataCipher::GenerateKeyring());
+  auto cipher =
+      crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
   ASSERT_TRUE(cipher.ok());
   auto sealed = cipher->Encrypt("13812345678", "organizations/X");
   ASSERT_TRUE(sealed.ok());
@@ -21,8 +21,8 @@ TEST(DataCipherTest, RoundTripsAndBindsContext) {
 }
 
 TEST(DataCipherTest, SameTextEncryptsDifferently) {
-  auto cipher = crypto::DataCipher::FromKeyring(
-      crypto::DataCipher::GenerateKeyring());
+  auto cipher =
+      crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
   EXPECT_NE(*cipher->Encrypt("a", ""), *cipher->Encrypt("a", ""));
 }
 
@@ -44,7 +44,8 @@ TEST(DataCipherTest, OldKeysStillDecryptAfterRotation) {
 TEST(DataCipherTest, RejectsMalformedKeyrings) {
   EXPECT_FALSE(crypto::DataCipher::FromKeyring("").ok());
   EXPECT_FALSE(crypto::DataCipher::FromKeyring("1:c2hvcnQ=").ok());
-  EXPECT_FALSE(crypto::DataCipher::FromKeyring("0:" + std::string(44, 'A')).ok());
+  EXPECT_FALSE(
+      crypto::DataCipher::FromKeyring("0:" + std::string(44, 'A')).ok());
 }
 
 TEST(PageTokenTest, RoundTripsAndRejectsOtherFilters) {

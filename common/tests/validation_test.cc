@@ -83,9 +83,9 @@ TEST(TextTest, ValidatesUtf8) {
   EXPECT_TRUE(IsValidUtf8("深圳市南山区"));
   EXPECT_TRUE(IsValidUtf8("plain"));
   EXPECT_FALSE(IsValidUtf8("\xff\xfe"));
-  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xe6\xb7"));          // truncated
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));  // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xe6\xb7"));      // truncated
   EXPECT_EQ(Utf8Length("深圳abc"), 5u);
 }
 

@@ -4,8 +4,8 @@
 
 namespace qpp::validation {
 namespace {
-constexpr std::array<int, 17> kWeights = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                          3, 7, 9, 10, 5, 8, 4, 2};
+constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                          3, 7, 9,  10, 5, 8, 4, 2};
 constexpr absl::string_view kCheck = "10X98765432";
 
 int Digits(absl::string_view s) {

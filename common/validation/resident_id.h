@@ -3,10 +3,10 @@
 // PRC resident identity card number (GB 11643-1999): 17 digits, of which
 // 7-14 are the date of birth, and a check character 0-9 or X.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 
 namespace qpp::validation {

@@ -85,9 +85,8 @@ bool CheckText(absl::string_view field, absl::string_view value,
     return false;
   }
   if (len > max_chars) {
-    errors.Add(std::string(field),
-               absl::StrCat("must be at most ", max_chars,
-                            " characters, got ", len));
+    errors.Add(std::string(field), absl::StrCat("must be at most ", max_chars,
+                                                " characters, got ", len));
     return false;
   }
   return true;
@@ -102,8 +101,7 @@ std::string MaskName(absl::string_view name) {
 
 std::string MaskPhone(absl::string_view phone) {
   if (phone.size() >= 11) {
-    return absl::StrCat(phone.substr(0, 3),
-                        std::string(phone.size() - 7, '*'),
+    return absl::StrCat(phone.substr(0, 3), std::string(phone.size() - 7, '*'),
                         phone.substr(phone.size() - 4));
   }
   if (phone.size() <= 2) return std::string(phone.size(), '*');

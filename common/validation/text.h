@@ -2,10 +2,10 @@
 
 // Validation of free text from callers, and masking of personal data.
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
 
+#include "absl/strings/string_view.h"
 #include "common/status/status.h"
 
 namespace qpp::validation {
@@ -21,8 +21,7 @@ size_t Utf8Length(absl::string_view s);
 // min_chars..max_chars code points (leading/trailing blanks count). Records
 // a violation of `field` in `errors` otherwise. Returns whether it passed.
 bool CheckText(absl::string_view field, absl::string_view value,
-               size_t min_chars, size_t max_chars,
-               status::FieldErrors& errors);
+               size_t min_chars, size_t max_chars, status::FieldErrors& errors);
 
 // Masks a name: first character kept, the rest '*' ("张三丰" -> "张**").
 std::string MaskName(absl::string_view name);

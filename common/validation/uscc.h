@@ -4,10 +4,11 @@
 // "0123456789ABCDEFGHJKLMNPQRTUWXY", the last a check character over the
 // first 17 with weights 3^i mod 31.
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "absl/strings/string_view.h"
 
 namespace qpp::validation {
 

@@ -23,14 +23,21 @@ constexpr int kMaxYear = 2100;
 
 // Fields of Organization a caller may set, i.e. valid update_mask paths.
 const std::set<std::string>& UpdatableFields() {
-  static const auto* const kFields = new std::set<std::string>{
-      "display_name",      "kind",
-      "district_code",     "industry_code",
-      "employees",         "annual_revenue_yuan",
-      "total_assets_yuan", "flags",
-      "credit",            "contacts",
-      "flags.listing_cultivation", "flags.high_tech",
-      "flags.growth",      "flags.exemplary_public_service"};
+  static const auto* const kFields =
+      new std::set<std::string>{"display_name",
+                                "kind",
+                                "district_code",
+                                "industry_code",
+                                "employees",
+                                "annual_revenue_yuan",
+                                "total_assets_yuan",
+                                "flags",
+                                "credit",
+                                "contacts",
+                                "flags.listing_cultivation",
+                                "flags.high_tech",
+                                "flags.growth",
+                                "flags.exemplary_public_service"};
   return *kFields;
 }
 
@@ -190,8 +197,8 @@ absl::StatusOr<std::string> ParseOrganizationName(absl::string_view name,
                                                   absl::string_view field) {
   constexpr absl::string_view kPrefix = "organizations/";
   if (!absl::StartsWith(name, kPrefix)) {
-    return status::InvalidField(
-        std::string(field), "must be \"organizations/{uscc}\"");
+    return status::InvalidField(std::string(field),
+                                "must be \"organizations/{uscc}\"");
   }
   absl::string_view uscc = name.substr(kPrefix.size());
   const std::string problem = validation::UsccProblem(uscc);
@@ -248,12 +255,12 @@ void ValidateOrganization(const v1::Organization& org, const ReferenceData& ref,
     validation::CheckText(f("display_name"), org.display_name(), 1, 200,
                           errors);
   }
-  if (Wants(only, "kind") &&
-      (org.kind() == v1::ORGANIZATION_KIND_UNSPECIFIED ||
-       !v1::OrganizationKind_IsValid(org.kind()))) {
-    errors.Add(f("kind"), "must be one of ENTERPRISE, PUBLIC_INSTITUTION, "
-                          "SOCIAL_ORGANIZATION, GOVERNMENT_AGENCY, "
-                          "INDUSTRY_ASSOCIATION, CHAMBER_OF_COMMERCE, OTHER");
+  if (Wants(only, "kind") && (org.kind() == v1::ORGANIZATION_KIND_UNSPECIFIED ||
+                              !v1::OrganizationKind_IsValid(org.kind()))) {
+    errors.Add(f("kind"),
+               "must be one of ENTERPRISE, PUBLIC_INSTITUTION, "
+               "SOCIAL_ORGANIZATION, GOVERNMENT_AGENCY, "
+               "INDUSTRY_ASSOCIATION, CHAMBER_OF_COMMERCE, OTHER");
   }
   if (Wants(only, "district_code") &&
       ref.districts.count(org.district_code()) == 0) {
@@ -358,9 +365,8 @@ absl::StatusOr<v1::Organization> ApplyOrganizationUpdate(
   std::vector<std::string> top;
   for (const std::string& path : mask.paths()) {
     if (UpdatableFields().count(path) == 0) {
-      errors.Add("update_mask",
-                 absl::StrCat("\"", path.substr(0, 64),
-                              "\" is not an updatable field"));
+      errors.Add("update_mask", absl::StrCat("\"", path.substr(0, 64),
+                                             "\" is not an updatable field"));
       continue;
     }
     top.push_back(path.substr(0, path.find('.')));
@@ -435,8 +441,8 @@ absl::Status AdvanceAdoption(v1::Organization& org, v1::AdoptionStatus target,
   // A step taken before an earlier recorded step would reorder history.
   if (IsSet(history->introducing_date()) &&
       day < *ToCivilDay(history->introducing_date())) {
-    return status::InvalidField(
-        "effective_date", "must not be before the introducing date");
+    return status::InvalidField("effective_date",
+                                "must not be before the introducing date");
   }
   if (!IsSet(history->introducing_date())) {
     *history->mutable_introducing_date() = ToDate(day);
@@ -505,9 +511,8 @@ absl::StatusOr<v1::SelfAssessment> ScoreSelfAssessment(
             true, errors);
   const std::string& cert = input.assessor_certificate();
   if (cert.size() < 4 || cert.size() > 40 ||
-      !std::all_of(cert.begin(), cert.end(), [](char c) {
-        return absl::ascii_isalnum(c) || c == '-';
-      })) {
+      !std::all_of(cert.begin(), cert.end(),
+                   [](char c) { return absl::ascii_isalnum(c) || c == '-'; })) {
     errors.Add("self_assessment.assessor_certificate",
                "must be 4..40 letters, digits or '-'");
   }
@@ -557,7 +562,8 @@ absl::StatusOr<v1::SelfAssessment> ScoreSelfAssessment(
   out.set_assessor_certificate(cert);
   // Items in sheet order, whatever order they came in.
   std::map<std::string, int> percent;
-  for (const auto& item : input.items()) percent[item.item_code()] = item.percent();
+  for (const auto& item : input.items())
+    percent[item.item_code()] = item.percent();
   for (const auto& item : sheet->items) {
     auto* scored = out.add_items();
     scored->set_item_code(item.code);

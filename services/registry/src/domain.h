@@ -99,8 +99,9 @@ std::string OrganizationName(absl::string_view uscc);
 // Size class of an organisation by the rules in force on `day`; only
 // enterprises are classified (others: UNSPECIFIED). Sets *rule_set to the
 // version used.
-v1::SizeClass ClassifySize(const ReferenceData& ref, const v1::Organization& org,
-                           absl::CivilDay day, std::string* rule_set);
+v1::SizeClass ClassifySize(const ReferenceData& ref,
+                           const v1::Organization& org, absl::CivilDay day,
+                           std::string* rule_set);
 
 // Validates the caller-settable fields of `org` (paths prefixed by
 // `prefix`, e.g. "organization."). With `only` non-empty, validates just

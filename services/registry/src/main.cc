@@ -43,9 +43,8 @@ absl::Status Run() {
   QPP_ASSIGN_OR_RETURN(db::PoolOptions db_options,
                        config::DbOptionsFromFlags("qpp_registry"));
   if (absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only)) {
-    QPP_RETURN_IF_ERROR(db::Migrate(db_options.connection,
-                                    db_options.connection.database,
-                                    Migrations()));
+    QPP_RETURN_IF_ERROR(db::Migrate(
+        db_options.connection, db_options.connection.database, Migrations()));
     if (absl::GetFlag(FLAGS_migrate_only)) return absl::OkStatus();
   }
   QPP_ASSIGN_OR_RETURN(
@@ -72,9 +71,9 @@ absl::Status Run() {
 
   std::unique_ptr<prometheus::Exposer> exposer;
   if (!absl::GetFlag(FLAGS_metrics_address).empty()) {
-    QPP_ASSIGN_OR_RETURN(exposer,
-                         metrics::StartExposer(
-                             absl::GetFlag(FLAGS_metrics_address), registry));
+    QPP_ASSIGN_OR_RETURN(
+        exposer,
+        metrics::StartExposer(absl::GetFlag(FLAGS_metrics_address), registry));
   }
   server::ServerOptions server_options;
   server_options.listen_address = absl::GetFlag(FLAGS_listen_address);

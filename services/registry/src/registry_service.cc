@@ -55,13 +55,13 @@ class ImportReactor final
 
 }  // namespace
 
-#define QPP_REGISTRY_UNARY(Method, Request, Response)                        \
-  grpc::ServerUnaryReactor* RegistryServiceImpl::Method(                     \
-      grpc::CallbackServerContext* ctx, const v1::Request* req,              \
-      v1::Response* resp) {                                                  \
-    return server::Offload(ctx, executor_, [this, req, resp] {               \
-      return registry_.Method(*req, resp);                                   \
-    });                                                                      \
+#define QPP_REGISTRY_UNARY(Method, Request, Response)           \
+  grpc::ServerUnaryReactor* RegistryServiceImpl::Method(        \
+      grpc::CallbackServerContext* ctx, const v1::Request* req, \
+      v1::Response* resp) {                                     \
+    return server::Offload(ctx, executor_, [this, req, resp] {  \
+      return registry_.Method(*req, resp);                      \
+    });                                                         \
   }
 QPP_REGISTRY_UNARY(GetOrganization, GetOrganizationRequest, Organization)
 QPP_REGISTRY_UNARY(ListOrganizations, ListOrganizationsRequest,

@@ -16,10 +16,10 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   RegistryServiceImpl(Registry& registry, server::Executor& executor)
       : registry_(registry), executor_(executor) {}
 
-#define QPP_REGISTRY_UNARY(Method, Request, Response)               \
-  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx, \
-                                   const v1::Request* req,           \
-                                   v1::Response* resp) override;
+#define QPP_REGISTRY_UNARY(Method, Request, Response)                          \
+  grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,           \
+                                   const v1::Request* req, v1::Response* resp) \
+      override;
   QPP_REGISTRY_UNARY(GetOrganization, GetOrganizationRequest, Organization)
   QPP_REGISTRY_UNARY(ListOrganizations, ListOrganizationsRequest,
                      ListOrganizationsResponse)

@@ -59,7 +59,8 @@ class RegistryRepository {
       const std::string& after_uscc, int limit) = 0;
 
   // Awards, keyed by (uscc, year).
-  virtual absl::Status InsertAward(db::Connection& conn, const std::string& uscc,
+  virtual absl::Status InsertAward(db::Connection& conn,
+                                   const std::string& uscc,
                                    const v1::AwardRecord& award,
                                    absl::Time now) = 0;
   // Newest year first; `uscc` empty for all organisations.
@@ -110,9 +111,11 @@ class RegistryRepository {
   virtual absl::StatusOr<std::vector<v1::Partnership>> ListPartnerships(
       db::Connection& conn, const std::string& industry_code,
       const std::string& after_uscc, int limit) = 0;
-  virtual absl::StatusOr<bool> UpdatePartnership(
-      db::Connection& conn, const std::string& uscc, const v1::Partnership& p,
-      int64_t expected_version, absl::Time now) = 0;
+  virtual absl::StatusOr<bool> UpdatePartnership(db::Connection& conn,
+                                                 const std::string& uscc,
+                                                 const v1::Partnership& p,
+                                                 int64_t expected_version,
+                                                 absl::Time now) = 0;
   virtual absl::StatusOr<bool> DeletePartnership(db::Connection& conn,
                                                  const std::string& uscc) = 0;
 
