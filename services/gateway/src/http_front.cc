@@ -289,6 +289,23 @@ int HttpFront::Handle(mg_connection* conn) {
   grpc::ByteBuffer response;
   grpc::ClientContext ctx;
   gateway_->PrepareClientContext(admission, &ctx);
+  // grpc-gateway's convention: "Grpc-Metadata-<key>" headers travel as
+  // metadata <key>; the gateway's own headers cannot be set this way.
+  for (int i = 0; i < ri->num_headers; ++i) {
+    absl::string_view name = ri->http_headers[i].name;
+    constexpr absl::string_view kPrefix = "grpc-metadata-";
+    if (name.size() <= kPrefix.size() ||
+        !absl::EqualsIgnoreCase(name.substr(0, kPrefix.size()), kPrefix)) {
+      continue;
+    }
+    const std::string key = absl::AsciiStrToLower(name.substr(kPrefix.size()));
+    if (key == kApiKeyHeader || key == kPrincipalHeader ||
+        key == kRequestIdHeader || key == "authorization" ||
+        absl::StartsWith(key, "grpc-") || absl::EndsWith(key, "-bin")) {
+      continue;
+    }
+    ctx.AddMetadata(key, ri->http_headers[i].value);
+  }
   absl::Notification done;
   grpc::Status status;
   admission.upstream->CallUnary(Gateway::OutboundOf(admission), &ctx,
