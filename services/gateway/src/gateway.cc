@@ -273,14 +273,36 @@ OutboundCall Gateway::OutboundOf(const Admission& a) {
   return OutboundCall{a.principal, a.request_id, a.deadline};
 }
 
-prometheus::Histogram& Gateway::ClientSeconds(const std::string& client) {
-  std::lock_guard<std::mutex> lock(client_mu_);
-  prometheus::Histogram*& h = client_seconds_[client];
-  if (h == nullptr) {
-    h = &metrics_->client_seconds.Add({{"client", client}},
-                                      GatewayMetrics::Buckets());
+Gateway::ClientSeries& Gateway::ClientSeriesOf(const std::string& client) {
+  // Called with client_mu_ held.
+  ClientSeries& c = clients_[client];
+  if (c.seconds == nullptr) {
+    c.seconds = &metrics_->client_seconds.Add({{"client", client}},
+                                              GatewayMetrics::Buckets());
   }
-  return *h;
+  return c;
+}
+
+prometheus::Counter& Gateway::HandledOf(const MethodInfo* m, int protocol,
+                                        int code) {
+  auto add = [&] {
+    return &metrics_->requests.Add(
+        {{"protocol", kProtocolNames[protocol]},
+         {"grpc_service", m != nullptr ? m->metric_service : "other"},
+         {"grpc_method", m != nullptr ? m->metric_method : "other"},
+         {"code", metrics::CodeName(code)}});
+  };
+  if (m == nullptr || code < 0 || code > 16) return *add();
+  // Family::Add returns the same series for the same labels, so a race
+  // here only costs a duplicate lookup.
+  std::atomic<prometheus::Counter*>& slot =
+      const_cast<MethodInfo*>(m)->handled[protocol][code];
+  prometheus::Counter* c = slot.load(std::memory_order_acquire);
+  if (c == nullptr) {
+    c = add();
+    slot.store(c, std::memory_order_release);
+  }
+  return *c;
 }
 
 void Gateway::Complete(const Admission& a, const Inbound& in, int code,
@@ -289,20 +311,25 @@ void Gateway::Complete(const Admission& a, const Inbound& in, int code,
   const absl::Duration latency = end - a.start;
   const double seconds = absl::ToDoubleSeconds(latency);
   const int p = static_cast<int>(in.protocol);
-  const char* code_name = metrics::CodeName(code);
   if (metrics_ != nullptr) {
     const MethodInfo* m = a.method;
-    metrics_->requests
-        .Add({{"protocol", kProtocolNames[p]},
-              {"grpc_service", m != nullptr ? m->metric_service : "other"},
-              {"grpc_method", m != nullptr ? m->metric_method : "other"},
-              {"code", code_name}})
-        .Increment();
+    HandledOf(m, p, code).Increment();
     if (m != nullptr) m->seconds[p]->Observe(seconds);
-    metrics_->client_requests
-        .Add({{"client", a.client_label}, {"code", code_name}})
-        .Increment();
-    ClientSeconds(a.client_label).Observe(seconds);
+    prometheus::Counter* client_handled;
+    prometheus::Histogram* client_seconds;
+    {
+      std::lock_guard<std::mutex> lock(client_mu_);
+      ClientSeries& c = ClientSeriesOf(a.client_label);
+      const int slot = code >= 0 && code <= 16 ? code : 2;  // 2 = UNKNOWN
+      if (c.handled[slot] == nullptr) {
+        c.handled[slot] = &metrics_->client_requests.Add(
+            {{"client", a.client_label}, {"code", metrics::CodeName(slot)}});
+      }
+      client_handled = c.handled[slot];
+      client_seconds = c.seconds;
+    }
+    client_handled->Increment();
+    client_seconds->Observe(seconds);
   }
   AuditRecord r;
   r.time = a.start;

@@ -5,6 +5,7 @@
 // deadline and request id (Admit); decorate the outbound call
 // (PrepareClientContext); record metrics and the audit line (Complete).
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -60,6 +61,8 @@ struct MethodInfo {
   std::string metric_service;
   std::string metric_method;
   prometheus::Histogram* seconds[2] = {nullptr, nullptr};
+  // Counters per protocol and google.rpc.Code, created on first use.
+  std::atomic<prometheus::Counter*> handled[2][17] = {};
 };
 
 // What the front end knows about an incoming call.
@@ -143,7 +146,14 @@ class Gateway final {
   GatewayMetrics* metrics() const { return metrics_; }
 
  private:
-  prometheus::Histogram& ClientSeconds(const std::string& client);
+  // Per-client series, created on first use and cached.
+  struct ClientSeries {
+    prometheus::Histogram* seconds = nullptr;
+    prometheus::Counter* handled[17] = {};
+  };
+  ClientSeries& ClientSeriesOf(const std::string& client);
+  prometheus::Counter& HandledOf(const MethodInfo* method, int protocol,
+                                 int code);
 
   GatewayOptions options_;
   const ApiKeyStore* keys_;
@@ -154,7 +164,7 @@ class Gateway final {
   GatewayMetrics* metrics_;
   std::unordered_map<std::string, std::unique_ptr<MethodInfo>> methods_;
   std::mutex client_mu_;
-  std::unordered_map<std::string, prometheus::Histogram*> client_seconds_;
+  std::unordered_map<std::string, ClientSeries> clients_;
 };
 
 // Whether a request id is acceptable: 1..64 of [A-Za-z0-9._:-].

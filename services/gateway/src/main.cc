@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/config/config.h"
 #include "common/metrics/metrics.h"
 #include "common/server/logging.h"
@@ -200,6 +201,10 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   qpp::server::BlockTerminationSignals();
+  // Debian builds Abseil with mutex deadlock detection on; gRPC takes
+  // absl::Mutex locks on every call, and the detector's global graph costs
+  // throughput and tail latency.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   qpp::config::ParseFlags(argc, argv,
                           "qpp-gateway: authenticated gRPC and HTTP/JSON entry "
                           "point of qpp");

@@ -13,8 +13,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/crypto/cipher.h"
 #include "common/testing/process.h"
+#include "common/testing/test_db.h"
 #include "common/validation/uscc.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -604,6 +607,208 @@ TEST_F(GatewayE2E, ZBackendDownGives503QuicklyAndRecovers) {
   EXPECT_TRUE(recovered);
   EXPECT_EQ(Http("GET", "/v1/" + kOrg, "programme-office").status, 200);
   EXPECT_TRUE(gw_->WaitServing(true, 5000));
+}
+
+// --- Against the real registry on MariaDB -----------------------------------
+
+// A valid USCC with the given 8-digit serial (GB 32100-2015 check character).
+std::string MakeUscc(int serial) {
+  std::string first17 =
+      absl::StrCat("91440300", absl::StrFormat("%08d", serial), "5");
+  auto check = validation::UsccCheckCharacter(first17);
+  return first17 + std::string(1, check.value_or('0'));
+}
+
+class RealRegistryE2E : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const char* host = std::getenv("QPP_TEST_DB_HOST");
+    if (host == nullptr || *host == '\0') return;
+    const char* port = std::getenv("QPP_TEST_DB_PORT");
+    const char* user = std::getenv("QPP_TEST_DB_USER");
+    const char* password = std::getenv("QPP_TEST_DB_PASSWORD");
+    registry_args_ = {"--metrics_address=", std::string("--db_host=") + host,
+                      std::string("--db_port=") + (port ? port : "3306"),
+                      std::string("--db_user=") + (user ? user : "qpp"),
+                      absl::StrCat("--db_name=qpp_test_gw_", getpid())};
+    registry_env_ = {
+        {"QPP_DB_PASSWORD", password ? password : ""},
+        {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}};
+    registry_port_ = qpp::testing::FreePort();
+    StartRegistry();
+    gw_ = StartGateway(registry_port_, "real").release();
+  }
+
+  static void StartRegistry() {
+    std::vector<std::string> args = registry_args_;
+    args.push_back(absl::StrCat("--listen_address=127.0.0.1:", registry_port_));
+    auto child = qpp::testing::ChildProcess::Start(
+        qpp::testing::BinDir() + "/qpp-registry", args, registry_env_,
+        (fs::temp_directory_path() /
+         absl::StrCat("qpp_gw_e2e_registry_", getpid(), ".log"))
+            .string());
+    ASSERT_TRUE(child.ok()) << child.status();
+    registry_ = child->release();
+  }
+
+  static void TearDownTestSuite() {
+    if (gw_ != nullptr) {
+      gw_->process->Signal(SIGTERM);
+      gw_->process->Wait(10000);
+      fs::remove_all(gw_->dir);
+      delete gw_;
+      gw_ = nullptr;
+    }
+    if (registry_ != nullptr) {
+      registry_->Signal(SIGTERM);
+      registry_->Wait(10000);
+      delete registry_;
+      registry_ = nullptr;
+    }
+  }
+
+  void SetUp() override {
+    if (gw_ == nullptr) {
+      if (qpp::testing::TestDatabaseRequired()) {
+        FAIL() << "QPP_TEST_REQUIRE_DB=1 but QPP_TEST_DB_HOST is unset";
+      }
+      GTEST_SKIP() << "set QPP_TEST_DB_* to run against the real registry";
+    }
+    ASSERT_TRUE(gw_->WaitServing(true, 30000))
+        << ReadFile((gw_->dir / "gateway.log").string());
+  }
+
+  std::multimap<std::string, std::string> Key(const std::string& principal) {
+    return {{"x-api-key", gw_->keys[principal]}};
+  }
+
+  HttpResponse Http(const std::string& method, const std::string& path,
+                    const std::string& principal,
+                    const std::string& body = "") {
+    HttpClient client(gw_->http_port);
+    auto r =
+        client.Send(method, path, {{"X-Api-Key", gw_->keys[principal]}}, body);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : HttpResponse{};
+  }
+
+  static std::vector<std::string> registry_args_;
+  static std::map<std::string, std::string> registry_env_;
+  static int registry_port_;
+  static qpp::testing::ChildProcess* registry_;
+  static GatewayProcess* gw_;
+};
+
+std::vector<std::string> RealRegistryE2E::registry_args_;
+std::map<std::string, std::string> RealRegistryE2E::registry_env_;
+int RealRegistryE2E::registry_port_ = 0;
+qpp::testing::ChildProcess* RealRegistryE2E::registry_ = nullptr;
+GatewayProcess* RealRegistryE2E::gw_ = nullptr;
+
+TEST_F(RealRegistryE2E, CreateOverHttpReadOverGrpcAndHttpAndDirectlyAgree) {
+  const std::string uscc = MakeUscc(getpid() % 100000000);
+  HttpResponse created = Http(
+      "POST", "/v1/organizations", "programme-office",
+      absl::StrCat(
+          R"({"uscc": ")", uscc,
+          R"(", "displayName": "深圳市网关测试有限公司", "kind": "ORGANIZATION_KIND_ENTERPRISE", "districtCode": "440305", "industryCode": "3921", "employees": 120})"));
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_NE(created.body.find("\"sizeClass\""), std::string::npos);
+
+  const std::string name = "organizations/" + uscc;
+  registry::v1::GetOrganizationRequest req;
+  req.set_name(name);
+  std::string via_gateway, direct;
+  ASSERT_TRUE(GenericUnaryCall(
+                  gw_->channel,
+                  "/qpp.registry.v1.RegistryService/GetOrganization",
+                  req.SerializeAsString(), Key("finance-funding"), &via_gateway)
+                  .ok());
+  auto direct_channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", registry_port_),
+                          grpc::InsecureChannelCredentials());
+  ASSERT_TRUE(
+      GenericUnaryCall(direct_channel,
+                       "/qpp.registry.v1.RegistryService/GetOrganization",
+                       req.SerializeAsString(), {}, &direct)
+          .ok());
+  Organization a, b, c;
+  ASSERT_TRUE(a.ParseFromString(via_gateway));
+  ASSERT_TRUE(b.ParseFromString(direct));
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a, b));
+  HttpResponse got = Http("GET", "/v1/" + name, "district-440305");
+  ASSERT_EQ(got.status, 200) << got.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(got.body, &c).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a, c))
+      << a.DebugString() << c.DebugString();
+  EXPECT_EQ(a.display_name(), "深圳市网关测试有限公司");
+
+  // The registry's own validation errors come back as 400 with details.
+  HttpResponse bad =
+      Http("POST", "/v1/organizations", "programme-office",
+           R"({"uscc": "91440300MA5F00001A", "displayName": "x"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("google.rpc.BadRequest"), std::string::npos)
+      << bad.body;
+  // A second create: 409.
+  HttpResponse again = Http(
+      "POST", "/v1/organizations", "programme-office",
+      absl::StrCat(
+          R"({"uscc": ")", uscc,
+          R"(", "displayName": "重复", "kind": "ORGANIZATION_KIND_ENTERPRISE", "districtCode": "440305", "industryCode": "3921"})"));
+  EXPECT_EQ(again.status, 409) << again.body;
+  // Authorisation still applies.
+  EXPECT_EQ(Http("POST", "/v1/organizations", "district-440305", "{}").status,
+            403);
+
+  // Programme progress reads the registry's real counts.
+  HttpResponse progress = Http("GET", "/v1/progress/2026", "programme-office");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  v1::ProgrammeProgress p;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(progress.body, &p).ok());
+  ASSERT_EQ(p.targets_size(), 5);
+  EXPECT_TRUE(p.targets(3).available()) << p.targets(3).unavailable_reason();
+
+  // The audit log names the principal and the resource.
+  int lines = 0;
+  for (const std::string& line : gw_->AuditLines()) {
+    if (line.find(name) != std::string::npos &&
+        line.find("\"principal\":\"finance-funding\"") != std::string::npos) {
+      ++lines;
+    }
+  }
+  EXPECT_EQ(lines, 1);
+}
+
+TEST_F(RealRegistryE2E, RegistryKilledGives503WithinASecondAndRecovers) {
+  registry_->Signal(SIGKILL);
+  registry_->Wait(5000);
+  delete registry_;
+  registry_ = nullptr;
+  auto start = Clock::now();
+  HttpResponse r =
+      Http("GET", "/v1/organizations?pageSize=1", "programme-office");
+  EXPECT_EQ(r.status, 503) << r.body;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
+  start = Clock::now();
+  grpc::Status s = GenericUnaryCall(
+      gw_->channel, "/qpp.registry.v1.RegistryService/ListOrganizations", "",
+      Key("programme-office"), nullptr);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
+
+  StartRegistry();
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  int status = 0;
+  while (Clock::now() < deadline) {
+    status =
+        Http("GET", "/v1/organizations?pageSize=1", "programme-office").status;
+    if (status == 200) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_EQ(status, 200);
+  EXPECT_TRUE(gw_->WaitServing(true, 10000));
 }
 
 }  // namespace
