@@ -552,6 +552,20 @@ PooledConnection::~PooledConnection() {
   if (pool_ != nullptr && conn_ != nullptr) pool_->Release(std::move(conn_));
 }
 
+absl::Status DatabaseProbe::Check() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (conn_ == nullptr || conn_->broken()) {
+    ConnectionOptions quick = options_;
+    quick.connect_timeout = absl::Seconds(2);
+    quick.read_timeout = absl::Seconds(2);
+    quick.write_timeout = absl::Seconds(2);
+    QPP_ASSIGN_OR_RETURN(conn_, Connect(quick));
+  }
+  absl::Status s = conn_->Ping();
+  if (!s.ok()) conn_.reset();
+  return s;
+}
+
 bool IsTransactionConflict(const absl::Status& status) {
   return status.code() == absl::StatusCode::kAborted &&
          status::ReasonOf(status) == "DB_CONFLICT";

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -169,6 +170,22 @@ class ConnectionPool final {
   struct Impl;
   void Release(std::unique_ptr<Connection> conn);
   std::unique_ptr<Impl> impl_;
+};
+
+// Checks that the database answers, on a connection of its own, so that a
+// pool exhausted by load does not read as a database outage. Reconnects
+// after a failure. Thread-safe.
+class DatabaseProbe final {
+ public:
+  explicit DatabaseProbe(ConnectionOptions options)
+      : options_(std::move(options)) {}
+  // OK if the server answered a ping; UNAVAILABLE otherwise.
+  absl::Status Check();
+
+ private:
+  ConnectionOptions options_;
+  std::mutex mu_;
+  std::unique_ptr<Connection> conn_;
 };
 
 // Runs `fn` inside a transaction on a pooled connection: commits if it

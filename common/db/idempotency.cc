@@ -8,6 +8,7 @@
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "openssl/sha.h"
+#include "spdlog/spdlog.h"
 
 namespace qpp::db {
 namespace {
@@ -50,13 +51,18 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
   return absl::OkStatus();
 }
 
-absl::Status RunIdempotent(
-    ConnectionPool& pool, absl::string_view request_id,
-    absl::string_view method, const google::protobuf::Message& request,
-    google::protobuf::Message* response,
-    absl::FunctionRef<absl::Status(Connection&)> mutate) {
+absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
+                           absl::string_view method,
+                           const google::protobuf::Message& request,
+                           google::protobuf::Message* response,
+                           absl::FunctionRef<absl::Status(Connection&)> mutate,
+                           bool single_statement) {
   QPP_RETURN_IF_ERROR(ValidateRequestId(request_id));
-  if (request_id.empty()) return WithTransaction(pool, mutate);
+  if (request_id.empty()) {
+    if (!single_statement) return WithTransaction(pool, mutate);
+    QPP_ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
+    return mutate(*conn);
+  }
 
   const std::string id(request_id);
   const std::string fingerprint = Fingerprint(method, request);
@@ -115,6 +121,36 @@ absl::StatusOr<uint64_t> PurgeIdempotencyKeys(ConnectionPool& pool,
       "%Y-%m-%d %H:%M:%E6S", absl::Now() - max_age, absl::UTCTimeZone());
   return conn->Execute("DELETE FROM idempotency_keys WHERE created_at < ?",
                        {cutoff});
+}
+
+IdempotencyJanitor::IdempotencyJanitor(ConnectionPool& pool,
+                                       absl::Duration max_age,
+                                       absl::Duration period) {
+  thread_ = std::thread([this, &pool, max_age, period] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto purged = PurgeIdempotencyKeys(pool, max_age);
+      if (!purged.ok()) {
+        spdlog::warn("idempotency purge failed: {}",
+                     std::string(purged.status().message()));
+      } else if (*purged > 0) {
+        spdlog::info("purged {} idempotency keys", *purged);
+      }
+      lock.lock();
+      cv_.wait_for(lock, absl::ToChronoNanoseconds(period),
+                   [this] { return stop_; });
+    }
+  });
+}
+
+IdempotencyJanitor::~IdempotencyJanitor() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace qpp::db

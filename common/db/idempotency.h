@@ -8,8 +8,11 @@
 // rolls back, then either replays the stored response or runs itself: a
 // mutation is never applied twice, and a failed attempt leaves no key.
 
+#include <condition_variable>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
@@ -38,14 +41,34 @@ absl::Status ValidateRequestId(absl::string_view request_id);
 // `mutate` produced; a later call with the same id and an identical request
 // gets the stored response without running `mutate`; the same id with a
 // different request fails with INVALID_ARGUMENT.
+//
+// `single_statement` says that `mutate` issues exactly one writing
+// statement; without a request_id it then runs in autocommit mode, which is
+// just as atomic and saves the BEGIN and COMMIT round trips.
 absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
                            absl::string_view method,
                            const google::protobuf::Message& request,
                            google::protobuf::Message* response,
-                           absl::FunctionRef<absl::Status(Connection&)> mutate);
+                           absl::FunctionRef<absl::Status(Connection&)> mutate,
+                           bool single_statement = false);
 
 // Deletes keys older than `max_age`; returns how many.
 absl::StatusOr<uint64_t> PurgeIdempotencyKeys(ConnectionPool& pool,
                                               absl::Duration max_age);
+
+// Purges keys older than `max_age` every `period` on a thread of its own,
+// until destroyed. A retry after max_age is treated as a new request.
+class IdempotencyJanitor final {
+ public:
+  IdempotencyJanitor(ConnectionPool& pool, absl::Duration max_age,
+                     absl::Duration period);
+  ~IdempotencyJanitor();
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 }  // namespace qpp::db

@@ -6,6 +6,7 @@
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "common/config/config.h"
+#include "common/db/idempotency.h"
 #include "common/db/migrations.h"
 #include "common/metrics/metrics.h"
 #include "common/server/executor.h"
@@ -28,6 +29,8 @@ ABSL_FLAG(std::string, data_keyring_file, "",
           "'id:base64-32-bytes[,...]', the highest id encrypts.");
 ABSL_FLAG(int, improvement_margin_points, 50,
           "Rise of a self-assessment total (of 1000) that counts as improved.");
+ABSL_FLAG(int, request_id_retention_days, 7,
+          "How long a request_id replays its first answer.");
 ABSL_FLAG(int, drain_seconds, 20, "Grace period for in-flight calls.");
 ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate for TLS.");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key for TLS.");
@@ -84,7 +87,11 @@ absl::Status Run() {
   server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
   server::Server server(server_options, *registry);
   server.AddService(&service, v1::RegistryService::service_full_name());
-  server.AddReadinessCheck([&pool] { return pool.Ping(); });
+  db::DatabaseProbe probe(db_options.connection);
+  server.AddReadinessCheck([&probe] { return probe.Check(); });
+  db::IdempotencyJanitor janitor(
+      pool, absl::Hours(24 * absl::GetFlag(FLAGS_request_id_retention_days)),
+      absl::Hours(1));
   QPP_RETURN_IF_ERROR(server.Start());
   spdlog::info("qpp-registry {} serving on port {}", kVersion, server.port());
 

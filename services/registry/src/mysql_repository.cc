@@ -29,15 +29,30 @@ std::string DbTime(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", t, absl::UTCTimeZone());
 }
 
+// Parses MariaDB's DATETIME(6) text, "YYYY-MM-DD HH:MM:SS[.ffffff]" in UTC;
+// every organisation read has two, so no general-purpose parser here.
 google::protobuf::Timestamp ToTimestamp(const std::string& db_time) {
-  absl::Time t;
-  std::string err;
   google::protobuf::Timestamp ts;
-  if (absl::ParseTime("%Y-%m-%d %H:%M:%E*S", db_time, absl::UTCTimeZone(), &t,
-                      &err)) {
-    const int64_t micros = absl::ToUnixMicros(t);
-    ts = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+  const auto digits = [&](size_t pos, size_t n, int* out) {
+    if (pos + n > db_time.size()) return false;
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+      if (db_time[i] < '0' || db_time[i] > '9') return false;
+      v = v * 10 + (db_time[i] - '0');
+    }
+    *out = v;
+    return true;
+  };
+  int y, mo, d, h, mi, sec, micros = 0;
+  if (!digits(0, 4, &y) || !digits(5, 2, &mo) || !digits(8, 2, &d) ||
+      !digits(11, 2, &h) || !digits(14, 2, &mi) || !digits(17, 2, &sec)) {
+    return ts;
   }
+  if (db_time.size() >= 26 && db_time[19] == '.') digits(20, 6, &micros);
+  const absl::Time t = absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, sec),
+                                       absl::UTCTimeZone());
+  ts.set_seconds(absl::ToUnixSeconds(t));
+  ts.set_nanos(micros * 1000);
   return ts;
 }
 

@@ -273,7 +273,8 @@ absl::Status Registry::CreateOrganization(
         resp->set_etag("\"1\"");
         MaskContacts(*resp);
         return absl::OkStatus();
-      });
+      },
+      /*single_statement=*/true);
 }
 
 absl::Status Registry::UpdateOrganization(

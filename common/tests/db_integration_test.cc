@@ -1,0 +1,161 @@
+// common/db on a real MariaDB: reconnects, migrations, idempotency purge.
+
+#include "absl/strings/str_cat.h"
+#include "common/db/db.h"
+#include "common/db/idempotency.h"
+#include "common/db/migrations.h"
+#include "common/status/status.h"
+#include "common/testing/test_db.h"
+#include "gtest/gtest.h"
+
+namespace qpp::db {
+namespace {
+
+const std::vector<MigrationFile>& TestMigrations() {
+  static const auto* const kFiles = new std::vector<MigrationFile>{
+      {1, "0001_items.sql",
+       "-- a comment line\n"
+       "CREATE TABLE IF NOT EXISTS items (id BIGINT PRIMARY KEY,\n"
+       "  name VARCHAR(50) NOT NULL) ENGINE=InnoDB;\n"
+       "INSERT INTO items VALUES (1, '深圳');\n"},
+      {2, "0002_idempotency.sql",
+       "CREATE TABLE IF NOT EXISTS idempotency_keys (request_id VARCHAR(64) "
+       "NOT NULL PRIMARY KEY, method VARCHAR(128) NOT NULL, fingerprint "
+       "CHAR(64) NOT NULL, response LONGBLOB NULL, created_at DATETIME(6) "
+       "NOT NULL);\n"}};
+  return *kFiles;
+}
+
+class DbIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto created = testing::TestDatabase::Create("common_db", TestMigrations());
+    ASSERT_TRUE(created.ok()) << created.status();
+    db_ = created->release();
+  }
+  static void TearDownTestSuite() { delete db_; }
+  void SetUp() override { QPP_SKIP_WITHOUT_DB(db_); }
+  static testing::TestDatabase* db_;
+};
+testing::TestDatabase* DbIntegrationTest::db_ = nullptr;
+
+TEST_F(DbIntegrationTest, KilledConnectionIsDiscardedNotHandedOutAgain) {
+  PoolOptions options = db_->options();
+  options.size = 1;
+  ConnectionPool pool(options, nullptr);
+  int64_t first_id = 0;
+  {
+    auto conn = pool.Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto rows = (*conn)->Query("SELECT CONNECTION_ID()");
+    ASSERT_TRUE(rows.ok());
+    first_id = (*rows)[0].Int(0);
+    // Kill it from another session, as a server restart or a network cut
+    // would.
+    auto admin = Connect(options.connection);
+    ASSERT_TRUE(admin.ok());
+    ASSERT_TRUE((*admin)->ExecuteDirect(absl::StrCat("KILL ", first_id)).ok());
+    auto after =
+        (*conn)->Query("SELECT name FROM items WHERE id = ?", {int64_t{1}});
+    EXPECT_EQ(after.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_TRUE((*conn)->broken());
+  }
+  // The pool (size 1) replaces it; the cached statement is prepared again on
+  // the new connection.
+  auto conn = pool.Acquire();
+  ASSERT_TRUE(conn.ok());
+  auto rows =
+      (*conn)->Query("SELECT name FROM items WHERE id = ?", {int64_t{1}});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ((*rows)[0].String(0), "深圳");
+  auto id = (*conn)->Query("SELECT CONNECTION_ID()");
+  EXPECT_NE((*id)[0].Int(0), first_id);
+}
+
+TEST_F(DbIntegrationTest, PoolTimesOutWhenEveryConnectionIsBusy) {
+  PoolOptions options = db_->options();
+  options.size = 1;
+  options.acquire_timeout = absl::Milliseconds(100);
+  ConnectionPool pool(options, nullptr);
+  auto held = pool.Acquire();
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(pool.Acquire().status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(DbIntegrationTest, SqlErrorsMapToStatusesWithoutSqlText) {
+  auto conn = Connect(db_->options().connection);
+  ASSERT_TRUE(conn.ok());
+  auto dup = (*conn)->Execute("INSERT INTO items VALUES (?, ?)",
+                              {int64_t{1}, std::string("again")});
+  EXPECT_EQ(dup.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(dup.status().message().find("INSERT"), std::string::npos);
+  auto bad = (*conn)->Query("SELECT nosuchcolumn FROM items");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(bad.status().message().find("nosuchcolumn"), std::string::npos);
+  auto too_long = (*conn)->Execute("INSERT INTO items VALUES (?, ?)",
+                                   {int64_t{2}, std::string(51, 'x')});
+  EXPECT_EQ(too_long.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(DbIntegrationTest, TransactionRollsBackOnError) {
+  ConnectionPool pool(db_->options(), nullptr);
+  absl::Status s = WithTransaction(pool, [](Connection& c) -> absl::Status {
+    QPP_RETURN_IF_ERROR(c.Execute("INSERT INTO items VALUES (?, ?)",
+                                  {int64_t{10}, std::string("ten")})
+                            .status());
+    return absl::FailedPreconditionError("changed my mind");
+  });
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  auto rows = db_->Query("SELECT COUNT(*) FROM items WHERE id = 10");
+  EXPECT_EQ((*rows)[0].Int(0), 0);
+}
+
+TEST_F(DbIntegrationTest, MigrationsAreRecordedAndEditsRefused) {
+  // Applying again is a no-op.
+  EXPECT_TRUE(
+      Migrate(db_->options().connection, db_->schema(), TestMigrations()).ok());
+  auto rows = db_->Query("SELECT COUNT(*) FROM schema_migrations");
+  EXPECT_EQ((*rows)[0].Int(0), 2);
+  auto items = db_->Query("SELECT COUNT(*) FROM items WHERE id = 1");
+  EXPECT_EQ((*items)[0].Int(0), 1);
+  // A released migration whose text changed is refused.
+  std::vector<MigrationFile> edited = TestMigrations();
+  edited[0].sql = "CREATE TABLE items2 (id INT);";
+  EXPECT_EQ(Migrate(db_->options().connection, db_->schema(), edited).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(SplitStatements("-- c\nA;\n\nB\n  C;\n").size(), 2u);
+}
+
+TEST_F(DbIntegrationTest, OldIdempotencyKeysArePurged) {
+  ASSERT_TRUE(db_->Clear({"idempotency_keys"}).ok());
+  auto conn = Connect(db_->options().connection);
+  ASSERT_TRUE(conn.ok());
+  ASSERT_TRUE((*conn)
+                  ->ExecuteDirect("INSERT INTO idempotency_keys VALUES "
+                                  "('old', 'M', 'f', NULL, '2020-01-01'), "
+                                  "('new', 'M', 'f', NULL, UTC_TIMESTAMP(6))")
+                  .ok());
+  ConnectionPool pool(db_->options(), nullptr);
+  auto purged = PurgeIdempotencyKeys(pool, absl::Hours(24));
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 1u);
+  auto rows = db_->Query("SELECT request_id FROM idempotency_keys");
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].String(0), "new");
+}
+
+TEST_F(DbIntegrationTest, ProbeReportsReachability) {
+  DatabaseProbe good(db_->options().connection);
+  EXPECT_TRUE(good.Check().ok());
+  ConnectionOptions wrong = db_->options().connection;
+  wrong.port = 1;  // nothing listens there
+  DatabaseProbe bad(wrong);
+  EXPECT_EQ(bad.Check().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(EscapeLikeTest, EscapesWildcards) {
+  EXPECT_EQ(EscapeLike("50%_a\\b"), "50\\%\\_a\\\\b");
+}
+
+}  // namespace
+}  // namespace qpp::db
