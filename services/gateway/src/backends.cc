@@ -113,9 +113,10 @@ absl::StatusOr<std::unique_ptr<BackendSet>> BackendSet::Create(
 
 absl::Status BackendSet::AddLocal(const std::string& service,
                                   Upstream* upstream) {
-  if (remotes_.count(service) > 0) {
-    return absl::AlreadyExistsError(
-        absl::StrCat(service, " is served by a configured backend"));
+  if (remotes_.erase(service) > 0) {
+    // The gateway answers its own services; a route would only loop.
+    spdlog::warn("ignoring the configured backend of {}: the gateway serves it",
+                 service);
   }
   locals_[service] = upstream;
   return absl::OkStatus();

@@ -71,8 +71,9 @@ class BackendSet final {
       absl::string_view spec, const BackendOptions& options,
       GatewayMetrics* metrics);
 
-  // Adds an in-process upstream for `service` (not owned). Call before
-  // serving. ALREADY_EXISTS if the service has a backend.
+  // Adds an in-process upstream for `service` (not owned), replacing a
+  // configured backend of the same service (with a warning). Call before
+  // serving.
   absl::Status AddLocal(const std::string& service, Upstream* upstream);
 
   // The upstream of a fully-qualified service name, or null.

@@ -72,12 +72,11 @@ class RejectReactor final : public grpc::ServerGenericBidiReactor {
         admission_(std::move(admission)),
         code_(static_cast<int>(status.code())) {
     ctx->AddInitialMetadata(kRequestIdHeader, admission_.request_id);
+    // Recorded before the caller learns the outcome.
+    gateway_->Complete(admission_, in_, code_, 0);
     Finish(status::ToGrpcStatus(status));
   }
-  void OnDone() override {
-    gateway_->Complete(admission_, in_, code_, 0);
-    delete this;
-  }
+  void OnDone() override { delete this; }
 
  private:
   Gateway* gateway_;
@@ -120,14 +119,13 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
 
   void OnCancel() override { client_ctx_.TryCancel(); }
 
-  void OnDone() override {
-    gateway_->Complete(admission_, in_, code_, 0);
-    delete this;
-  }
+  void OnDone() override { delete this; }
 
  private:
   void Reply(const grpc::Status& s) {
     code_ = s.error_code();
+    // Recorded before the caller learns the outcome.
+    gateway_->Complete(admission_, in_, code_, 0);
     if (s.ok()) {
       StartWriteAndFinish(&response_, grpc::WriteOptions(), s);
     } else {
@@ -240,10 +238,7 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
 
   void OnCancel() override { client_ctx_.TryCancel(); }
 
-  void OnDone() override {
-    gateway_->Complete(admission_, in_, status_.error_code(), 0);
-    delete this;
-  }
+  void OnDone() override { delete this; }
 
  private:
   class Client final
@@ -277,6 +272,7 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
   void FinishLocked() {
     if (finished_) return;
     finished_ = true;
+    gateway_->Complete(admission_, in_, status_.error_code(), 0);
     Finish(status_);
   }
 

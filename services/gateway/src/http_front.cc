@@ -205,8 +205,9 @@ int HttpFront::Handle(mg_connection* conn) {
   int code = 0;
   auto finish = [&](Reply r, int grpc_code) {
     r.request_id = admission.request_id;
-    Send(conn, r);
+    // Recorded before the caller learns the outcome.
     gateway_->Complete(admission, in, grpc_code, r.http_status);
+    Send(conn, r);
     return r.http_status;
   };
   auto fail = [&](const grpc::Status& s, int http_status = 0) {

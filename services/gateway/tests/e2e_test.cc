@@ -579,6 +579,86 @@ TEST_F(GatewayE2E, AuditLogHasOneLinePerCallWithThePrincipal) {
   }
 }
 
+// mTLS: the certificate's subject is the principal.
+TEST_F(GatewayE2E, MutualTlsMapsTheCertificateSubjectToAPrincipal) {
+  const fs::path dir = gw_->dir / "tls";
+  fs::create_directories(dir);
+  const std::string d = dir.string();
+  const std::string script = absl::StrCat(
+      "set -e; cd ", d,
+      "; openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "
+      "/CN=qpp-test-ca"
+      " -keyout ca.key -out ca.pem"
+      "; openssl req -newkey rsa:2048 -nodes -subj /CN=localhost"
+      " -addext subjectAltName=DNS:localhost -keyout server.key -out server.csr"
+      "; openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key"
+      " -CAcreateserial -days 1 -copy_extensions copy -out server.pem"
+      "; openssl req -newkey rsa:2048 -nodes -subj /CN=funding.czj.sz.gov.cn"
+      " -keyout client.key -out client.csr"
+      "; openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key"
+      " -CAcreateserial -days 1 -out client.pem) > openssl.log 2>&1");
+  ASSERT_EQ(std::system(("(" + script).c_str()), 0)
+      << ReadFile(d + "/openssl.log");
+
+  const int tls_port = qpp::testing::FreePort();
+  const int plain_port = qpp::testing::FreePort();
+  auto process = qpp::testing::ChildProcess::Start(
+      qpp::testing::BinDir() + "/qpp-gateway",
+      {absl::StrCat("--listen_address=127.0.0.1:", plain_port),
+       absl::StrCat("--tls_listen_address=127.0.0.1:", tls_port),
+       "--tls_cert_file=" + d + "/server.pem",
+       "--tls_key_file=" + d + "/server.key",
+       "--tls_client_ca_file=" + d + "/ca.pem", "--http_address=",
+       absl::StrCat("--metrics_address=127.0.0.1:", qpp::testing::FreePort()),
+       absl::StrCat("--backends=", kRegistry, "=127.0.0.1:", backend_port_),
+       "--api_keys_file=" + (gw_->dir / "keys").string(),
+       "--policy_file=" + (gw_->dir / "policy.json").string(),
+       "--audit_dir=" + (gw_->dir / "audit-tls").string()},
+      {}, d + "/gateway.log");
+  ASSERT_TRUE(process.ok());
+
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = ReadFile(d + "/ca.pem");
+  ssl.pem_private_key = ReadFile(d + "/client.key");
+  ssl.pem_cert_chain = ReadFile(d + "/client.pem");
+  grpc::ChannelArguments args;
+  args.SetSslTargetNameOverride("localhost");
+  auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", tls_port),
+                                           grpc::SslCredentials(ssl), args);
+  registry::v1::GetOrganizationRequest req;
+  req.set_name(kOrg);
+  grpc::Status s;
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  do {
+    s = GenericUnaryCall(channel,
+                         "/qpp.registry.v1.RegistryService/GetOrganization",
+                         req.SerializeAsString(), {}, nullptr, 1000);
+    if (s.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  } while (Clock::now() < deadline);
+  EXPECT_TRUE(s.ok()) << s.error_message() << ReadFile(d + "/gateway.log");
+  EXPECT_EQ(fake_->service->last_principal(), "cert:funding.czj.sz.gov.cn");
+  // The funding system's certificate does not allow writes.
+  EXPECT_EQ(GenericUnaryCall(
+                channel, "/qpp.registry.v1.RegistryService/CreateOrganization",
+                "", {}, nullptr)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // Without a client certificate the handshake fails.
+  grpc::SslCredentialsOptions no_cert;
+  no_cert.pem_root_certs = ssl.pem_root_certs;
+  auto anonymous =
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", tls_port),
+                                grpc::SslCredentials(no_cert), args);
+  EXPECT_FALSE(
+      GenericUnaryCall(anonymous,
+                       "/qpp.registry.v1.RegistryService/GetOrganization",
+                       req.SerializeAsString(), {}, nullptr, 1000)
+          .ok());
+  (*process)->Signal(SIGTERM);
+  EXPECT_EQ((*process)->Wait(10000), 0);
+}
+
 // Last: it stops and restarts the backend.
 TEST_F(GatewayE2E, ZBackendDownGives503QuicklyAndRecovers) {
   fake_->server->Shutdown(std::chrono::system_clock::now());
