@@ -175,16 +175,17 @@ std::shared_ptr<grpc::Channel> WaitForChannel(int port) {
   for (int i = 0; i < 200; ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto channel = grpc::CreateCustomChannel(
-        absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials(),
-        args);
+    auto channel =
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                  grpc::InsecureChannelCredentials(), args);
     auto stub = grpc::health::v1::Health::NewStub(channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() +
                      std::chrono::milliseconds(200));
     grpc::health::v1::HealthCheckResponse resp;
     grpc::Status s = stub->Check(&ctx, {}, &resp);
-    if (s.ok() && resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
+    if (s.ok() &&
+        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
       return channel;
     }
     // The echo server has no health service: UNIMPLEMENTED means it is up.
@@ -222,9 +223,10 @@ int Run(const char* self) {
     return 1;
   }
 
-  std::printf("qpp registry benchmark: concurrency %d, %d s per figure, "
-              "%u cores\n\n",
-              concurrency, seconds, std::thread::hardware_concurrency());
+  std::printf(
+      "qpp registry benchmark: concurrency %d, %d s per figure, "
+      "%u cores\n\n",
+      concurrency, seconds, std::thread::hardware_concurrency());
 
   // 1. Baseline: bare callback echo server, in its own process.
   const int echo_port = testing::FreePort();
@@ -263,8 +265,9 @@ int Run(const char* self) {
       "/tmp/qpp_bench_registry.log");
   auto channel = registry.ok() ? WaitForChannel(port) : nullptr;
   if (channel == nullptr) {
-    std::fprintf(stderr, "qpp-registry did not start; see "
-                         "/tmp/qpp_bench_registry.log\n");
+    std::fprintf(stderr,
+                 "qpp-registry did not start; see "
+                 "/tmp/qpp_bench_registry.log\n");
     return 1;
   }
   auto stub = v1::RegistryService::NewStub(channel);
@@ -342,26 +345,30 @@ int Run(const char* self) {
   {
     auto conn = db::Connect(raw);
     if (!conn.ok() ||
-        !(*conn)->ExecuteDirect("CREATE TABLE IF NOT EXISTS bench_rows (id "
-                                "BIGINT PRIMARY KEY, name VARCHAR(200), v "
-                                "BIGINT) ENGINE=InnoDB")
+        !(*conn)
+             ->ExecuteDirect("CREATE TABLE IF NOT EXISTS bench_rows (id "
+                             "BIGINT PRIMARY KEY, name VARCHAR(200), v "
+                             "BIGINT) ENGINE=InnoDB")
              .ok()) {
       std::fprintf(stderr, "cannot create bench table\n");
       return 1;
     }
   }
-  const double select_rate =
-      SqlRate(raw, sql_threads, seconds, [&](db::Connection& c, int t, int64_t i) {
-        return c.Query("SELECT uscc, display_name, employees FROM "
-                       "organizations WHERE uscc = ?",
-                       {UsccFor((t * 7919 + i) % kSeed)})
+  const double select_rate = SqlRate(
+      raw, sql_threads, seconds, [&](db::Connection& c, int t, int64_t i) {
+        return c
+            .Query(
+                "SELECT uscc, display_name, employees FROM "
+                "organizations WHERE uscc = ?",
+                {UsccFor((t * 7919 + i) % kSeed)})
             .ok();
       });
-  const double insert_rate =
-      SqlRate(raw, sql_threads, seconds, [&](db::Connection& c, int t, int64_t i) {
-        return c.Execute("INSERT INTO bench_rows (id, name, v) VALUES (?, ?, ?)",
-                         {int64_t{t} * 1'000'000'000 + i,
-                          std::string("深圳市基准测试科技有限公司"), i})
+  const double insert_rate = SqlRate(
+      raw, sql_threads, seconds, [&](db::Connection& c, int t, int64_t i) {
+        return c
+            .Execute("INSERT INTO bench_rows (id, name, v) VALUES (?, ?, ?)",
+                     {int64_t{t} * 1'000'000'000 + i,
+                      std::string("深圳市基准测试科技有限公司"), i})
             .ok();
       });
 
