@@ -11,12 +11,15 @@
 // figures measure the gateway — authentication (salted key hash), policy,
 // rate limiter, deadline and metadata handling, audit log line, metrics,
 // forwarding, and for HTTP the JSON transcoding — not the registry. The
-// gateway runs in-process from the same library as the binary, with a real
-// audit log in a temporary directory. Client, gateway and backend share
+// gateway is the real qpp-gateway binary in its own process (or, with
+// --in_process, the same library wired in this process), with a real audit
+// log in a temporary directory. Client, gateway and backend share
 // the machine's cores, as they would on a 2-core host.
 //
-// Usage: gateway_bench [--seconds=N] [--concurrency=N]
+// Usage: gateway_bench [--seconds=N] [--concurrency=N] [--in_process]
+// (QPP_TEST_BIN_DIR or the build's bin/ holds qpp-gateway.)
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -232,8 +235,10 @@ void Print(const char* what, const Result& r) {
 int Main(int argc, char** argv) {
   double seconds = 5;
   int concurrency = 16;
+  bool in_process = false;
   for (int i = 1; i < argc; ++i) {
     absl::string_view a = argv[i];
+    if (a == "--in_process") in_process = true;
     if (absl::StartsWith(a, "--seconds=")) {
       (void)absl::SimpleAtod(a.substr(10), &seconds);
     } else if (absl::StartsWith(a, "--concurrency=")) {
@@ -248,48 +253,93 @@ int Main(int argc, char** argv) {
   auto backend = testing::StartFakeRegistry(0);
   if (backend == nullptr) return 1;
 
-  // The gateway, wired as main.cc wires it.
   const std::filesystem::path dir = std::filesystem::temp_directory_path() /
                                     absl::StrCat("qpp_gw_bench_", getpid());
   std::filesystem::create_directories(dir);
   auto key = GenerateKey("bench");
-  auto keys = ApiKeyStore::Parse(key->entry);
-  auto policy = Policy::FromJson(R"({
+  if (!key.ok()) return 1;
+  const std::string policy_json = R"({
       "roles": [{"name": "all", "allow": ["*/*"],
                  "rateLimit": {"requestsPerSecond": 1e9, "burst": 1000000000}}],
-      "principals": [{"id": "bench", "roles": ["all"]}]})");
-  if (!keys.ok() || !policy.ok()) return 1;
+      "principals": [{"id": "bench", "roles": ["all"]}]})";
+  const std::string backends_flag =
+      absl::StrCat("qpp.registry.v1.RegistryService=127.0.0.1:", backend->port);
+  const int http_port = qpp::testing::FreePort();
+  int grpc_port = 0;
+
+  // Either the real binary in its own process (default, as deployed), or
+  // the same library wired in this process (--in_process).
+  std::unique_ptr<qpp::testing::ChildProcess> child;
   prometheus::Registry registry;
   GatewayMetrics metrics(registry);
-  auto backends = BackendSet::Create(
-      absl::StrCat("qpp.registry.v1.RegistryService=127.0.0.1:", backend->port),
-      BackendOptions{}, &metrics);
-  FileAuditLog audit((dir / "audit").string(), 180,
-                     &metrics.audit_write_failures);
-  if (!backends.ok() || !audit.Open().ok()) return 1;
+  std::unique_ptr<ApiKeyStore> keys;
+  std::unique_ptr<Policy> policy;
+  std::unique_ptr<BackendSet> backends;
+  std::unique_ptr<FileAuditLog> audit;
   RateLimiter limiter;
-  Gateway gateway(GatewayOptions{}, &*keys, &*policy, &limiter, &audit,
-                  backends->get(), &metrics);
+  std::unique_ptr<Gateway> gateway;
   Transcoder transcoder;
-  for (const auto* s : KnownServices()) {
-    gateway.AddKnownService(s);
-    (void)transcoder.AddService(s);
+  std::unique_ptr<GrpcProxy> proxy;
+  std::unique_ptr<GatewayServer> server;
+  std::unique_ptr<HttpFront> http;
+  if (!in_process) {
+    std::ofstream(dir / "keys") << key->entry << "\n";
+    std::ofstream(dir / "policy.json") << policy_json;
+    grpc_port = qpp::testing::FreePort();
+    auto started = qpp::testing::ChildProcess::Start(
+        qpp::testing::BinDir() + "/qpp-gateway",
+        {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
+         absl::StrCat("--http_address=127.0.0.1:", http_port),
+         absl::StrCat("--metrics_address=127.0.0.1:", qpp::testing::FreePort()),
+         "--backends=" + backends_flag,
+         "--api_keys_file=" + (dir / "keys").string(),
+         "--policy_file=" + (dir / "policy.json").string(),
+         "--audit_dir=" + (dir / "audit").string(),
+         absl::StrCat("--http_threads=", concurrency + 4), "--log_level=warn"},
+        {}, (dir / "gateway.log").string());
+    if (!started.ok()) {
+      std::fprintf(stderr, "cannot start qpp-gateway: %s\n",
+                   std::string(started.status().message()).c_str());
+      return 1;
+    }
+    child = *std::move(started);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  } else {
+    auto k = ApiKeyStore::Parse(key->entry);
+    auto p = Policy::FromJson(policy_json);
+    auto b = BackendSet::Create(backends_flag, BackendOptions{}, &metrics);
+    if (!k.ok() || !p.ok() || !b.ok()) return 1;
+    keys = std::make_unique<ApiKeyStore>(*std::move(k));
+    policy = std::make_unique<Policy>(*std::move(p));
+    backends = *std::move(b);
+    audit = std::make_unique<FileAuditLog>((dir / "audit").string(), 180,
+                                           &metrics.audit_write_failures);
+    if (!audit->Open().ok()) return 1;
+    gateway = std::make_unique<Gateway>(GatewayOptions{}, keys.get(),
+                                        policy.get(), &limiter, audit.get(),
+                                        backends.get(), &metrics);
+    for (const auto* s : KnownServices()) {
+      gateway->AddKnownService(s);
+      (void)transcoder.AddService(s);
+    }
+    proxy = std::make_unique<GrpcProxy>(gateway.get());
+    GatewayServerOptions server_options;
+    server_options.listen_address = "127.0.0.1:0";
+    server = std::make_unique<GatewayServer>(server_options, proxy.get(),
+                                             backends.get());
+    if (!server->Start().ok()) return 1;
+    grpc_port = server->port();
+    HttpOptions http_options;
+    http_options.threads = concurrency + 4;
+    http_options.address = absl::StrCat("127.0.0.1:", http_port);
+    http =
+        std::make_unique<HttpFront>(gateway.get(), &transcoder, http_options);
+    if (!http->Start().ok()) return 1;
   }
-  GrpcProxy proxy(&gateway);
-  GatewayServerOptions server_options;
-  server_options.listen_address = "127.0.0.1:0";
-  GatewayServer server(server_options, &proxy, backends->get());
-  if (!server.Start().ok()) return 1;
-  HttpOptions http_options;
-  http_options.threads = concurrency + 4;
-  const int http_port = qpp::testing::FreePort();
-  http_options.address = absl::StrCat("127.0.0.1:", http_port);
-  HttpFront http(&gateway, &transcoder, http_options);
-  if (!http.Start().ok()) return 1;
 
   auto direct = grpc::CreateChannel(absl::StrCat("127.0.0.1:", backend->port),
                                     grpc::InsecureChannelCredentials());
-  auto via = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port()),
+  auto via = grpc::CreateChannel(absl::StrCat("127.0.0.1:", grpc_port),
                                  grpc::InsecureChannelCredentials());
   // Warm up connections and caches.
   GrpcClosedLoop(direct, "", concurrency, 0.5);
@@ -322,8 +372,12 @@ int Main(int argc, char** argv) {
       "ms)\n",
       fg.p50_ms - fd.p50_ms, fg.p99_ms - fd.p99_ms);
 
-  http.Stop();
-  server.Shutdown();
+  if (child != nullptr) {
+    child->Signal(SIGTERM);
+    child->Wait(10000);
+  }
+  if (http != nullptr) http->Stop();
+  if (server != nullptr) server->Shutdown();
   std::filesystem::remove_all(dir);
   return 0;
 }
