@@ -348,8 +348,9 @@ int Main(int argc, char** argv) {
 
   std::printf(
       "gateway_bench: GetOrganization from an in-memory backend, %d "
-      "in flight, %.0f s per figure, %u cores\n",
-      concurrency, seconds, std::thread::hardware_concurrency());
+      "in flight, %.0f s per figure, %u cores, gateway %s\n",
+      concurrency, seconds, std::thread::hardware_concurrency(),
+      in_process ? "in this process" : "as its own process (qpp-gateway)");
   std::printf("\nThroughput (closed loop, %d concurrent):\n", concurrency);
   const Result d = GrpcClosedLoop(direct, "", concurrency, seconds);
   Print("direct gRPC", d);
