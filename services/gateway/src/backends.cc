@@ -1,8 +1,5 @@
 #include "services/gateway/src/backends.h"
 
-#include <algorithm>
-#include <thread>
-
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -12,60 +9,6 @@
 #include "spdlog/spdlog.h"
 
 namespace qpp::gateway {
-
-// Completion queues polled by the gateway's own threads, for unary calls
-// to backends. The thread that polls a queue also performs the I/O and runs
-// the completion, so an answer reaches the caller's reactor without the
-// extra thread hand-off of gRPC's callback client.
-class UnaryCallQueues final {
- public:
-  // A finished call: `done` runs on a polling thread.
-  struct Call {
-    std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
-    grpc::Status status;
-    std::function<void(grpc::Status)> done;
-  };
-
-  explicit UnaryCallQueues(int threads) {
-    for (int i = 0; i < threads; ++i) {
-      queues_.push_back(std::make_unique<grpc::CompletionQueue>());
-    }
-    for (auto& q : queues_) {
-      threads_.emplace_back([cq = q.get()] {
-        void* tag;
-        bool ok;
-        while (cq->Next(&tag, &ok)) {
-          auto* call = static_cast<Call*>(tag);
-          call->done(std::move(call->status));
-          delete call;
-        }
-      });
-    }
-  }
-
-  ~UnaryCallQueues() {
-    for (auto& q : queues_) q->Shutdown();
-    for (auto& t : threads_) t.join();
-  }
-
-  grpc::CompletionQueue* Next() {
-    return queues_[next_.fetch_add(1, std::memory_order_relaxed) %
-                   queues_.size()]
-        .get();
-  }
-
-  // Shared by every backend; lives as long as the process.
-  static UnaryCallQueues& Instance() {
-    static auto* queues =
-        new UnaryCallQueues(std::max(2u, std::thread::hardware_concurrency()));
-    return *queues;
-  }
-
- private:
-  std::vector<std::unique_ptr<grpc::CompletionQueue>> queues_;
-  std::vector<std::thread> threads_;
-  std::atomic<unsigned> next_{0};
-};
 
 // A gRPC backend at one address.
 class BackendSet::Remote final : public Upstream {
@@ -82,12 +25,8 @@ class BackendSet::Remote final : public Upstream {
                  const std::string& method, const grpc::ByteBuffer* request,
                  grpc::ByteBuffer* response,
                  std::function<void(grpc::Status)> done) override {
-    auto* c = new UnaryCallQueues::Call();
-    c->done = std::move(done);
-    c->reader = stub_.PrepareUnaryCall(ctx, method, *request,
-                                       UnaryCallQueues::Instance().Next());
-    c->reader->StartCall();
-    c->reader->Finish(response, &c->status, c);
+    stub_.UnaryCall(ctx, method, grpc::StubOptions(), request, response,
+                    std::move(done));
   }
 
   grpc::GenericStub* streaming_stub() override { return &stub_; }
