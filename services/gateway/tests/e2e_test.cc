@@ -596,7 +596,8 @@ TEST_F(GatewayE2E, MutualTlsMapsTheCertificateSubjectToAPrincipal) {
       "; openssl req -newkey rsa:2048 -nodes -subj /CN=funding.czj.sz.gov.cn"
       " -keyout client.key -out client.csr"
       "; openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key"
-      " -CAcreateserial -days 1 -out client.pem) > openssl.log 2>&1");
+      " -CAcreateserial -days 1 -out client.pem) > ",
+      d, "/openssl.log 2>&1");
   ASSERT_EQ(std::system(("(" + script).c_str()), 0)
       << ReadFile(d + "/openssl.log");
 
