@@ -202,7 +202,6 @@ int HttpFront::Handle(mg_connection* conn) {
 
   Admission admission;
   Reply reply;
-  int code = 0;
   auto finish = [&](Reply r, int grpc_code) {
     r.request_id = admission.request_id;
     // Recorded before the caller learns the outcome.
@@ -324,7 +323,6 @@ int HttpFront::Handle(mg_connection* conn) {
       !s.ok()) {
     return fail(status::ToGrpcStatus(s));
   }
-  (void)code;
   return finish(std::move(reply), 0);
 }
 
