@@ -100,12 +100,27 @@ Gateway::Gateway(GatewayOptions options, const ApiKeyStore* keys,
                  const Policy* policy, RateLimiter* limiter, AuditWriter* audit,
                  BackendSet* backends, GatewayMetrics* metrics)
     : options_(options),
-      keys_(keys),
-      policy_(policy),
+      credentials_(std::make_shared<const Credentials>(Credentials{
+          // Not owned: the caller keeps them alive.
+          std::shared_ptr<const ApiKeyStore>(keys, [](const ApiKeyStore*) {}),
+          std::shared_ptr<const Policy>(policy, [](const Policy*) {})})),
       limiter_(limiter),
       audit_(audit),
       backends_(backends),
       metrics_(metrics) {}
+
+std::shared_ptr<const Gateway::Credentials> Gateway::credentials() const {
+  std::lock_guard<std::mutex> lock(credentials_mu_);
+  return credentials_;
+}
+
+void Gateway::Reload(std::shared_ptr<const ApiKeyStore> keys,
+                     std::shared_ptr<const Policy> policy) {
+  auto fresh = std::make_shared<const Credentials>(
+      Credentials{std::move(keys), std::move(policy)});
+  std::lock_guard<std::mutex> lock(credentials_mu_);
+  credentials_ = std::move(fresh);
+}
 
 void Gateway::AddKnownService(
     const google::protobuf::ServiceDescriptor* service) {
@@ -155,6 +170,11 @@ const MethodInfo* Gateway::FindMethod(absl::string_view full_method) const {
 }
 
 absl::Status Gateway::Authenticate(const Inbound& in, Admission* out) {
+  return Authenticate(in, *credentials(), out);
+}
+
+absl::Status Gateway::Authenticate(const Inbound& in, const Credentials& creds,
+                                   Admission* out) {
   out->start = absl::Now();
   out->request_id =
       IsValidRequestId(in.request_id) ? in.request_id : NewRequestId();
@@ -163,7 +183,7 @@ absl::Status Gateway::Authenticate(const Inbound& in, Admission* out) {
   // An API key if one is sent (it names the client explicitly), else a
   // verified client certificate.
   if (!in.api_key.empty()) {
-    auto client = keys_->Verify(in.api_key);
+    auto client = creds.keys->Verify(in.api_key);
     if (!client.ok()) return client.status();
     out->principal = *std::move(client);
     out->client_label = out->principal;
@@ -171,8 +191,9 @@ absl::Status Gateway::Authenticate(const Inbound& in, Admission* out) {
   }
   if (!in.cert_identity.empty()) {
     out->principal = absl::StrCat("cert:", in.cert_identity);
-    out->client_label = policy_->Knows(out->principal) ? out->principal
-                                                       : std::string("unknown");
+    out->client_label = creds.policy->Knows(out->principal)
+                            ? out->principal
+                            : std::string("unknown");
     return absl::OkStatus();
   }
   return status::WithReason(absl::StatusCode::kUnauthenticated,
@@ -188,7 +209,8 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
     }
     return s;
   };
-  if (absl::Status s = Authenticate(in, out); !s.ok()) {
+  const std::shared_ptr<const Credentials> creds = credentials();
+  if (absl::Status s = Authenticate(in, *creds, out); !s.ok()) {
     return reject("unauthenticated", s);
   }
 
@@ -200,7 +222,8 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
         status::WithReason(absl::StatusCode::kPermissionDenied,
                            "METHOD_NOT_ALLOWED", "malformed method name"));
   }
-  if (absl::Status s = policy_->Authorize(out->principal, service, method);
+  if (absl::Status s =
+          creds->policy->Authorize(out->principal, service, method);
       !s.ok()) {
     return reject("permission_denied", s);
   }
@@ -210,8 +233,8 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
                                    "no backend serves ", service)));
   }
 
-  if (absl::Status s = limiter_->Acquire(out->principal,
-                                         policy_->RateLimitFor(out->principal));
+  if (absl::Status s = limiter_->Acquire(
+          out->principal, creds->policy->RateLimitFor(out->principal));
       !s.ok()) {
     return reject("rate_limited", s);
   }

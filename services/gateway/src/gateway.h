@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -97,6 +98,11 @@ class Gateway final {
           RateLimiter* limiter, AuditWriter* audit, BackendSet* backends,
           GatewayMetrics* metrics);
 
+  // Replaces the keys and the policy (e.g. after a key was revoked); calls
+  // already admitted are unaffected. Thread-safe.
+  void Reload(std::shared_ptr<const ApiKeyStore> keys,
+              std::shared_ptr<const Policy> policy);
+
   // Makes the methods of `service` known: resource extraction, mutation
   // flag and metric series. Call before serving.
   void AddKnownService(const google::protobuf::ServiceDescriptor* service);
@@ -104,7 +110,8 @@ class Gateway final {
   // The known method "/pkg.Service/Method", or null.
   const MethodInfo* FindMethod(absl::string_view full_method) const;
 
-  // Admits a call. Errors, in order of checking:
+  // Admits a call. `keys` and `policy` given to the constructor (not owned)
+  // apply until the first Reload. Errors, in order of checking:
   //  UNAUTHENTICATED (no credentials, or an invalid API key);
   //  PERMISSION_DENIED (the policy does not allow the method; also for
   //    malformed method names, so nothing is revealed to a caller that may
@@ -156,8 +163,17 @@ class Gateway final {
                                  int code);
 
   GatewayOptions options_;
-  const ApiKeyStore* keys_;
-  const Policy* policy_;
+  // Swapped whole by Reload; each call works on the pair it started with.
+  struct Credentials {
+    std::shared_ptr<const ApiKeyStore> keys;
+    std::shared_ptr<const Policy> policy;
+  };
+  std::shared_ptr<const Credentials> credentials() const;
+  absl::Status Authenticate(const Inbound& in, const Credentials& creds,
+                            Admission* out);
+
+  mutable std::mutex credentials_mu_;
+  std::shared_ptr<const Credentials> credentials_;
   RateLimiter* limiter_;
   AuditWriter* audit_;
   BackendSet* backends_;

@@ -2,6 +2,8 @@
 // Parses flags, builds the dependencies, starts the listeners and waits
 // for SIGTERM/SIGINT. See services/gateway/README.md.
 
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -101,6 +103,28 @@ std::string DefaultOpenApiPath() {
   return exe + ".openapi.json";
 }
 
+struct Credentials {
+  std::shared_ptr<const ApiKeyStore> keys;
+  std::shared_ptr<const Policy> policy;
+};
+
+// The keys file (or QPP_API_KEYS) and the policy file, parsed.
+absl::StatusOr<Credentials> LoadCredentials() {
+  QPP_ASSIGN_OR_RETURN(
+      std::string keys_text,
+      config::ReadSecret("QPP_API_KEYS", absl::GetFlag(FLAGS_api_keys_file)));
+  QPP_ASSIGN_OR_RETURN(ApiKeyStore keys, ApiKeyStore::Parse(keys_text));
+  if (keys.size() == 0) spdlog::warn("no API keys configured");
+  if (absl::GetFlag(FLAGS_policy_file).empty()) {
+    return absl::FailedPreconditionError("--policy_file is required");
+  }
+  QPP_ASSIGN_OR_RETURN(std::string policy_text,
+                       ReadFile(absl::GetFlag(FLAGS_policy_file)));
+  QPP_ASSIGN_OR_RETURN(Policy policy, Policy::FromJson(policy_text));
+  return Credentials{std::make_shared<const ApiKeyStore>(std::move(keys)),
+                     std::make_shared<const Policy>(std::move(policy))};
+}
+
 absl::Status Run() {
   auto registry = std::make_shared<prometheus::Registry>();
   metrics::AddBuildInfo(*registry, "gateway", QPP_VERSION_STRING);
@@ -109,18 +133,7 @@ absl::Status Run() {
       auto exposer,
       metrics::StartExposer(absl::GetFlag(FLAGS_metrics_address), registry));
 
-  QPP_ASSIGN_OR_RETURN(
-      std::string keys_text,
-      config::ReadSecret("QPP_API_KEYS", absl::GetFlag(FLAGS_api_keys_file)));
-  QPP_ASSIGN_OR_RETURN(ApiKeyStore keys, ApiKeyStore::Parse(keys_text));
-  if (keys.size() == 0) spdlog::warn("no API keys configured");
-
-  if (absl::GetFlag(FLAGS_policy_file).empty()) {
-    return absl::FailedPreconditionError("--policy_file is required");
-  }
-  QPP_ASSIGN_OR_RETURN(std::string policy_text,
-                       ReadFile(absl::GetFlag(FLAGS_policy_file)));
-  QPP_ASSIGN_OR_RETURN(Policy policy, Policy::FromJson(policy_text));
+  QPP_ASSIGN_OR_RETURN(Credentials creds, LoadCredentials());
 
   BackendOptions backend_options;
   backend_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
@@ -151,8 +164,8 @@ absl::Status Run() {
       absl::Milliseconds(absl::GetFlag(FLAGS_default_deadline_ms));
   options.max_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
-  Gateway gateway(options, &keys, &policy, &limiter, &audit, backends.get(),
-                  &metrics);
+  Gateway gateway(options, creds.keys.get(), creds.policy.get(), &limiter,
+                  &audit, backends.get(), &metrics);
   Transcoder transcoder;
   for (const auto* service : KnownServices()) {
     gateway.AddKnownService(service);
@@ -189,7 +202,24 @@ absl::Status Run() {
     QPP_RETURN_IF_ERROR(http->Start());
   }
 
-  const int signal = server::WaitForTerminationSignal();
+  // SIGHUP re-reads the keys file and the policy (e.g. to revoke a key);
+  // a file that does not parse leaves the running ones in place.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  int signal = 0;
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    auto fresh = LoadCredentials();
+    if (!fresh.ok()) {
+      spdlog::error("reload refused, keeping the current keys and policy: {}",
+                    std::string(fresh.status().message()));
+      continue;
+    }
+    spdlog::info("reloaded {} API keys and the policy", fresh->keys->size());
+    gateway.Reload(fresh->keys, fresh->policy);
+  }
   spdlog::info("signal {}: shutting down", signal);
   if (http != nullptr) http->Stop();
   server.Shutdown();
@@ -201,6 +231,13 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   qpp::server::BlockTerminationSignals();
+  {
+    // SIGHUP reloads credentials (see Run); block it in every thread too.
+    sigset_t hup;
+    sigemptyset(&hup);
+    sigaddset(&hup, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &hup, nullptr);
+  }
   // Debian builds Abseil with mutex deadlock detection on; gRPC takes
   // absl::Mutex locks on every call, and the detector's global graph costs
   // throughput and tail latency.

@@ -699,6 +699,45 @@ TEST_F(GatewayE2E, MutualTlsMapsTheCertificateSubjectToAPrincipal) {
   EXPECT_EQ((*process)->Wait(10000), 0);
 }
 
+// SIGHUP re-reads the keys file: a revoked key stops working at once, the
+// others go on; a broken file is refused and changes nothing.
+TEST_F(GatewayE2E, SighupRevokesARemovedKey) {
+  const std::string path = (gw_->dir / "keys").string();
+  const std::string original = ReadFile(path);
+  std::string without;
+  for (absl::string_view line : absl::StrSplit(original, '\n')) {
+    if (!absl::StartsWith(line, "public-portal:")) {
+      absl::StrAppend(&without, line, "\n");
+    }
+  }
+  auto public_status = [&] {
+    return Http("GET", "/v1/organizations", "public-portal").status;
+  };
+  ASSERT_EQ(public_status(), 403);  // known, not allowed
+  std::ofstream(path) << "this is not a keys file\n";
+  gw_->process->Signal(SIGHUP);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(public_status(), 403) << "a broken file must change nothing";
+  EXPECT_TRUE(gw_->process->running());
+
+  std::ofstream(path) << without;
+  gw_->process->Signal(SIGHUP);
+  const auto deadline = Clock::now() + std::chrono::seconds(3);
+  while (public_status() != 401 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(public_status(), 401);
+  EXPECT_EQ(Http("GET", "/v1/" + kOrg, "programme-office").status, 200);
+
+  std::ofstream(path) << original;
+  gw_->process->Signal(SIGHUP);
+  const auto back = Clock::now() + std::chrono::seconds(3);
+  while (public_status() != 403 && Clock::now() < back) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(public_status(), 403);
+}
+
 // Last: it stops and restarts the backend.
 TEST_F(GatewayE2E, ZBackendDownGives503QuicklyAndRecovers) {
   fake_->server->Shutdown(std::chrono::system_clock::now());
