@@ -180,6 +180,15 @@ int HttpFront::Handle(mg_connection* conn) {
     return r.http_status;
   }
 
+  if (verb == "GET" && path == "/healthz") {
+    Reply r;
+    const bool up = !options_.serving || options_.serving();
+    r.http_status = up ? 200 : 503;
+    r.body = up ? R"({"status":"SERVING"})" : R"({"status":"NOT_SERVING"})";
+    Send(conn, r);
+    return r.http_status;
+  }
+
   Inbound in;
   in.protocol = Protocol::kHttp;
   in.peer = absl::StrCat(ri->remote_addr, ":", ri->remote_port);

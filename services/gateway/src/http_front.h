@@ -7,6 +7,7 @@
 // answer 501 with a message naming the gRPC method (and, for the import
 // stream, the batch method) to use instead.
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -28,6 +29,9 @@ struct HttpOptions {
   size_t max_body_bytes = 1024 * 1024;
   // The OpenAPI document served at /openapi.json (empty: 404).
   std::string openapi_json;
+  // Answers GET /healthz without credentials (200 SERVING or 503
+  // NOT_SERVING) for HTTP load balancers; unset: always SERVING.
+  std::function<bool()> serving;
 };
 
 // The HTTP listener. Dependencies are not owned and must outlive it.

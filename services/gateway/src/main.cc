@@ -190,6 +190,7 @@ absl::Status Run() {
     http_options.address = absl::GetFlag(FLAGS_http_address);
     http_options.threads = absl::GetFlag(FLAGS_http_threads);
     http_options.max_body_bytes = absl::GetFlag(FLAGS_max_http_body_bytes);
+    http_options.serving = [&server] { return server.serving(); };
     std::string openapi_path = absl::GetFlag(FLAGS_openapi_file);
     if (openapi_path.empty()) openapi_path = DefaultOpenApiPath();
     auto openapi = ReadFile(openapi_path);

@@ -564,6 +564,12 @@ TEST_F(GatewayE2E, ProgrammeProgressComposesRegistryFigures) {
       google::protobuf::util::MessageDifferencer::Equals(resp, via_http));
 }
 
+TEST_F(GatewayE2E, HealthzAnswersWithoutCredentials) {
+  HttpResponse r = Http("GET", "/healthz", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, R"({"status":"SERVING"})");
+}
+
 TEST_F(GatewayE2E, ServesTheOpenApiDocument) {
   HttpResponse r = Http("GET", "/openapi.json", "");
   ASSERT_EQ(r.status, 200);
@@ -757,6 +763,7 @@ TEST_F(GatewayE2E, ZBackendDownGives503QuicklyAndRecovers) {
   EXPECT_EQ(r.status, 503) << r.body;
   EXPECT_LT(Clock::now() - start, std::chrono::seconds(1));
   EXPECT_TRUE(gw_->WaitServing(false, 5000)) << "health follows the backend";
+  EXPECT_EQ(Http("GET", "/healthz", "").status, 503);
 
   fake_ = testing::StartFakeRegistry(backend_port_);
   ASSERT_NE(fake_, nullptr);
