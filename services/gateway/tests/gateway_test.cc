@@ -5,6 +5,7 @@
 #include "gtest/gtest.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/gateway/src/apis.h"
+#include "services/gateway/src/http_front.h"
 
 namespace qpp::gateway {
 namespace {
@@ -188,6 +189,41 @@ TEST_F(GatewayTest, CompleteWritesOneAuditRecord) {
   EXPECT_EQ(audit_.records[0].principal, "funding");
   EXPECT_EQ(audit_.records[0].code, 5);
   EXPECT_EQ(audit_.records[0].resources[0], "organizations/X1");
+}
+
+TEST_F(GatewayTest, ReloadSwapsKeysAndPolicy) {
+  Admission a;
+  ASSERT_TRUE(gateway_->Admit(Call(funding_key_, "GetOrganization"), &a).ok());
+  auto other = GenerateKey("other");
+  ASSERT_TRUE(other.ok());
+  auto keys = ApiKeyStore::Parse(other->entry);
+  auto policy = Policy::FromJson(R"({
+      "roles": [{"name": "r", "allow": ["qpp.registry.v1.RegistryService/List*"]}],
+      "principals": [{"id": "other", "roles": ["r"]}]})");
+  ASSERT_TRUE(keys.ok() && policy.ok());
+  gateway_->Reload(std::make_shared<const ApiKeyStore>(*std::move(keys)),
+                   std::make_shared<const Policy>(*std::move(policy)));
+  // The old key is gone; the new one is bound by the new policy.
+  EXPECT_EQ(gateway_->Admit(Call(funding_key_, "GetOrganization"), &a).code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(gateway_->Admit(Call(other->key, "GetOrganization"), &a).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(gateway_->Admit(Call(other->key, "ListOrganizations"), &a).ok());
+}
+
+TEST(GrpcTimeout, ParsesEveryUnitAndRejectsGarbage) {
+  absl::Duration d;
+  ASSERT_TRUE(ParseGrpcTimeout("250m", &d));
+  EXPECT_EQ(d, absl::Milliseconds(250));
+  ASSERT_TRUE(ParseGrpcTimeout("5S", &d));
+  EXPECT_EQ(d, absl::Seconds(5));
+  ASSERT_TRUE(ParseGrpcTimeout("1H", &d));
+  EXPECT_EQ(d, absl::Hours(1));
+  ASSERT_TRUE(ParseGrpcTimeout("10u", &d));
+  EXPECT_EQ(d, absl::Microseconds(10));
+  for (const char* bad : {"", "m", "5", "5s", "-1S", "1.5S", "123456789S"}) {
+    EXPECT_FALSE(ParseGrpcTimeout(bad, &d)) << bad;
+  }
 }
 
 TEST(MutationNames, ReadsAreRecognised) {
