@@ -22,6 +22,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/crypto/cipher.h"
 #include "common/db/db.h"
@@ -451,6 +452,9 @@ int Run(const char* self) {
 }  // namespace qpp::bench
 
 int main(int argc, char** argv) {
+  // The same process settings as the services, for the client and the echo
+  // baseline alike.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::ParseCommandLine(argc, argv);
   if (absl::GetFlag(FLAGS_serve_echo) > 0) {
     return qpp::bench::ServeEcho(absl::GetFlag(FLAGS_serve_echo));

@@ -27,6 +27,12 @@ namespace qpp::server {
 // in main, before gRPC or any pool starts a thread.
 void BlockTerminationSignals();
 
+// Process-wide settings every service binary applies first thing in main,
+// before any thread starts: blocks the termination signals (see above) and
+// turns off Abseil's mutex deadlock detection, which Debian's build leaves
+// on and which gRPC pays for on every lock it takes.
+void PrepareProcess();
+
 // Waits for SIGTERM or SIGINT; returns its number.
 int WaitForTerminationSignal();
 

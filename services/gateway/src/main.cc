@@ -231,7 +231,7 @@ absl::Status Run() {
 }  // namespace qpp::gateway
 
 int main(int argc, char** argv) {
-  qpp::server::BlockTerminationSignals();
+  qpp::server::PrepareProcess();
   {
     // SIGHUP reloads credentials (see Run); block it in every thread too.
     sigset_t hup;
@@ -239,10 +239,6 @@ int main(int argc, char** argv) {
     sigaddset(&hup, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &hup, nullptr);
   }
-  // Debian builds Abseil with mutex deadlock detection on; gRPC takes
-  // absl::Mutex locks on every call, and the detector's global graph costs
-  // throughput and tail latency.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   qpp::config::ParseFlags(argc, argv,
                           "qpp-gateway: authenticated gRPC and HTTP/JSON entry "
                           "point of qpp");

@@ -106,7 +106,7 @@ absl::Status Run() {
 }  // namespace qpp::registry
 
 int main(int argc, char** argv) {
-  qpp::server::BlockTerminationSignals();
+  qpp::server::PrepareProcess();
   qpp::config::ParseFlags(argc, argv,
                           "qpp-registry: organisations and their quality "
                           "record.\nFlags may also be set as QPP_<FLAG> "
