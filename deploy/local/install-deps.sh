@@ -26,6 +26,7 @@ RUN_PACKAGES=(
   prometheus        # promtool, to check the alert rules
   golang-grpc-gateway  # protoc-gen-swagger, for the OpenAPI document
   curl
+  openssl           # test certificates for the mTLS end-to-end tests
   python3-grpcio    # the gRPC health probe of deploy/local/grpc_health.py
   clang-format
   shellcheck
