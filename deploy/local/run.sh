@@ -128,7 +128,10 @@ cleaned=0
 cleanup() {
   ((cleaned)) && return 0
   cleaned=1
-  trap '' INT TERM HUP
+  trap '' INT TERM HUP PIPE
+  # Output may go to a pipe that Ctrl-C already closed (run.sh | tee log):
+  # stopping must not depend on being able to say so.
+  set +e
   if ((${#started[@]})) || ((mariadb_started)); then
     echo
     say "Stopping"

@@ -614,7 +614,9 @@ TEST_F(GatewayE2E, AuditLogHasOneLinePerCallWithThePrincipal) {
           << line;
       EXPECT_NE(line.find("\"code\":\"" + w.code + "\""), std::string::npos)
           << line;
-      if (w.resource) EXPECT_NE(line.find(kOrg), std::string::npos) << line;
+      if (w.resource) {
+        EXPECT_NE(line.find(kOrg), std::string::npos) << line;
+      }
       EXPECT_NE(line.find("\"latency_ms\":"), std::string::npos);
       EXPECT_NE(line.find("\"client_address\":\""), std::string::npos);
       // Never a body.

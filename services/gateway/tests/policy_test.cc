@@ -118,8 +118,9 @@ TEST(Policy, BadPoliciesAreRejected) {
        }) {
     auto p = Policy::FromJson(bad);
     EXPECT_FALSE(p.ok()) << bad;
-    if (!p.ok())
+    if (!p.ok()) {
       EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);
+    }
   }
 }
 
