@@ -76,7 +76,9 @@ TEST(ShippedPolicy, RoleMatrix) {
     absl::Status s = p.Authorize(c.principal, c.service, c.method);
     EXPECT_EQ(s.ok(), c.allowed)
         << c.principal << " " << c.service << "/" << c.method << ": " << s;
-    if (!c.allowed) EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+    if (!c.allowed) {
+      EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
+    }
   }
 }
 
