@@ -185,66 +185,20 @@ absl::Status Server::Start() {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options_.listen_address));
   }
-  SetServing(false);
-  readiness_thread_ = std::thread([this] { ReadinessLoop(); });
+  std::vector<std::string> health_names;
+  for (auto& [service, name] : services_) health_names.push_back(name);
+  health_ =
+      std::make_unique<HealthReporter>(server_.get(), std::move(health_names),
+                                       checks_, options_.readiness_period);
+  health_->Start();
   spdlog::info("listening on {} (port {})", options_.listen_address, port_);
   return absl::OkStatus();
 }
 
-void Server::SetServing(bool serving) {
-  auto* health = server_->GetHealthCheckService();
-  if (health != nullptr) {
-    health->SetServingStatus(serving);
-    for (auto& [service, name] : services_) {
-      health->SetServingStatus(name, serving);
-    }
-  }
-  if (serving_.exchange(serving) != serving) {
-    spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING");
-  }
-}
-
-void Server::ReadinessLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    bool ok = true;
-    for (auto& check : checks_) {
-      absl::Status s = check();
-      if (!s.ok()) {
-        if (serving_.load())
-          spdlog::warn("readiness check failed: {}", std::string(s.message()));
-        ok = false;
-        break;
-      }
-    }
-    lock.lock();
-    if (stopping_) break;
-    SetServing(ok);
-    const absl::Duration period =
-        ok ? options_.readiness_period : absl::Milliseconds(500);
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(period),
-                 [this] { return stopping_; });
-  }
-}
-
 void Server::Shutdown() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || server_ == nullptr) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (readiness_thread_.joinable()) readiness_thread_.join();
-  // NOT_SERVING first, so load balancers stop sending before we stop taking.
-  SetServing(false);
-  if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
-  spdlog::info("draining in-flight calls (up to {})",
-               absl::FormatDuration(options_.drain_timeout));
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoNanoseconds(options_.drain_timeout));
-  server_->Wait();
-  spdlog::info("server stopped");
+  if (server_ == nullptr || stopped_) return;
+  stopped_ = true;
+  DrainAndStop(*server_, *health_, options_.drain_timeout);
 }
 
 }  // namespace qpp::server

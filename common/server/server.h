@@ -17,6 +17,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
+#include "common/server/health_reporter.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 
@@ -77,27 +78,21 @@ class Server final {
   int port() const { return port_; }
 
   // Whether the last readiness round passed.
-  bool serving() const { return serving_.load(); }
+  bool serving() const { return health_ != nullptr && health_->serving(); }
 
   // Reports NOT_SERVING, stops taking calls, lets in-flight calls finish
   // within the drain timeout, then cancels the rest. Idempotent.
   void Shutdown();
 
  private:
-  void ReadinessLoop();
-  void SetServing(bool serving);
-
   ServerOptions options_;
   metrics::GrpcServerMetrics grpc_metrics_;
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::function<absl::Status()>> checks_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
-  std::atomic<bool> serving_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread readiness_thread_;
+  std::unique_ptr<HealthReporter> health_;
+  bool stopped_ = false;
 };
 
 // An interceptor that turns gRPC's status for an unparsable request to one of

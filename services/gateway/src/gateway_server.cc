@@ -46,8 +46,13 @@ absl::Status GatewayServer::Start() {
                                                options_.listen_address, " ",
                                                options_.tls_listen_address));
   }
-  SetServing(false);
-  prober_ = std::thread([this] { ProbeLoop(); });
+  // Ready while at least one backend answers its health check.
+  health_ = std::make_unique<server::HealthReporter>(
+      server_.get(), std::vector<std::string>(),
+      std::vector<server::HealthReporter::Check>{
+          [this] { return backends_->ProbeAll(absl::Seconds(1)); }},
+      options_.probe_period);
+  health_->Start();
   spdlog::info("gRPC listening on {} (port {}){}", options_.listen_address,
                port_,
                tls_port_ != 0 ? absl::StrCat(", mTLS on port ", tls_port_)
@@ -55,44 +60,14 @@ absl::Status GatewayServer::Start() {
   return absl::OkStatus();
 }
 
-void GatewayServer::SetServing(bool serving) {
-  if (auto* health = server_->GetHealthCheckService()) {
-    health->SetServingStatus(serving);
-  }
-  if (serving_.exchange(serving) != serving) {
-    spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING");
-  }
-}
-
-void GatewayServer::ProbeLoop() {
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    const absl::Status s = backends_->ProbeAll(absl::Seconds(1));
-    lock.lock();
-    if (stopping_) break;
-    SetServing(s.ok());
-    const absl::Duration period =
-        s.ok() ? options_.probe_period : absl::Milliseconds(500);
-    cv_.wait_for(lock, absl::ToChronoNanoseconds(period),
-                 [this] { return stopping_; });
-  }
+bool GatewayServer::serving() const {
+  return health_ != nullptr && health_->serving();
 }
 
 void GatewayServer::Shutdown() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (stopping_ || server_ == nullptr) return;
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (prober_.joinable()) prober_.join();
-  SetServing(false);
-  if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
-  server_->Shutdown(std::chrono::system_clock::now() +
-                    absl::ToChronoNanoseconds(options_.drain_timeout));
-  server_->Wait();
-  spdlog::info("gRPC server stopped");
+  if (server_ == nullptr || stopped_) return;
+  stopped_ = true;
+  server::DrainAndStop(*server_, *health_, options_.drain_timeout);
 }
 
 }  // namespace qpp::gateway

@@ -5,8 +5,9 @@
 // proxy and the standard grpc.health.v1 service. Health is answered by the
 // gateway itself, without credentials, so that probes need no key; it
 // reports NOT_SERVING until a backend answers its health check, while no
-// backend does, and during shutdown. (common/server's Server registers
-// typed services only, hence this small bootstrap for a generic service.)
+// backend does, and during shutdown (common/server's HealthReporter).
+// common/server's Server registers typed services on one listener; the
+// gateway serves a generic service on two, hence these listeners of its own.
 
 #include <atomic>
 #include <condition_variable>
@@ -17,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/server/health_reporter.h"
 #include "common/server/server.h"
 #include "grpcpp/server.h"
 #include "services/gateway/src/backends.h"
@@ -51,26 +53,20 @@ class GatewayServer final {
 
   int port() const { return port_; }
   int tls_port() const { return tls_port_; }
-  bool serving() const { return serving_.load(); }
+  bool serving() const;
 
   // NOT_SERVING, then drains in-flight calls up to the drain timeout.
   void Shutdown();
 
  private:
-  void ProbeLoop();
-  void SetServing(bool serving);
-
   GatewayServerOptions options_;
   GrpcProxy* proxy_;
   BackendSet* backends_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   int tls_port_ = 0;
-  std::atomic<bool> serving_{false};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread prober_;
+  std::unique_ptr<server::HealthReporter> health_;
+  bool stopped_ = false;
 };
 
 }  // namespace qpp::gateway

@@ -1,0 +1,80 @@
+#include "common/server/health_reporter.h"
+
+#include "grpcpp/health_check_service_interface.h"
+#include "spdlog/spdlog.h"
+
+namespace qpp::server {
+
+HealthReporter::HealthReporter(grpc::Server* server,
+                               std::vector<std::string> service_names,
+                               std::vector<Check> checks, absl::Duration period)
+    : server_(server),
+      names_(std::move(service_names)),
+      checks_(std::move(checks)),
+      period_(period) {}
+
+HealthReporter::~HealthReporter() { Stop(); }
+
+void HealthReporter::Start() {
+  Set(false);
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void HealthReporter::Set(bool serving) {
+  if (auto* health = server_->GetHealthCheckService()) {
+    health->SetServingStatus(serving);
+    for (const auto& name : names_) health->SetServingStatus(name, serving);
+  }
+  if (serving_.exchange(serving) != serving) {
+    spdlog::info("health: {}", serving ? "SERVING" : "NOT_SERVING");
+  }
+}
+
+void HealthReporter::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    bool ok = true;
+    for (auto& check : checks_) {
+      const absl::Status s = check();
+      if (!s.ok()) {
+        if (serving_.load()) {
+          spdlog::warn("readiness check failed: {}", std::string(s.message()));
+        }
+        ok = false;
+        break;
+      }
+    }
+    lock.lock();
+    if (stopping_) break;
+    Set(ok);
+    cv_.wait_for(
+        lock, absl::ToChronoNanoseconds(ok ? period_ : absl::Milliseconds(500)),
+        [this] { return stopping_; });
+  }
+}
+
+void HealthReporter::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  Set(false);
+  if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+}
+
+void DrainAndStop(grpc::Server& server, HealthReporter& health,
+                  absl::Duration drain) {
+  health.Stop();
+  spdlog::info("draining in-flight calls (up to {})",
+               absl::FormatDuration(drain));
+  server.Shutdown(std::chrono::system_clock::now() +
+                  absl::ToChronoNanoseconds(drain));
+  server.Wait();
+  spdlog::info("server stopped");
+}
+
+}  // namespace qpp::server

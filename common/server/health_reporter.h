@@ -1,0 +1,58 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+
+namespace qpp::server {
+
+// Drives a server's grpc.health.v1 status from readiness checks run on a
+// thread of its own: NOT_SERVING until a round of checks passes, again
+// whenever one fails (re-checked every 500 ms), and for good from Stop() on.
+// Status is set for "" and for each name in `service_names`.
+class HealthReporter final {
+ public:
+  using Check = std::function<absl::Status()>;
+
+  // `server` is not owned and must have the default health service enabled.
+  HealthReporter(grpc::Server* server, std::vector<std::string> service_names,
+                 std::vector<Check> checks, absl::Duration period);
+  ~HealthReporter();  // Stop()
+
+  // Reports NOT_SERVING and starts checking.
+  void Start();
+  // Stops checking and reports NOT_SERVING, ignoring later updates (the
+  // health service's Shutdown). Idempotent.
+  void Stop();
+  bool serving() const { return serving_.load(); }
+
+ private:
+  void Loop();
+  void Set(bool serving);
+
+  grpc::Server* server_;
+  std::vector<std::string> names_;
+  std::vector<Check> checks_;
+  absl::Duration period_;
+  std::atomic<bool> serving_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// Stops `server` gracefully: NOT_SERVING first (so balancers stop sending),
+// then stops taking calls, lets in-flight ones finish within `drain`, and
+// cancels the rest.
+void DrainAndStop(grpc::Server& server, HealthReporter& health,
+                  absl::Duration drain);
+
+}  // namespace qpp::server
