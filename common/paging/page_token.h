@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -32,5 +33,17 @@ std::string EncodePageToken(absl::string_view last_key, uint64_t fingerprint);
 // INVALID_ARGUMENT (field "page_token") if malformed or from other filters.
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             uint64_t fingerprint);
+
+// Keyset paging in one step: `rows` were fetched with a limit of
+// page_size + 1. If the extra row came, it is dropped and the token of the
+// next page is made from `key(last row kept)`; otherwise the token is empty
+// (the last page).
+template <typename Row, typename KeyFn>
+std::string TakePage(std::vector<Row>& rows, int page_size,
+                     uint64_t fingerprint, KeyFn&& key) {
+  if (static_cast<int>(rows.size()) <= page_size) return std::string();
+  rows.resize(page_size);
+  return EncodePageToken(key(rows.back()), fingerprint);
+}
 
 }  // namespace qpp::paging

@@ -132,6 +132,21 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
   return grpc::SslServerCredentials(ssl);
 }
 
+void ApplyServerDefaults(grpc::ServerBuilder& builder, int max_message_bytes) {
+  // The health and reflection services are synchronous; their pollers wake
+  // at this period, which bounds how fast they start answering and stop.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 100);
+  builder.SetMaxReceiveMessageSize(max_message_bytes);
+  builder.SetMaxSendMessageSize(max_message_bytes);
+  // Keepalive: detect dead peers and let clients ping through idle periods.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+}
+
 Server::Server(ServerOptions options, prometheus::Registry& registry)
     : options_(std::move(options)), grpc_metrics_(registry) {}
 
@@ -158,18 +173,7 @@ absl::Status Server::Start() {
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.listen_address, *creds, &port_);
   for (auto& [service, name] : services_) builder.RegisterService(service);
-  // The health and reflection services are synchronous; their pollers wake
-  // at this period, which bounds how fast they start answering and stop.
-  builder.SetSyncServerOption(
-      grpc::ServerBuilder::SyncServerOption::CQ_TIMEOUT_MSEC, 100);
-  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
-  builder.SetMaxSendMessageSize(options_.max_message_bytes);
-  // Keepalive: detect dead peers and let clients ping through idle periods.
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(
-      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  ApplyServerDefaults(builder, options_.max_message_bytes);
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

@@ -101,6 +101,9 @@ class Server final {
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 ParseErrorInterceptorFor(const std::vector<std::string>& service_names);
 
+// Message size limits and keepalive that every qpp gRPC server uses.
+void ApplyServerDefaults(grpc::ServerBuilder& builder, int max_message_bytes);
+
 // Builds grpc::ServerCredentials from the TLS options (insecure when no
 // certificate is configured).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(

@@ -32,13 +32,7 @@ absl::Status GatewayServer::Start() {
     builder.AddListeningPort(options_.tls_listen_address, *creds, &tls_port_);
   }
   builder.RegisterCallbackGenericService(proxy_);
-  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
-  builder.SetMaxSendMessageSize(options_.max_message_bytes);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(
-      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  server::ApplyServerDefaults(builder, options_.max_message_bytes);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || (!options_.listen_address.empty() && port_ == 0) ||
       (!options_.tls_listen_address.empty() && tls_port_ == 0)) {

@@ -100,6 +100,13 @@ std::string NameTail(absl::string_view name) {
   return std::string(name.substr(name.rfind('/') + 1));
 }
 
+// The page key "year:uscc" of a record named organizations/{uscc}/.../{year};
+// DecodeYearKey reads it back.
+std::string YearKey(int year, absl::string_view name) {
+  std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
+  return absl::StrCat(year, ":", parts.size() > 1 ? parts[1] : "");
+}
+
 }  // namespace
 
 Registry::Registry(db::ConnectionPool& pool,
@@ -234,16 +241,13 @@ absl::Status Registry::ListOrganizations(
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
   QPP_ASSIGN_OR_RETURN(
       auto rows, repo_->ListOrganizations(*conn, req, after, page_size + 1));
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.pop_back();
+  resp->set_next_page_token(paging::TakePage(
+      rows, page_size, filters,
+      [](const StoredOrganization& s) { return s.org.uscc(); }));
   for (auto& stored : rows) {
     QPP_RETURN_IF_ERROR(DecryptContacts(stored.contacts_blob, stored.org));
     MaskContacts(stored.org);
     *resp->add_organizations() = std::move(stored.org);
-  }
-  if (more) {
-    resp->set_next_page_token(paging::EncodePageToken(
-        resp->organizations(resp->organizations_size() - 1).uscc(), filters));
   }
   return absl::OkStatus();
 }
@@ -566,15 +570,10 @@ absl::Status Registry::ListAwardRecords(const v1::ListAwardRecordsRequest& req,
   QPP_ASSIGN_OR_RETURN(
       auto rows, repo_->ListAwards(*conn, uscc, req.year(), req.level(), after,
                                    page_size + 1));
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.pop_back();
+  resp->set_next_page_token(paging::TakePage(
+      rows, page_size, filters,
+      [](const v1::AwardRecord& a) { return YearKey(a.year(), a.name()); }));
   for (auto& a : rows) *resp->add_award_records() = std::move(a);
-  if (more) {
-    const auto& last = resp->award_records(resp->award_records_size() - 1);
-    std::vector<absl::string_view> parts = absl::StrSplit(last.name(), '/');
-    resp->set_next_page_token(paging::EncodePageToken(
-        absl::StrCat(last.year(), ":", parts[1]), filters));
-  }
   return absl::OkStatus();
 }
 
@@ -683,17 +682,14 @@ absl::Status Registry::ListSelfAssessments(
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
   QPP_ASSIGN_OR_RETURN(
       auto rows, repo_->ListAssessments(*conn, uscc, after_id, page_size + 1));
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.pop_back();
+  resp->set_next_page_token(paging::TakePage(
+      rows, page_size, filters,
+      [](const v1::SelfAssessment& a) { return NameTail(a.name()); }));
   for (auto& a : rows) {
     if (const ScoreSheetDef* sheet = ref->Sheet(a.sheet_version())) {
       ComputeScores(*sheet, a);
     }
     *resp->add_self_assessments() = std::move(a);
-  }
-  if (more) {
-    resp->set_next_page_token(paging::EncodePageToken(
-        NameTail(resp->self_assessments().rbegin()->name()), filters));
   }
   return absl::OkStatus();
 }
@@ -779,15 +775,11 @@ absl::Status Registry::ListBenchmarkDesignations(
   QPP_ASSIGN_OR_RETURN(auto rows, repo_->ListBenchmarks(*conn, uscc, req.year(),
                                                         req.industry_section(),
                                                         after, page_size + 1));
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.pop_back();
+  resp->set_next_page_token(paging::TakePage(
+      rows, page_size, filters, [](const v1::BenchmarkDesignation& b) {
+        return YearKey(b.year(), b.name());
+      }));
   for (auto& b : rows) *resp->add_benchmark_designations() = std::move(b);
-  if (more) {
-    const auto& last = *resp->benchmark_designations().rbegin();
-    std::vector<absl::string_view> parts = absl::StrSplit(last.name(), '/');
-    resp->set_next_page_token(paging::EncodePageToken(
-        absl::StrCat(last.year(), ":", parts[1]), filters));
-  }
   return absl::OkStatus();
 }
 
@@ -901,13 +893,10 @@ absl::Status Registry::ListPartnerships(const v1::ListPartnershipsRequest& req,
   QPP_ASSIGN_OR_RETURN(
       auto rows, repo_->ListPartnerships(*conn, req.industry_code(), after,
                                          page_size + 1));
-  const bool more = static_cast<int>(rows.size()) > page_size;
-  if (more) rows.pop_back();
+  resp->set_next_page_token(paging::TakePage(
+      rows, page_size, filters,
+      [](const v1::Partnership& p) { return NameTail(p.name()); }));
   for (auto& p : rows) *resp->add_partnerships() = std::move(p);
-  if (more) {
-    resp->set_next_page_token(paging::EncodePageToken(
-        NameTail(resp->partnerships().rbegin()->name()), filters));
-  }
   return absl::OkStatus();
 }
 

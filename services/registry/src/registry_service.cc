@@ -55,7 +55,7 @@ class ImportReactor final
 
 }  // namespace
 
-#define QPP_REGISTRY_UNARY(Method, Request, Response)           \
+#define QPP_REGISTRY_DEFINE_UNARY(Method, Request, Response)    \
   grpc::ServerUnaryReactor* RegistryServiceImpl::Method(        \
       grpc::CallbackServerContext* ctx, const v1::Request* req, \
       v1::Response* resp) {                                     \
@@ -63,44 +63,8 @@ class ImportReactor final
       return registry_.Method(*req, resp);                      \
     });                                                         \
   }
-QPP_REGISTRY_UNARY(GetOrganization, GetOrganizationRequest, Organization)
-QPP_REGISTRY_UNARY(ListOrganizations, ListOrganizationsRequest,
-                   ListOrganizationsResponse)
-QPP_REGISTRY_UNARY(CreateOrganization, CreateOrganizationRequest, Organization)
-QPP_REGISTRY_UNARY(UpdateOrganization, UpdateOrganizationRequest, Organization)
-QPP_REGISTRY_UNARY(DeleteOrganization, DeleteOrganizationRequest, Organization)
-QPP_REGISTRY_UNARY(UndeleteOrganization, UndeleteOrganizationRequest,
-                   Organization)
-QPP_REGISTRY_UNARY(SetAdoptionStatus, SetAdoptionStatusRequest, Organization)
-QPP_REGISTRY_UNARY(BatchCreateOrganizations, BatchCreateOrganizationsRequest,
-                   BatchCreateOrganizationsResponse)
-QPP_REGISTRY_UNARY(CreateAwardRecord, CreateAwardRecordRequest, AwardRecord)
-QPP_REGISTRY_UNARY(ListAwardRecords, ListAwardRecordsRequest,
-                   ListAwardRecordsResponse)
-QPP_REGISTRY_UNARY(DeleteAwardRecord, DeleteAwardRecordRequest,
-                   DeleteAwardRecordResponse)
-QPP_REGISTRY_UNARY(GetScoreSheet, GetScoreSheetRequest, ScoreSheet)
-QPP_REGISTRY_UNARY(CreateSelfAssessment, CreateSelfAssessmentRequest,
-                   SelfAssessment)
-QPP_REGISTRY_UNARY(GetSelfAssessment, GetSelfAssessmentRequest, SelfAssessment)
-QPP_REGISTRY_UNARY(ListSelfAssessments, ListSelfAssessmentsRequest,
-                   ListSelfAssessmentsResponse)
-QPP_REGISTRY_UNARY(CreateBenchmarkDesignation,
-                   CreateBenchmarkDesignationRequest, BenchmarkDesignation)
-QPP_REGISTRY_UNARY(ListBenchmarkDesignations, ListBenchmarkDesignationsRequest,
-                   ListBenchmarkDesignationsResponse)
-QPP_REGISTRY_UNARY(DeleteBenchmarkDesignation,
-                   DeleteBenchmarkDesignationRequest,
-                   DeleteBenchmarkDesignationResponse)
-QPP_REGISTRY_UNARY(CreatePartnership, CreatePartnershipRequest, Partnership)
-QPP_REGISTRY_UNARY(GetPartnership, GetPartnershipRequest, Partnership)
-QPP_REGISTRY_UNARY(ListPartnerships, ListPartnershipsRequest,
-                   ListPartnershipsResponse)
-QPP_REGISTRY_UNARY(UpdatePartnership, UpdatePartnershipRequest, Partnership)
-QPP_REGISTRY_UNARY(DeletePartnership, DeletePartnershipRequest,
-                   DeletePartnershipResponse)
-QPP_REGISTRY_UNARY(GetTargetCounts, GetTargetCountsRequest, TargetCounts)
-#undef QPP_REGISTRY_UNARY
+QPP_REGISTRY_UNARY_METHODS(QPP_REGISTRY_DEFINE_UNARY)
+#undef QPP_REGISTRY_DEFINE_UNARY
 
 grpc::ServerReadReactor<v1::ImportOrganizationsRequest>*
 RegistryServiceImpl::ImportOrganizations(

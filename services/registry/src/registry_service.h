@@ -8,6 +8,39 @@
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/src/registry.h"
 
+// The unary methods: X(Method, RequestMessage, ResponseMessage), listed once
+// for the declarations here and the definitions in registry_service.cc.
+#define QPP_REGISTRY_UNARY_METHODS(X)                                       \
+  X(GetOrganization, GetOrganizationRequest, Organization)                  \
+  X(ListOrganizations, ListOrganizationsRequest, ListOrganizationsResponse) \
+  X(CreateOrganization, CreateOrganizationRequest, Organization)            \
+  X(UpdateOrganization, UpdateOrganizationRequest, Organization)            \
+  X(DeleteOrganization, DeleteOrganizationRequest, Organization)            \
+  X(UndeleteOrganization, UndeleteOrganizationRequest, Organization)        \
+  X(SetAdoptionStatus, SetAdoptionStatusRequest, Organization)              \
+  X(BatchCreateOrganizations, BatchCreateOrganizationsRequest,              \
+    BatchCreateOrganizationsResponse)                                       \
+  X(CreateAwardRecord, CreateAwardRecordRequest, AwardRecord)               \
+  X(ListAwardRecords, ListAwardRecordsRequest, ListAwardRecordsResponse)    \
+  X(DeleteAwardRecord, DeleteAwardRecordRequest, DeleteAwardRecordResponse) \
+  X(GetScoreSheet, GetScoreSheetRequest, ScoreSheet)                        \
+  X(CreateSelfAssessment, CreateSelfAssessmentRequest, SelfAssessment)      \
+  X(GetSelfAssessment, GetSelfAssessmentRequest, SelfAssessment)            \
+  X(ListSelfAssessments, ListSelfAssessmentsRequest,                        \
+    ListSelfAssessmentsResponse)                                            \
+  X(CreateBenchmarkDesignation, CreateBenchmarkDesignationRequest,          \
+    BenchmarkDesignation)                                                   \
+  X(ListBenchmarkDesignations, ListBenchmarkDesignationsRequest,            \
+    ListBenchmarkDesignationsResponse)                                      \
+  X(DeleteBenchmarkDesignation, DeleteBenchmarkDesignationRequest,          \
+    DeleteBenchmarkDesignationResponse)                                     \
+  X(CreatePartnership, CreatePartnershipRequest, Partnership)               \
+  X(GetPartnership, GetPartnershipRequest, Partnership)                     \
+  X(ListPartnerships, ListPartnershipsRequest, ListPartnershipsResponse)    \
+  X(UpdatePartnership, UpdatePartnershipRequest, Partnership)               \
+  X(DeletePartnership, DeletePartnershipRequest, DeletePartnershipResponse) \
+  X(GetTargetCounts, GetTargetCountsRequest, TargetCounts)
+
 namespace qpp::registry {
 
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
@@ -16,53 +49,12 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   RegistryServiceImpl(Registry& registry, server::Executor& executor)
       : registry_(registry), executor_(executor) {}
 
-#define QPP_REGISTRY_UNARY(Method, Request, Response)                          \
+#define QPP_REGISTRY_DECLARE_UNARY(Method, Request, Response)                  \
   grpc::ServerUnaryReactor* Method(grpc::CallbackServerContext* ctx,           \
                                    const v1::Request* req, v1::Response* resp) \
       override;
-  QPP_REGISTRY_UNARY(GetOrganization, GetOrganizationRequest, Organization)
-  QPP_REGISTRY_UNARY(ListOrganizations, ListOrganizationsRequest,
-                     ListOrganizationsResponse)
-  QPP_REGISTRY_UNARY(CreateOrganization, CreateOrganizationRequest,
-                     Organization)
-  QPP_REGISTRY_UNARY(UpdateOrganization, UpdateOrganizationRequest,
-                     Organization)
-  QPP_REGISTRY_UNARY(DeleteOrganization, DeleteOrganizationRequest,
-                     Organization)
-  QPP_REGISTRY_UNARY(UndeleteOrganization, UndeleteOrganizationRequest,
-                     Organization)
-  QPP_REGISTRY_UNARY(SetAdoptionStatus, SetAdoptionStatusRequest, Organization)
-  QPP_REGISTRY_UNARY(BatchCreateOrganizations, BatchCreateOrganizationsRequest,
-                     BatchCreateOrganizationsResponse)
-  QPP_REGISTRY_UNARY(CreateAwardRecord, CreateAwardRecordRequest, AwardRecord)
-  QPP_REGISTRY_UNARY(ListAwardRecords, ListAwardRecordsRequest,
-                     ListAwardRecordsResponse)
-  QPP_REGISTRY_UNARY(DeleteAwardRecord, DeleteAwardRecordRequest,
-                     DeleteAwardRecordResponse)
-  QPP_REGISTRY_UNARY(GetScoreSheet, GetScoreSheetRequest, ScoreSheet)
-  QPP_REGISTRY_UNARY(CreateSelfAssessment, CreateSelfAssessmentRequest,
-                     SelfAssessment)
-  QPP_REGISTRY_UNARY(GetSelfAssessment, GetSelfAssessmentRequest,
-                     SelfAssessment)
-  QPP_REGISTRY_UNARY(ListSelfAssessments, ListSelfAssessmentsRequest,
-                     ListSelfAssessmentsResponse)
-  QPP_REGISTRY_UNARY(CreateBenchmarkDesignation,
-                     CreateBenchmarkDesignationRequest, BenchmarkDesignation)
-  QPP_REGISTRY_UNARY(ListBenchmarkDesignations,
-                     ListBenchmarkDesignationsRequest,
-                     ListBenchmarkDesignationsResponse)
-  QPP_REGISTRY_UNARY(DeleteBenchmarkDesignation,
-                     DeleteBenchmarkDesignationRequest,
-                     DeleteBenchmarkDesignationResponse)
-  QPP_REGISTRY_UNARY(CreatePartnership, CreatePartnershipRequest, Partnership)
-  QPP_REGISTRY_UNARY(GetPartnership, GetPartnershipRequest, Partnership)
-  QPP_REGISTRY_UNARY(ListPartnerships, ListPartnershipsRequest,
-                     ListPartnershipsResponse)
-  QPP_REGISTRY_UNARY(UpdatePartnership, UpdatePartnershipRequest, Partnership)
-  QPP_REGISTRY_UNARY(DeletePartnership, DeletePartnershipRequest,
-                     DeletePartnershipResponse)
-  QPP_REGISTRY_UNARY(GetTargetCounts, GetTargetCountsRequest, TargetCounts)
-#undef QPP_REGISTRY_UNARY
+  QPP_REGISTRY_UNARY_METHODS(QPP_REGISTRY_DECLARE_UNARY)
+#undef QPP_REGISTRY_DECLARE_UNARY
 
   // Reads one chunk at a time and processes it on the executor before
   // reading the next, so a fast client cannot queue unbounded work.
