@@ -1,13 +1,20 @@
 # qpp_proto_library(NAME <target> ROOT <import root> PROTOS <files relative to
 #   ROOT> [GRPC] [DEPS <targets>] [IMPORTS <extra import roots>])
 # Generates C++ (and, with GRPC, gRPC service stubs) for the given protos into
-# the build tree and wraps them in one static library.
+# the build tree and wraps them in one library: shared by default, so that the
+# many test and benchmark binaries link the generated code instead of each
+# carrying a copy (QPP_SHARED_PROTO=OFF for self-contained release binaries).
 find_program(QPP_GRPC_CPP_PLUGIN grpc_cpp_plugin REQUIRED)
 set(QPP_PROTO_GEN_DIR ${CMAKE_BINARY_DIR}/gen)
-set(QPP_GOOGLEAPIS_DIR
-  /usr/share/gocode/src/github.com/grpc-ecosystem/grpc-gateway/third_party/googleapis
-  CACHE PATH "Root of the google/api and google/rpc protos")
+# The vendored google/api and google/rpc protos (third_party/googleapis).
+set(QPP_GOOGLEAPIS_DIR ${CMAKE_SOURCE_DIR}/third_party/googleapis)
 set(QPP_GRPC_PROTO_DIR /usr/share/grpc-proto CACHE PATH "Root of grpc protos")
+option(QPP_SHARED_PROTO "Build the generated code as shared libraries" ON)
+if(QPP_SHARED_PROTO)
+  set(QPP_PROTO_LIBRARY_TYPE SHARED)
+else()
+  set(QPP_PROTO_LIBRARY_TYPE STATIC)
+endif()
 
 function(qpp_proto_library)
   cmake_parse_arguments(P "GRPC" "NAME;ROOT" "PROTOS;DEPS;IMPORTS" ${ARGN})
@@ -43,7 +50,7 @@ function(qpp_proto_library)
       endif()
     endforeach()
   endforeach()
-  add_library(${P_NAME} STATIC ${srcs})
+  add_library(${P_NAME} ${QPP_PROTO_LIBRARY_TYPE} ${srcs})
   target_include_directories(${P_NAME} PUBLIC ${QPP_PROTO_GEN_DIR})
   target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf gRPC::grpc++ ${P_DEPS})
   target_compile_options(${P_NAME} PRIVATE -w)

@@ -4,7 +4,6 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/any.pb.h"
 #include "google/rpc/error_details.pb.h"
-#include "google/rpc/error_info.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace qpp::status {

@@ -1,7 +1,6 @@
 #include "common/status/status.h"
 
 #include "google/rpc/error_details.pb.h"
-#include "google/rpc/error_info.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 

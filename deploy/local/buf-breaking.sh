@@ -7,9 +7,9 @@
 # Run it before changing a message or service that has been released. It is
 # not part of tests/run.sh: an intended break is a decision, not a failure.
 #
-# The revision is exported to a temporary folder rather than read as
-# '.git#branch=REF', because buf does not follow the third_party/googleapis
-# symlink inside a git input and so could not resolve google/api imports.
+# The revision's protos are exported to a temporary folder beside today's
+# vendored third_party/googleapis, so that revisions from before those
+# protos were vendored still resolve their google/api imports.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -24,15 +24,14 @@ git rev-parse --verify --quiet "$ref^{commit}" >/dev/null ||
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 git archive "$ref" proto | tar -x -C "$tmp"
-if git cat-file -e "$ref:buf.yaml" 2>/dev/null; then
-  git show "$ref:buf.yaml" >"$tmp/buf.yaml"
-else
-  # A revision from before buf.yaml moved to the root: give it today's
-  # workspace layout, so that its import paths match ours.
-  rm -f "$tmp/proto/buf.yaml"
-  cp buf.yaml "$tmp/buf.yaml"
-fi
+# Today's workspace layout (buf.yaml), so that the revision's import paths
+# resolve the same way as ours.
+rm -f "$tmp/proto/buf.yaml"
+cp buf.yaml "$tmp/buf.yaml"
 mkdir -p "$tmp/third_party"
-cp -P third_party/googleapis "$tmp/third_party/"
+cp -R third_party/googleapis "$tmp/third_party/"
+# Revisions from before the vendoring kept ErrorInfo in a file of its own,
+# which today's error_details.proto defines too.
+rm -rf "$tmp/proto/third_party"
 echo "buf breaking against $ref ($(git rev-parse --short "$ref"))"
 "$buf" breaking --against "$tmp"
