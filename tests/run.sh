@@ -110,6 +110,9 @@ fi
 # ---------------------------------------------------------------------------
 if [[ $build == 1 ]]; then
   step "Build (ninja -j${QPP_BUILD_JOBS:-2})"
+  # Paths below the root are hashed relative to it, so a clone in another
+  # folder (as CI makes) reuses the compiler cache of earlier builds.
+  export CCACHE_BASEDIR="$ROOT"
   if [[ ! -f $BUILD_DIR/build.ninja ]]; then
     cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
   fi
