@@ -13,18 +13,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 
-ABSL_FLAG(std::string, db_host, "127.0.0.1", "MySQL/MariaDB host.");
-ABSL_FLAG(int, db_port, 3307, "MySQL/MariaDB port.");
-ABSL_FLAG(std::string, db_user, "qpp", "Database user.");
-ABSL_FLAG(std::string, db_password_file, "",
-          "File holding the database password (else QPP_DB_PASSWORD).");
-ABSL_FLAG(std::string, db_name, "",
-          "Schema of this service (default: the service's own).");
-ABSL_FLAG(int, db_pool_size, 8,
-          "Database connections, and threads running blocking work.");
-ABSL_FLAG(int, db_acquire_timeout_ms, 2000,
-          "How long a request waits for a free connection.");
-
 namespace qpp::config {
 
 std::string EnvNameOf(absl::string_view flag_name) {
@@ -62,29 +50,6 @@ absl::StatusOr<std::string> ReadSecret(absl::string_view env,
   }
   const char* value = std::getenv(std::string(env).c_str());
   return value == nullptr ? std::string() : std::string(value);
-}
-
-absl::StatusOr<db::PoolOptions> DbOptionsFromFlags(
-    absl::string_view default_schema) {
-  db::PoolOptions options;
-  options.connection.host = absl::GetFlag(FLAGS_db_host);
-  options.connection.port = absl::GetFlag(FLAGS_db_port);
-  options.connection.user = absl::GetFlag(FLAGS_db_user);
-  auto password =
-      ReadSecret("QPP_DB_PASSWORD", absl::GetFlag(FLAGS_db_password_file));
-  if (!password.ok()) return password.status();
-  options.connection.password = *password;
-  options.connection.database = absl::GetFlag(FLAGS_db_name);
-  if (options.connection.database.empty()) {
-    options.connection.database = std::string(default_schema);
-  }
-  options.size = absl::GetFlag(FLAGS_db_pool_size);
-  if (options.size < 1 || options.size > 256) {
-    return absl::InvalidArgumentError("--db_pool_size must be 1..256");
-  }
-  options.acquire_timeout =
-      absl::Milliseconds(absl::GetFlag(FLAGS_db_acquire_timeout_ms));
-  return options;
 }
 
 }  // namespace qpp::config

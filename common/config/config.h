@@ -9,7 +9,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "common/db/db.h"
 
 namespace qpp::config {
 
@@ -27,11 +26,5 @@ std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage);
 // flags' values, which show up in process listings.
 absl::StatusOr<std::string> ReadSecret(absl::string_view env,
                                        const std::string& file);
-
-// Database settings from the shared --db_* flags; `default_schema` is used
-// when --db_name is empty. The password comes from QPP_DB_PASSWORD or
-// --db_password_file.
-absl::StatusOr<db::PoolOptions> DbOptionsFromFlags(
-    absl::string_view default_schema);
 
 }  // namespace qpp::config

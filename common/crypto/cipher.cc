@@ -58,6 +58,10 @@ std::string DataCipher::GenerateKeyring() {
 
 absl::StatusOr<std::string> DataCipher::Encrypt(
     absl::string_view plaintext, absl::string_view context) const {
+  if (keys_.empty()) {
+    return absl::FailedPreconditionError(
+        "no data keyring is configured for personal data");
+  }
   const std::string& key = keys_.at(active_);
   std::string out(kHeaderBytes + plaintext.size() + kTagBytes, '\0');
   out[0] = static_cast<char>(kFormatVersion);

@@ -16,8 +16,13 @@
 
 namespace qpp::crypto {
 
+// AES-256-GCM for personal data, with key ids so that keys can rotate.
+// A default-constructed cipher has no key: Encrypt answers
+// FAILED_PRECONDITION and Decrypt cannot find a key.
 class DataCipher final {
  public:
+  DataCipher() = default;
+
   // Parses "id:base64key[,id:base64key...]" (ids 1..255, keys 32 bytes). The
   // highest id is the active key. INVALID_ARGUMENT if malformed.
   static absl::StatusOr<DataCipher> FromKeyring(absl::string_view keyring);

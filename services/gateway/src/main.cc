@@ -16,7 +16,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/config/config.h"
 #include "common/metrics/metrics.h"
-#include "common/server/logging.h"
+#include "common/server/process.h"
 #include "common/server/server.h"
 #include "common/status/status.h"
 #include "services/gateway/src/api_keys.h"
@@ -81,7 +81,6 @@ ABSL_FLAG(std::string, generate_key, "",
           "then exit.");
 ABSL_FLAG(bool, hash_key, false,
           "Read a key from stdin, print its keys-file line, then exit.");
-ABSL_FLAG(std::string, log_level, "info", "Log level.");
 
 namespace qpp::gateway {
 namespace {
@@ -125,13 +124,30 @@ absl::StatusOr<Credentials> LoadCredentials() {
                      std::make_shared<const Policy>(std::move(policy))};
 }
 
+// --generate_key and --hash_key: print a keys-file entry and exit.
+absl::Status PrintKey() {
+  if (const std::string id = absl::GetFlag(FLAGS_generate_key); !id.empty()) {
+    QPP_ASSIGN_OR_RETURN(GeneratedKey key, GenerateKey(id));
+    std::cout << "key: " << key.key << "\nentry: " << key.entry << "\n";
+    return absl::OkStatus();
+  }
+  std::string key;
+  std::getline(std::cin, key);
+  QPP_ASSIGN_OR_RETURN(std::string entry, MakeKeyEntry(key));
+  std::cout << entry << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status Run() {
-  auto registry = std::make_shared<prometheus::Registry>();
-  metrics::AddBuildInfo(*registry, "gateway", QPP_VERSION_STRING);
-  GatewayMetrics metrics(*registry);
-  QPP_ASSIGN_OR_RETURN(
-      auto exposer,
-      metrics::StartExposer(absl::GetFlag(FLAGS_metrics_address), registry));
+  if (!absl::GetFlag(FLAGS_generate_key).empty() ||
+      absl::GetFlag(FLAGS_hash_key)) {
+    return PrintKey();
+  }
+  QPP_ASSIGN_OR_RETURN(server::ProcessMetrics process_metrics,
+                       server::StartProcessMetrics(
+                           "gateway", absl::GetFlag(FLAGS_metrics_address)));
+  prometheus::Registry& registry = *process_metrics.registry;
+  GatewayMetrics metrics(registry);
 
   QPP_ASSIGN_OR_RETURN(Credentials creds, LoadCredentials());
 
@@ -231,42 +247,9 @@ absl::Status Run() {
 }  // namespace qpp::gateway
 
 int main(int argc, char** argv) {
-  qpp::server::PrepareProcess();
-  {
-    // SIGHUP reloads credentials (see Run); block it in every thread too.
-    sigset_t hup;
-    sigemptyset(&hup);
-    sigaddset(&hup, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &hup, nullptr);
-  }
-  qpp::config::ParseFlags(argc, argv,
-                          "qpp-gateway: authenticated gRPC and HTTP/JSON entry "
-                          "point of qpp");
-  if (const std::string id = absl::GetFlag(FLAGS_generate_key); !id.empty()) {
-    auto key = qpp::gateway::GenerateKey(id);
-    if (!key.ok()) {
-      std::cerr << key.status().message() << "\n";
-      return 2;
-    }
-    std::cout << "key: " << key->key << "\nentry: " << key->entry << "\n";
-    return 0;
-  }
-  if (absl::GetFlag(FLAGS_hash_key)) {
-    std::string key;
-    std::getline(std::cin, key);
-    auto entry = qpp::gateway::MakeKeyEntry(key);
-    if (!entry.ok()) {
-      std::cerr << entry.status().message() << "\n";
-      return 2;
-    }
-    std::cout << *entry << "\n";
-    return 0;
-  }
-  qpp::server::InitLogging("gateway", absl::GetFlag(FLAGS_log_level));
-  absl::Status s = qpp::gateway::Run();
-  if (!s.ok()) {
-    spdlog::critical("gateway: {}", std::string(s.message()));
-    return 1;
-  }
-  return 0;
+  // SIGHUP reloads credentials (see Run); it is blocked in every thread too.
+  return qpp::server::RunProcess(
+      argc, argv,
+      {"gateway", "authenticated gRPC and HTTP/JSON entry point of qpp."},
+      qpp::gateway::Run, {SIGHUP});
 }

@@ -1,0 +1,119 @@
+#include "common/server/service_main.h"
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/config/config.h"
+#include "common/config/db_flags.h"
+#include "common/db/idempotency.h"
+#include "common/server/server.h"
+#include "common/status/status.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, listen_address, "",
+          "gRPC address (host:port); each service has its own default.");
+ABSL_FLAG(std::string, metrics_address, "",
+          "Prometheus /metrics address (host:port); each service has its own "
+          "default; empty disables it.");
+ABSL_FLAG(bool, migrate, true, "Apply database migrations at start-up.");
+ABSL_FLAG(bool, migrate_only, false, "Apply migrations and exit.");
+ABSL_FLAG(std::string, data_keyring_file, "",
+          "File with the keyring for personal data (else QPP_DATA_KEYRING): "
+          "'id:base64-32-bytes[,...]', the highest id encrypts.");
+ABSL_FLAG(int, request_id_retention_days, 7,
+          "How long a request_id replays its first answer.");
+ABSL_FLAG(int, drain_seconds, 20, "Grace period for in-flight calls.");
+ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate for TLS.");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key for TLS.");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA; when set, client certificates are required (mTLS).");
+
+namespace qpp::server {
+namespace {
+
+absl::StatusOr<crypto::DataCipher> LoadCipher(const ServiceSpec& spec) {
+  QPP_ASSIGN_OR_RETURN(
+      std::string keyring,
+      config::ReadSecret("QPP_DATA_KEYRING",
+                         absl::GetFlag(FLAGS_data_keyring_file)));
+  if (keyring.empty()) {
+    if (!spec.needs_keyring) return crypto::DataCipher();
+    return absl::FailedPreconditionError(
+        "no data keyring: set QPP_DATA_KEYRING or --data_keyring_file");
+  }
+  return crypto::DataCipher::FromKeyring(keyring);
+}
+
+absl::Status Serve(const ServiceSpec& spec, const WireService& wire) {
+  QPP_ASSIGN_OR_RETURN(db::PoolOptions db_options,
+                       config::DbOptionsFromFlags("qpp_" + spec.name));
+  if (absl::GetFlag(FLAGS_migrate) || absl::GetFlag(FLAGS_migrate_only)) {
+    QPP_RETURN_IF_ERROR(db::Migrate(db_options.connection,
+                                    db_options.connection.database,
+                                    *spec.migrations));
+    if (absl::GetFlag(FLAGS_migrate_only)) return absl::OkStatus();
+  }
+  QPP_ASSIGN_OR_RETURN(crypto::DataCipher cipher, LoadCipher(spec));
+
+  QPP_ASSIGN_OR_RETURN(
+      ProcessMetrics metrics,
+      StartProcessMetrics(spec.name, absl::GetFlag(FLAGS_metrics_address)));
+  db::ConnectionPool pool(db_options, metrics.registry.get());
+  // Sized with the pool: a thread never waits for a connection that another
+  // executor thread holds.
+  Executor executor(pool.size(), 4096, metrics.registry.get());
+
+  ServerOptions server_options;
+  server_options.listen_address = absl::GetFlag(FLAGS_listen_address);
+  server_options.drain_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+
+  ServiceEnv env{
+      spec, pool, executor, *metrics.registry, std::move(cipher), [] {
+        return absl::Now();
+      }};
+  QPP_ASSIGN_OR_RETURN(ServiceParts parts, wire(env));
+
+  Server server(server_options, *metrics.registry);
+  for (const auto& [service, name] : parts.services()) {
+    server.AddService(service, name);
+  }
+  db::DatabaseProbe probe(db_options.connection);
+  server.AddReadinessCheck([&probe] { return probe.Check(); });
+  for (const auto& check : parts.checks()) server.AddReadinessCheck(check);
+  db::IdempotencyJanitor janitor(
+      pool, absl::Hours(24 * absl::GetFlag(FLAGS_request_id_retention_days)),
+      absl::Hours(1));
+  QPP_RETURN_IF_ERROR(server.Start());
+  spdlog::info("qpp-{} {} serving on port {}", spec.name,
+               std::string(Version()), server.port());
+
+  const int signal = WaitForTerminationSignal();
+  spdlog::info("signal {} received; shutting down", signal);
+  // Order: no new calls and in-flight ones drained, then the queued work
+  // finished, then the parts that work used are destroyed (with `parts`).
+  server.Shutdown();
+  executor.Shutdown();
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+ServiceParts::~ServiceParts() {
+  // Destroy in reverse order of construction: later parts use earlier ones.
+  while (!kept_.empty()) kept_.pop_back();
+}
+
+int ServiceMain(int argc, char** argv, const ServiceSpec& spec,
+                const WireService& wire) {
+  // The service's own defaults, shown by --help as "currently: …"; the
+  // environment and the command line still override them.
+  absl::SetFlag(&FLAGS_listen_address, spec.default_listen_address);
+  absl::SetFlag(&FLAGS_metrics_address, spec.default_metrics_address);
+  return RunProcess(argc, argv, ProcessInfo{spec.name, spec.summary},
+                    [&] { return Serve(spec, wire); });
+}
+
+}  // namespace qpp::server
