@@ -20,8 +20,16 @@ void HealthReporter::Start() {
   thread_ = std::thread([this] { Loop(); });
 }
 
+std::vector<grpc::Server*> HealthReporter::Servers() const {
+  std::vector<grpc::Server*> all = {server_};
+  all.insert(all.end(), others_.begin(), others_.end());
+  return all;
+}
+
 void HealthReporter::Set(bool serving) {
-  if (auto* health = server_->GetHealthCheckService()) {
+  for (grpc::Server* server : Servers()) {
+    auto* health = server->GetHealthCheckService();
+    if (health == nullptr) continue;
     health->SetServingStatus(serving);
     for (const auto& name : names_) health->SetServingStatus(name, serving);
   }
@@ -63,7 +71,9 @@ void HealthReporter::Stop() {
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
   Set(false);
-  if (auto* health = server_->GetHealthCheckService()) health->Shutdown();
+  for (grpc::Server* server : Servers()) {
+    if (auto* health = server->GetHealthCheckService()) health->Shutdown();
+  }
 }
 
 void DrainAndStop(grpc::Server& server, HealthReporter& health,

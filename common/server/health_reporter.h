@@ -27,6 +27,11 @@ class HealthReporter final {
                  std::vector<Check> checks, absl::Duration period);
   ~HealthReporter();  // Stop()
 
+  // Reports the same status on `other` too (e.g. a plaintext listener that
+  // serves only health, for probes that cannot speak TLS). Call before
+  // Start; not owned.
+  void AddServer(grpc::Server* other) { others_.push_back(other); }
+
   // Reports NOT_SERVING and starts checking.
   void Start();
   // Stops checking and reports NOT_SERVING, ignoring later updates (the
@@ -38,7 +43,11 @@ class HealthReporter final {
   void Loop();
   void Set(bool serving);
 
+  // Every server whose health service reports this status.
+  std::vector<grpc::Server*> Servers() const;
+
   grpc::Server* server_;
+  std::vector<grpc::Server*> others_;
   std::vector<std::string> names_;
   std::vector<Check> checks_;
   absl::Duration period_;

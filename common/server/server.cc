@@ -2,9 +2,6 @@
 
 #include <signal.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -24,14 +21,6 @@ sigset_t TerminationSignals() {
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   return set;
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::FailedPreconditionError("cannot read " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
 }
 
 // gRPC 1.51 answers a request it cannot parse (e.g. a proto3 string holding
@@ -109,27 +98,12 @@ int WaitForTerminationSignal() {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const ServerOptions& options) {
-  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
-    return grpc::InsecureServerCredentials();
-  }
-  grpc::SslServerCredentialsOptions ssl(
-      options.tls_client_ca_file.empty()
-          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  auto cert = ReadFile(options.tls_cert_file);
-  if (!cert.ok()) return cert.status();
-  auto key = ReadFile(options.tls_key_file);
-  if (!key.ok()) return key.status();
-  pair.cert_chain = *cert;
-  pair.private_key = *key;
-  ssl.pem_key_cert_pairs.push_back(pair);
-  if (!options.tls_client_ca_file.empty()) {
-    auto ca = ReadFile(options.tls_client_ca_file);
-    if (!ca.ok()) return ca.status();
-    ssl.pem_root_certs = *ca;
-  }
-  return grpc::SslServerCredentials(ssl);
+  TlsOptions tls;
+  tls.cert_file = options.tls_cert_file;
+  tls.key_file = options.tls_key_file;
+  tls.client_ca_file = options.tls_client_ca_file;
+  tls.allowed_peers = options.allowed_peers;
+  return ServerCredentialsFor(tls);
 }
 
 void ApplyServerDefaults(grpc::ServerBuilder& builder, int max_message_bytes) {
@@ -194,6 +168,24 @@ absl::Status Server::Start() {
   health_ =
       std::make_unique<HealthReporter>(server_.get(), std::move(health_names),
                                        checks_, options_.readiness_period);
+  if (!options_.health_listen_address.empty()) {
+    // No services of its own: only the default health service, whose status
+    // the reporter keeps equal to the main listener's.
+    grpc::ServerBuilder health_builder;
+    int health_port = 0;
+    health_builder.AddListeningPort(options_.health_listen_address,
+                                    grpc::InsecureServerCredentials(),
+                                    &health_port);
+    ApplyServerDefaults(health_builder, 4096);
+    health_server_ = health_builder.BuildAndStart();
+    if (health_server_ == nullptr || health_port == 0) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot listen on ", options_.health_listen_address, " (health)"));
+    }
+    health_->AddServer(health_server_.get());
+    spdlog::info("health only, plaintext, on {}",
+                 options_.health_listen_address);
+  }
   health_->Start();
   spdlog::info("listening on {} (port {})", options_.listen_address, port_);
   return absl::OkStatus();
@@ -203,6 +195,10 @@ void Server::Shutdown() {
   if (server_ == nullptr || stopped_) return;
   stopped_ = true;
   DrainAndStop(*server_, *health_, options_.drain_timeout);
+  if (health_server_ != nullptr) {
+    health_server_->Shutdown(std::chrono::system_clock::now());
+    health_server_->Wait();
+  }
 }
 
 }  // namespace qpp::server

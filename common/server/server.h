@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "common/metrics/metrics.h"
 #include "common/server/health_reporter.h"
+#include "common/server/tls.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 
@@ -46,6 +47,13 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  // With the CA: the certificate names allowed to call (see tls.h); empty:
+  // any certificate the CA signed.
+  std::vector<std::string> allowed_peers;
+  // A second, plaintext listener that serves only grpc.health.v1 (same
+  // status), for probes that cannot present a client certificate, such as
+  // Kubernetes' gRPC probes. Empty: none.
+  std::string health_listen_address;
   // Largest request or response message.
   int max_message_bytes = 16 * 1024 * 1024;
   // How long in-flight calls may finish after shutdown begins.
@@ -90,6 +98,7 @@ class Server final {
   std::vector<std::pair<grpc::Service*, std::string>> services_;
   std::vector<std::function<absl::Status()>> checks_;
   std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<grpc::Server> health_server_;
   int port_ = 0;
   std::unique_ptr<HealthReporter> health_;
   bool stopped_ = false;
@@ -105,7 +114,7 @@ ParseErrorInterceptorFor(const std::vector<std::string>& service_names);
 void ApplyServerDefaults(grpc::ServerBuilder& builder, int max_message_bytes);
 
 // Builds grpc::ServerCredentials from the TLS options (insecure when no
-// certificate is configured).
+// certificate is configured); see tls.h.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const ServerOptions& options);
 

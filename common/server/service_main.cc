@@ -1,6 +1,7 @@
 #include "common/server/service_main.h"
 
 #include "absl/flags/flag.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/config/config.h"
 #include "common/config/db_flags.h"
@@ -26,9 +27,45 @@ ABSL_FLAG(std::string, tls_cert_file, "", "PEM certificate for TLS.");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key for TLS.");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA; when set, client certificates are required (mTLS).");
+ABSL_FLAG(std::vector<std::string>, allowed_callers, {},
+          "With mTLS: the certificate names (common name or DNS name) allowed "
+          "to call this service, comma-separated, e.g. "
+          "qpp-gateway,qpp-training; empty: any certificate the CA signed.");
+ABSL_FLAG(std::vector<std::string>, principal_callers, {"qpp-gateway"},
+          "With mTLS: the callers whose x-qpp-principal header is trusted "
+          "(the gateway, which authenticated the end client).");
+ABSL_FLAG(std::string, health_listen_address, "",
+          "A plaintext listener serving only grpc.health.v1, for probes that "
+          "cannot present a client certificate; empty: none.");
+ABSL_FLAG(bool, allow_insecure, false,
+          "Allow a plaintext (non-mTLS) listener on an address other than "
+          "loopback. Off: such a service refuses to start, since anything "
+          "that reaches its port could call it.");
 
 namespace qpp::server {
 namespace {
+
+bool IsLoopback(absl::string_view address) {
+  const size_t colon = address.rfind(':');
+  const absl::string_view host =
+      colon == absl::string_view::npos ? address : address.substr(0, colon);
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" ||
+         absl::StartsWith(host, "127.");
+}
+
+// Callers reach a service's port only through mTLS, except on loopback
+// (development, tests) or when explicitly allowed.
+absl::Status CheckExposure(const ServerOptions& options) {
+  if (!options.tls_client_ca_file.empty() ||
+      IsLoopback(options.listen_address) ||
+      absl::GetFlag(FLAGS_allow_insecure)) {
+    return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "refusing to serve ", options.listen_address,
+      " without mTLS: set --tls_cert_file, --tls_key_file and "
+      "--tls_client_ca_file (or --allow_insecure for a closed network)"));
+}
 
 absl::StatusOr<crypto::DataCipher> LoadCipher(const ServiceSpec& spec) {
   QPP_ASSIGN_OR_RETURN(
@@ -69,6 +106,10 @@ absl::Status Serve(const ServiceSpec& spec, const WireService& wire) {
   server_options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   server_options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   server_options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  server_options.allowed_peers = absl::GetFlag(FLAGS_allowed_callers);
+  server_options.health_listen_address =
+      absl::GetFlag(FLAGS_health_listen_address);
+  QPP_RETURN_IF_ERROR(CheckExposure(server_options));
 
   ServiceEnv env{
       spec, pool, executor, *metrics.registry, std::move(cipher), [] {
