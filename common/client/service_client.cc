@@ -1,6 +1,7 @@
 #include "common/client/service_client.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -35,6 +36,13 @@ ServiceClient::ServiceClient(std::shared_ptr<grpc::Channel> channel,
       service_(service),
       options_(std::move(options)),
       metrics_(registry, metrics::GrpcSide::kClient) {
+  if (service_ == nullptr) {
+    // A wiring mistake at start-up (the callee's generated code is not
+    // linked in), not a state to run in.
+    spdlog::critical("the client of {} has no service descriptor",
+                     options_.display_name);
+    std::abort();
+  }
   metrics_.AddService(service_);
   for (int i = 0; i < service_->method_count(); ++i) {
     const google::protobuf::MethodDescriptor* m = service_->method(i);

@@ -92,9 +92,10 @@ const google::protobuf::ServiceDescriptor* DescriptorOf() {
 // concurrently from any number of threads.
 class ServiceClient final {
  public:
-  // `service` is the callee's descriptor (see DescriptorOf); must not be
-  // null. The metric series of all its unary methods are created in
-  // `registry` at once, at zero. Several clients may share one registry.
+  // `service` is the callee's descriptor (see DescriptorOf); the process
+  // aborts at start-up if it is null. The metric series of all its
+  // methods are created in `registry` at once, at zero. Several clients may
+  // share one registry.
   ServiceClient(std::shared_ptr<grpc::Channel> channel,
                 const google::protobuf::ServiceDescriptor* service,
                 ClientOptions options, prometheus::Registry& registry);
