@@ -89,9 +89,9 @@ class ClientTlsTest : public ::testing::Test {
     auto stub = health::Health::NewStub(client.channel());
     health::HealthCheckRequest request;
     health::HealthCheckResponse response;
-    return client.Call(RequestContext().set_timeout(absl::Seconds(5)),
-                       "Check", stub.get(), &health::Health::Stub::Check,
-                       request, &response);
+    return client.Call(RequestContext().set_timeout(absl::Seconds(5)), "Check",
+                       stub.get(), &health::Health::Stub::Check, request,
+                       &response);
   }
 
   static std::string* dir_;
