@@ -1,7 +1,9 @@
 #include "common/context/grpc_request_context.h"
 
 #include <chrono>
+#include <iterator>
 #include <string>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "common/context/metadata.h"
