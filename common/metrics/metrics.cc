@@ -35,6 +35,34 @@ const prometheus::Histogram::BucketBoundaries& LatencyBuckets() {
   return *kBuckets;
 }
 
+// Metric names and help texts of one side of a call.
+struct SideNames {
+  const char* started;
+  const char* started_help;
+  const char* handled;
+  const char* handled_help;
+  const char* seconds;
+  const char* seconds_help;
+};
+
+const SideNames& NamesOf(GrpcSide side) {
+  static constexpr SideNames kServer = {
+      "grpc_server_started_total",
+      "RPCs started on the server.",
+      "grpc_server_handled_total",
+      "RPCs completed on the server, by status code.",
+      "grpc_server_handling_seconds",
+      "Time from receiving an RPC to sending its status."};
+  static constexpr SideNames kClient = {
+      "grpc_client_started_total",
+      "RPCs started by this process as a client.",
+      "grpc_client_handled_total",
+      "RPCs this process made as a client that completed, by status code.",
+      "grpc_client_handling_seconds",
+      "Time from starting an RPC to receiving its status."};
+  return side == GrpcSide::kServer ? kServer : kClient;
+}
+
 class MetricsInterceptor final : public grpc::experimental::Interceptor {
  public:
   MetricsInterceptor(GrpcServerMetrics& metrics, absl::string_view method)
@@ -106,21 +134,22 @@ void AddBuildInfo(prometheus::Registry& registry, absl::string_view service,
       .Set(1);
 }
 
-GrpcServerMetrics::GrpcServerMetrics(prometheus::Registry& registry)
+GrpcMethodMetrics::GrpcMethodMetrics(prometheus::Registry& registry,
+                                     GrpcSide side)
     : started_(prometheus::BuildCounter()
-                   .Name("grpc_server_started_total")
-                   .Help("RPCs started on the server.")
+                   .Name(NamesOf(side).started)
+                   .Help(NamesOf(side).started_help)
                    .Register(registry)),
       handled_(prometheus::BuildCounter()
-                   .Name("grpc_server_handled_total")
-                   .Help("RPCs completed on the server, by status code.")
+                   .Name(NamesOf(side).handled)
+                   .Help(NamesOf(side).handled_help)
                    .Register(registry)),
       seconds_(prometheus::BuildHistogram()
-                   .Name("grpc_server_handling_seconds")
-                   .Help("Time from receiving an RPC to sending its status.")
+                   .Name(NamesOf(side).seconds)
+                   .Help(NamesOf(side).seconds_help)
                    .Register(registry)) {}
 
-void GrpcServerMetrics::AddService(
+void GrpcMethodMetrics::AddService(
     const google::protobuf::ServiceDescriptor* service) {
   for (int i = 0; i < service->method_count(); ++i) {
     const auto* m = service->method(i);
@@ -135,7 +164,7 @@ void GrpcServerMetrics::AddService(
   }
 }
 
-GrpcServerMetrics::Method& GrpcServerMetrics::Create(
+GrpcMethodMetrics::Method& GrpcMethodMetrics::Create(
     const std::string& full_method, const std::string& type) {
   std::vector<std::string> parts =
       absl::StrSplit(full_method, absl::MaxSplits('/', 2));
@@ -155,7 +184,7 @@ GrpcServerMetrics::Method& GrpcServerMetrics::Create(
   return ref;
 }
 
-GrpcServerMetrics::Method& GrpcServerMetrics::Find(
+GrpcMethodMetrics::Method& GrpcMethodMetrics::Find(
     absl::string_view full_method) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = methods_.find(std::string(full_method));
@@ -165,7 +194,7 @@ GrpcServerMetrics::Method& GrpcServerMetrics::Find(
   return Create(std::string(full_method), "unknown");
 }
 
-void GrpcServerMetrics::RecordHandled(Method& method, int code) {
+void GrpcMethodMetrics::RecordHandled(Method& method, int code) {
   if (code < 0 || code >= 17) code = 2;
   prometheus::Counter* counter = method.handled[code].load();
   if (counter == nullptr) {

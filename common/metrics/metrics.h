@@ -1,7 +1,8 @@
 #pragma once
 
 // Prometheus metrics shared by every service: the /metrics endpoint, build
-// info, and gRPC server RED metrics recorded by an interceptor.
+// info, and gRPC RED metrics: the server's recorded by an interceptor, the
+// client's by client::ServiceClient.
 
 #include <array>
 #include <atomic>
@@ -36,13 +37,20 @@ absl::StatusOr<std::unique_ptr<prometheus::Exposer>> StartExposer(
 void AddBuildInfo(prometheus::Registry& registry, absl::string_view service,
                   absl::string_view version);
 
-// grpc_server_started_total, grpc_server_handled_total and
-// grpc_server_handling_seconds for every method of the given services,
+// Which end of a call RED metrics describe: "server" or "client" in the
+// metric names.
+enum class GrpcSide { kServer, kClient };
+
+// grpc_<side>_started_total, grpc_<side>_handled_total and
+// grpc_<side>_handling_seconds for every method of the given services,
 // created at zero up front so that rates exist before the first call.
-// Labels: grpc_service, grpc_method, grpc_type, grpc_code — never ids.
-class GrpcServerMetrics final {
+// Labels: grpc_service, grpc_method, grpc_type (started only), grpc_code
+// (handled only) — never ids. Several instances may share a registry: the
+// families are merged and equal label sets name the same series.
+// Thread-safe.
+class GrpcMethodMetrics {
  public:
-  explicit GrpcServerMetrics(prometheus::Registry& registry);
+  GrpcMethodMetrics(prometheus::Registry& registry, GrpcSide side);
 
   // Pre-creates the series of every method of `service`.
   void AddService(const google::protobuf::ServiceDescriptor* service);
@@ -54,12 +62,11 @@ class GrpcServerMetrics final {
     std::map<std::string, std::string> labels;
     std::array<std::atomic<prometheus::Counter*>, 17> handled{};
   };
+  // The series of a method, created on first use for methods that were not
+  // added up front.
   Method& Find(absl::string_view full_method);
+  // Counts one finished call with google.rpc.Code `code`.
   void RecordHandled(Method& method, int code);
-
-  // An interceptor factory to hand to grpc::ServerBuilder.
-  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
-  InterceptorFactory();
 
  private:
   Method& Create(const std::string& full_method, const std::string& type);
@@ -69,6 +76,17 @@ class GrpcServerMetrics final {
   prometheus::Family<prometheus::Histogram>& seconds_;
   std::mutex mu_;
   std::unordered_map<std::string, std::unique_ptr<Method>> methods_;
+};
+
+// The server side, recorded by an interceptor.
+class GrpcServerMetrics final : public GrpcMethodMetrics {
+ public:
+  explicit GrpcServerMetrics(prometheus::Registry& registry)
+      : GrpcMethodMetrics(registry, GrpcSide::kServer) {}
+
+  // An interceptor factory to hand to grpc::ServerBuilder.
+  std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+  InterceptorFactory();
 };
 
 // Name of a google.rpc.Code value, e.g. "NOT_FOUND".

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/context/metadata.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/byte_buffer.h"
@@ -30,8 +31,6 @@
 namespace qpp::gateway {
 
 // Metadata the gateway sets on outbound calls.
-inline constexpr char kPrincipalHeader[] = "x-qpp-principal";
-inline constexpr char kRequestIdHeader[] = "x-request-id";
 inline constexpr char kApiKeyHeader[] = "x-api-key";
 
 // Deadlines.
