@@ -1,10 +1,10 @@
 #include "common/client/channel.h"
 
 #include <climits>
-#include <fstream>
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
+#include "common/config/config.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
@@ -12,13 +12,11 @@
 namespace qpp::client {
 namespace {
 
+// A PEM file; an empty one is as unusable as a missing one.
 absl::StatusOr<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (text.empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot read ", path, ", or it is empty"));
+  auto text = config::ReadFile(path);
+  if (text.ok() && text->empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(path, " is empty"));
   }
   return text;
 }

@@ -34,18 +34,22 @@ std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage) {
   return absl::ParseCommandLine(argc, argv);
 }
 
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
+  }
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
 absl::StatusOr<std::string> ReadSecret(absl::string_view env,
                                        const std::string& file) {
   if (!file.empty()) {
-    std::ifstream in(file);
-    if (!in) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("cannot read secret file ", file));
-    }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    std::string value = buffer.str();
-    absl::StripTrailingAsciiWhitespace(&value);
+    auto value = ReadFile(file);
+    if (!value.ok()) return value.status();
+    absl::StripTrailingAsciiWhitespace(&*value);
     return value;
   }
   const char* value = std::getenv(std::string(env).c_str());

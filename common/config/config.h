@@ -21,6 +21,10 @@ std::string EnvNameOf(absl::string_view flag_name);
 // malformed value. Returns the positional arguments (argv[0] first).
 std::vector<char*> ParseFlags(int argc, char** argv, absl::string_view usage);
 
+// The whole content of `path`. FAILED_PRECONDITION naming the file when it
+// cannot be read.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
 // A secret: the content of `file` if non-empty (trailing newline removed),
 // else the environment variable `env`, else empty. Secrets never come from
 // flags' values, which show up in process listings.

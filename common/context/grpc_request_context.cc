@@ -1,12 +1,16 @@
 #include "common/context/grpc_request_context.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/time/time.h"
 #include "common/context/metadata.h"
+#include "grpc/grpc_security_constants.h"
+#include "grpcpp/security/auth_context.h"
 
 namespace qpp {
 namespace {
@@ -22,7 +26,18 @@ std::string SingleValue(const grpc::ServerContextBase& call, const char* key) {
 
 }  // namespace
 
-RequestContext RequestContextFromServer(const grpc::ServerContextBase& call) {
+std::string PeerNameOf(const grpc::ServerContextBase& call) {
+  const std::shared_ptr<const grpc::AuthContext> auth = call.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) return std::string();
+  for (const grpc::string_ref& cn :
+       auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME)) {
+    return std::string(cn.data(), cn.size());
+  }
+  return std::string();
+}
+
+RequestContext RequestContextFromServer(const grpc::ServerContextBase& call,
+                                        const PrincipalTrust& trust) {
   RequestContext context;
   // gRPC reports "no deadline" as the largest time_point.
   const auto deadline = call.deadline();
@@ -33,7 +48,18 @@ RequestContext RequestContextFromServer(const grpc::ServerContextBase& call) {
   if (IsValidRequestId(request_id)) {
     context.set_request_id(std::move(request_id));
   }
-  context.mutable_principal().name = SingleValue(call, kPrincipalHeader);
+  if (!trust.require_peer) {
+    context.mutable_principal().name = SingleValue(call, kPrincipalHeader);
+    return context;
+  }
+  const std::string peer = PeerNameOf(call);
+  if (peer.empty()) return context;
+  if (std::find(trust.trusted_peers.begin(), trust.trusted_peers.end(), peer) !=
+      trust.trusted_peers.end()) {
+    context.mutable_principal().name = SingleValue(call, kPrincipalHeader);
+  } else {
+    context.mutable_principal().name = "service:" + peer;
+  }
   return context;
 }
 

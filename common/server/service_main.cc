@@ -111,10 +111,23 @@ absl::Status Serve(const ServiceSpec& spec, const WireService& wire) {
       absl::GetFlag(FLAGS_health_listen_address);
   QPP_RETURN_IF_ERROR(CheckExposure(server_options));
 
-  ServiceEnv env{
-      spec, pool, executor, *metrics.registry, std::move(cipher), [] {
-        return absl::Now();
-      }};
+  PrincipalTrust trust;
+  trust.require_peer = !server_options.tls_client_ca_file.empty();
+  trust.trusted_peers = absl::GetFlag(FLAGS_principal_callers);
+  client::ChannelOptions call_defaults;
+  if (!server_options.tls_client_ca_file.empty()) {
+    call_defaults.tls_ca_file = server_options.tls_client_ca_file;
+    call_defaults.tls_cert_file = server_options.tls_cert_file;
+    call_defaults.tls_key_file = server_options.tls_key_file;
+  }
+  ServiceEnv env{spec,
+                 pool,
+                 executor,
+                 *metrics.registry,
+                 std::move(cipher),
+                 [] { return absl::Now(); },
+                 std::move(trust),
+                 std::move(call_defaults)};
   QPP_ASSIGN_OR_RETURN(ServiceParts parts, wire(env));
 
   Server server(server_options, *metrics.registry);

@@ -36,6 +36,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/client/channel.h"
+#include "common/context/grpc_request_context.h"
 #include "common/crypto/cipher.h"
 #include "common/db/db.h"
 #include "common/db/migrations.h"
@@ -75,6 +77,20 @@ struct ServiceEnv {
   crypto::DataCipher cipher;
   // The clock use cases read (injected so tests can fix time).
   std::function<absl::Time()> clock;
+  // Whose principal header to believe; the gRPC surface passes it to
+  // RequestContextFromServer.
+  PrincipalTrust principal_trust;
+  // TLS of calls to other services: this service's own certificate, key
+  // and CA, so that the callee can check who is calling.
+  client::ChannelOptions call_defaults;
+
+  // Channel settings for calling the service at `address` (mTLS when this
+  // service has a certificate).
+  client::ChannelOptions ChannelTo(std::string address) const {
+    client::ChannelOptions options = call_defaults;
+    options.address = std::move(address);
+    return options;
+  }
 };
 
 // The service's own objects, kept alive while the server runs and destroyed

@@ -1,11 +1,11 @@
 #include "common/server/tls.h"
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/config/config.h"
+#include "grpc/grpc_security_constants.h"
 #include "grpcpp/security/auth_context.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_certificate_verifier.h"
@@ -53,26 +53,18 @@ class AllowListVerifier final
 
 }  // namespace
 
-absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::FailedPreconditionError("cannot read " + path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const TlsOptions& options) {
   if (options.cert_file.empty() && options.key_file.empty()) {
     return grpc::InsecureServerCredentials();
   }
-  auto cert = ReadPemFile(options.cert_file);
+  auto cert = config::ReadFile(options.cert_file);
   if (!cert.ok()) return cert.status();
-  auto key = ReadPemFile(options.key_file);
+  auto key = config::ReadFile(options.key_file);
   if (!key.ok()) return key.status();
   std::string ca;
   if (!options.client_ca_file.empty()) {
-    auto read = ReadPemFile(options.client_ca_file);
+    auto read = config::ReadFile(options.client_ca_file);
     if (!read.ok()) return read.status();
     ca = *std::move(read);
   }

@@ -41,7 +41,4 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 // without mTLS).
 std::string PeerIdentityOf(const grpc::ServerContextBase& context);
 
-// Reads a whole file; FAILED_PRECONDITION naming it when it cannot.
-absl::StatusOr<std::string> ReadPemFile(const std::string& path);
-
 }  // namespace qpp::server

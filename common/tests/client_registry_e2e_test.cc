@@ -21,6 +21,7 @@
 #include "common/crypto/cipher.h"
 #include "common/status/status.h"
 #include "common/testing/process.h"
+#include "common/testing/service_process.h"
 #include "common/testing/test_db.h"
 #include "common/tests/client_test_util.h"
 #include "common/validation/uscc.h"
@@ -108,55 +109,20 @@ class ClientRegistryE2eTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status();
     db_ = std::move(*created);
     QPP_SKIP_WITHOUT_DB(db_);
-    port_ = qpp::testing::FreePort();
-    metrics_port_ = qpp::testing::FreePort();
-    const auto& c = db_->options().connection;
-    log_path_ = absl::StrCat(::testing::TempDir(), "/client_registry_e2e.log");
-    auto child = qpp::testing::ChildProcess::Start(
-        qpp::testing::BinDir() + "/qpp-registry",
-        {absl::StrCat("--listen_address=127.0.0.1:", port_),
-         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_),
-         "--db_host=" + c.host, absl::StrCat("--db_port=", c.port),
-         "--db_user=" + c.user, "--db_name=" + c.database},
-        {{"QPP_DB_PASSWORD", c.password},
-         {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}},
-        log_path_);
-    ASSERT_TRUE(child.ok()) << child.status();
-    process_ = std::move(*child);
-    ASSERT_TRUE(WaitServing(15000)) << testing::ReadTextFile(log_path_);
+    qpp::testing::ServiceProcessOptions options;
+    options.binary = "qpp-registry";
+    options.db = db_->options().connection;
+    options.health_service = v1::RegistryService::service_full_name();
+    auto started = qpp::testing::ServiceProcess::Start(std::move(options));
+    ASSERT_TRUE(started.ok()) << started.status();
+    registry_ = std::move(*started);
+    ASSERT_TRUE(registry_->WaitServing(absl::Seconds(15))) << registry_->Log();
   }
 
-  std::string address() const { return absl::StrCat("127.0.0.1:", port_); }
-
-  // Polls grpc.health.v1 on fresh channels until the registry is SERVING.
-  bool WaitServing(int timeout_ms) {
-    const auto until = std::chrono::steady_clock::now() +
-                       std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < until) {
-      grpc::ChannelArguments args;
-      args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-      auto stub = health::Health::NewStub(grpc::CreateCustomChannel(
-          address(), grpc::InsecureChannelCredentials(), args));
-      grpc::ClientContext call;
-      call.set_deadline(std::chrono::system_clock::now() +
-                        std::chrono::milliseconds(500));
-      health::HealthCheckRequest request;
-      request.set_service(v1::RegistryService::service_full_name());
-      health::HealthCheckResponse response;
-      if (stub->Check(&call, request, &response).ok() &&
-          response.status() == health::HealthCheckResponse::SERVING) {
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
+  std::string address() const { return registry_->address(); }
 
   std::unique_ptr<qpp::testing::TestDatabase> db_;
-  std::unique_ptr<qpp::testing::ChildProcess> process_;
-  std::string log_path_;
-  int port_ = 0;
-  int metrics_port_ = 0;
+  std::unique_ptr<qpp::testing::ServiceProcess> registry_;
 };
 
 TEST_F(ClientRegistryE2eTest, CreatesGetsAndReportsTheRegistryByName) {
@@ -211,7 +177,7 @@ TEST_F(ClientRegistryE2eTest, CreatesGetsAndReportsTheRegistryByName) {
                                   {"grpc_method", "GetOrganization"},
                                   {"grpc_code", "OK"}}),
             1);
-  auto body = qpp::testing::HttpGet(metrics_port_, "/metrics");
+  auto body = qpp::testing::HttpGet(registry_->metrics_port(), "/metrics");
   ASSERT_TRUE(body.ok()) << body.status();
   EXPECT_NE(body->find("grpc_server_handled_total{grpc_code=\"OK\","
                        "grpc_method=\"CreateOrganization\""),
@@ -221,8 +187,8 @@ TEST_F(ClientRegistryE2eTest, CreatesGetsAndReportsTheRegistryByName) {
   // client_test.cc.)
 
   // Stopped, the registry is reported by its name, not by its address.
-  process_->Signal(SIGTERM);
-  ASSERT_EQ(process_->Wait(25000), 0) << testing::ReadTextFile(log_path_);
+  registry_->process().Signal(SIGTERM);
+  ASSERT_EQ(registry_->process().Wait(25000), 0) << registry_->Log();
   auto gone = registry.GetOrganization(context, Uscc(1));
   EXPECT_EQ(gone.status().code(), absl::StatusCode::kUnavailable)
       << gone.status();

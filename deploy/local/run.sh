@@ -56,6 +56,16 @@ declare -A GRPC_PORT=([gateway]=9000 [registry]=9101 [cultivation]=9102
   [training]=9103 [demobase]=9104)
 declare -A METRICS_PORT=([gateway]=9200 [registry]=9201 [cultivation]=9202
   [training]=9203 [demobase]=9204)
+# Services take calls only over mTLS; a plaintext port answering nothing but
+# grpc.health.v1 serves probes (9300 + the same last digit).
+declare -A HEALTH_PORT=([registry]=9301 [cultivation]=9302 [training]=9303
+  [demobase]=9304)
+# Who may call each service (certificate names; see deploy/local/certs.sh).
+declare -A CALLERS=(
+  [registry]="qpp-gateway,qpp-training,qpp-demobase,qpp-cultivation"
+  [training]="qpp-gateway,qpp-cultivation"
+  [demobase]="qpp-gateway,qpp-cultivation"
+  [cultivation]="qpp-gateway")
 GATEWAY_HTTP_PORT=8080
 
 # ---------------------------------------------------------------------------
@@ -111,7 +121,8 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 to_run=("${present[@]}")
 if ((have_gateway)); then to_run+=(gateway); fi
 for name in "${to_run[@]}"; do
-  for port in "${GRPC_PORT[$name]}" "${METRICS_PORT[$name]}"; do
+  for port in "${GRPC_PORT[$name]}" "${METRICS_PORT[$name]}" \
+      ${HEALTH_PORT[$name]:+"${HEALTH_PORT[$name]}"}; do
     port_busy "$port" && die "port $port (qpp-$name) is already in use"
   done
 done
@@ -199,7 +210,7 @@ COMMON_ENV=(
 # ---------------------------------------------------------------------------
 # 5. Services.
 wait_serving() {
-  local name="$1" port="$2" pid="$3" result
+  local name="$1" port="${HEALTH_PORT[$1]:-$2}" pid="$3" result
   if "$PYTHON" -c 'import grpc' 2>/dev/null; then
     if result="$("$PYTHON" "$HERE/grpc_health.py" "127.0.0.1:$port" \
         --wait 90 --pid "$pid")"; then
@@ -242,11 +253,22 @@ start_service() {
   fi
 }
 
+# mTLS between the gateway and the services: a private CA in the run folder
+# and one certificate per process.
+TLS_DIR="$RUN_DIR/tls"
+bash "$HERE/certs.sh" "$TLS_DIR" gateway "${present[@]}"
+
 say "Starting services"
 for name in "${present[@]}"; do
+  # The same certificate serves the service's listener and its calls to
+  # the services it depends on.
   start_service "$name" \
     --listen_address="127.0.0.1:${GRPC_PORT[$name]}" \
-    --metrics_address="127.0.0.1:${METRICS_PORT[$name]}"
+    --metrics_address="127.0.0.1:${METRICS_PORT[$name]}" \
+    --health_listen_address="127.0.0.1:${HEALTH_PORT[$name]}" \
+    --tls_cert_file="$TLS_DIR/$name.crt" --tls_key_file="$TLS_DIR/$name.key" \
+    --tls_client_ca_file="$TLS_DIR/ca.crt" \
+    --allowed_callers="${CALLERS[$name]}"
 done
 
 # ===========================================================================
@@ -300,6 +322,9 @@ gateway_args() {
     --http_address="127.0.0.1:$GATEWAY_HTTP_PORT"
     --metrics_address="127.0.0.1:${METRICS_PORT[gateway]}"
     --backends="$(IFS=,; echo "${backends[*]}")"
+    --backend_tls_ca_file="$TLS_DIR/ca.crt"
+    --backend_tls_cert_file="$TLS_DIR/gateway.crt"
+    --backend_tls_key_file="$TLS_DIR/gateway.key"
     --api_keys_file="$GATEWAY_DIR/api_keys"
     --policy_file="$GATEWAY_POLICY_FILE"
     --audit_dir="$GATEWAY_DIR/audit"
@@ -321,8 +346,8 @@ fi
 # 6. Demo data: 30 organisations, through the operators' CLI.
 load_demo() {
   local marker="$RUN_DIR/demo-loaded" answer
-  [[ $demo != no && -x $BIN_DIR/qppctl && -f $DEMO_CSV && -n ${PID[registry]:-} ]] ||
-    return 0
+  [[ $demo != no && -x $BIN_DIR/qppctl && -f $DEMO_CSV && -n ${PID[registry]:-} &&
+    -n ${PID[gateway]:-} && -s $GATEWAY_DIR/dev_api_key ]] || return 0
   if [[ $demo == ask ]]; then
     [[ -f $marker ]] && return 0
     if [[ -t 0 ]]; then
@@ -332,7 +357,10 @@ load_demo() {
     fi
   fi
   say "Loading demo organisations"
-  if "$BIN_DIR/qppctl" --server "127.0.0.1:${GRPC_PORT[registry]}" \
+  # Through the gateway, as an operator would: the registry takes calls only
+  # from its mTLS callers.
+  if QPP_API_KEY="$(<"$GATEWAY_DIR/dev_api_key")" "$BIN_DIR/qppctl" \
+      --server "127.0.0.1:${GRPC_PORT[gateway]}" \
       import "$DEMO_CSV" >"$RUN_DIR/logs/demo-import.log" 2>&1; then
     touch "$marker"
     tail -n 3 "$RUN_DIR/logs/demo-import.log"
@@ -352,21 +380,22 @@ if ((have_gateway)); then
     gateway "${GRPC_PORT[gateway]}" "$GATEWAY_HTTP_PORT" "${METRICS_PORT[gateway]}"
 fi
 for name in "${present[@]}"; do
-  printf '  %-12s gRPC 127.0.0.1:%s   metrics http://127.0.0.1:%s/metrics\n' \
-    "$name" "${GRPC_PORT[$name]}" "${METRICS_PORT[$name]}"
+  printf '  %-12s gRPC 127.0.0.1:%s (mTLS)   health 127.0.0.1:%s   metrics http://127.0.0.1:%s/metrics\n' \
+    "$name" "${GRPC_PORT[$name]}" "${HEALTH_PORT[$name]}" "${METRICS_PORT[$name]}"
 done
 printf '  %-12s 127.0.0.1:%s  user qpp, password in %s/secrets/db_password\n' \
   MariaDB "$DB_PORT" "$rel_run"
 printf '  %-12s deploy/local/mariadb.sh client %s\n' "SQL shell" "$rel_run"
 echo
 echo "  logs:   tail -f $rel_run/logs/*.log"
-echo "  health: $PYTHON deploy/local/grpc_health.py 127.0.0.1:${GRPC_PORT[registry]}"
+echo "  health: $PYTHON deploy/local/grpc_health.py 127.0.0.1:${HEALTH_PORT[registry]}"
+echo "  mTLS:   CA and certificates in $rel_run/tls (deploy/local/certs.sh)"
 if ((have_gateway)) && [[ -s $GATEWAY_DIR/dev_api_key ]]; then
   echo "  API key: $rel_run/gateway/dev_api_key (principal \"$GATEWAY_CLIENT_ID\"), e.g."
   echo "          curl -H \"x-api-key: \$(cat $rel_run/gateway/dev_api_key)\" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/organizations"
 fi
 if [[ -x $BIN_DIR/qppctl ]]; then
-  echo "  CLI:    build/bin/qppctl --server 127.0.0.1:${GRPC_PORT[registry]} --help"
+  echo "  CLI:    QPP_API_KEY=\$(cat $rel_run/gateway/dev_api_key) build/bin/qppctl --help"
 fi
 
 declare -A reported=()

@@ -3,6 +3,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/client/channel.h"
+#include "common/status/status.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -83,23 +85,17 @@ absl::StatusOr<std::unique_ptr<BackendSet>> BackendSet::Create(
     }
     std::shared_ptr<Remote>& remote = by_address[kv.second];
     if (remote == nullptr) {
-      grpc::ChannelArguments args;
-      args.SetMaxReceiveMessageSize(options.max_message_bytes);
-      args.SetMaxSendMessageSize(options.max_message_bytes);
-      args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-      args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-      args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-      args.SetInt(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+      client::ChannelOptions channel_options;
+      channel_options.address = kv.second;
+      channel_options.max_message_bytes = options.max_message_bytes;
       // Fail fast and come back fast: a dead backend is reported within a
       // second, a revived one is used again within the backoff cap.
-      args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-      args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 250);
-      args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS,
-                  static_cast<int>(absl::ToInt64Milliseconds(
-                      options.max_reconnect_backoff)));
-      args.SetInt("grpc.client_idle_timeout_ms", INT32_MAX);
-      auto channel = grpc::CreateCustomChannel(
-          kv.second, grpc::InsecureChannelCredentials(), args);
+      channel_options.max_reconnect_backoff = options.max_reconnect_backoff;
+      channel_options.tls_ca_file = options.tls_ca_file;
+      channel_options.tls_cert_file = options.tls_cert_file;
+      channel_options.tls_key_file = options.tls_key_file;
+      QPP_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                           client::MakeChannel(channel_options));
       remote = std::make_shared<Remote>(kv.second, channel, nullptr);
     }
     if (metrics != nullptr) {

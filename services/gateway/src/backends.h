@@ -58,6 +58,11 @@ struct BackendOptions {
   // Upper bound of the reconnect backoff, so that a backend that comes back
   // is used again within about this time.
   absl::Duration max_reconnect_backoff = absl::Seconds(2);
+  // mTLS to the backends (PEM files): the CA that signed their certificates
+  // and the gateway's own certificate and key. Empty CA: plaintext.
+  std::string tls_ca_file;
+  std::string tls_cert_file;
+  std::string tls_key_file;
 };
 
 // The configured backends: one long-lived channel per address, shared by

@@ -6,9 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
@@ -49,6 +47,13 @@ ABSL_FLAG(std::string, tls_client_ca_file, "",
 ABSL_FLAG(std::string, backends,
           "qpp.registry.v1.RegistryService=127.0.0.1:9101",
           "Comma-separated <package.Service>=<host:port> routes.");
+ABSL_FLAG(std::string, backend_tls_ca_file, "",
+          "CA of the backends' certificates (PEM); with it, calls to backends "
+          "use mTLS with --backend_tls_cert_file and --backend_tls_key_file.");
+ABSL_FLAG(std::string, backend_tls_cert_file, "",
+          "The gateway's client certificate for backends (PEM).");
+ABSL_FLAG(std::string, backend_tls_key_file, "",
+          "The gateway's client key for backends (PEM).");
 ABSL_FLAG(std::string, api_keys_file, "",
           "Keys file (salted hashes only); else the env QPP_API_KEYS holds "
           "its content.");
@@ -85,15 +90,6 @@ ABSL_FLAG(bool, hash_key, false,
 namespace qpp::gateway {
 namespace {
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in)
-    return absl::FailedPreconditionError(absl::StrCat("cannot read ", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string DefaultOpenApiPath() {
   char buf[4096];
   const ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
@@ -118,7 +114,7 @@ absl::StatusOr<Credentials> LoadCredentials() {
     return absl::FailedPreconditionError("--policy_file is required");
   }
   QPP_ASSIGN_OR_RETURN(std::string policy_text,
-                       ReadFile(absl::GetFlag(FLAGS_policy_file)));
+                       config::ReadFile(absl::GetFlag(FLAGS_policy_file)));
   QPP_ASSIGN_OR_RETURN(Policy policy, Policy::FromJson(policy_text));
   return Credentials{std::make_shared<const ApiKeyStore>(std::move(keys)),
                      std::make_shared<const Policy>(std::move(policy))};
@@ -153,6 +149,9 @@ absl::Status Run() {
 
   BackendOptions backend_options;
   backend_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  backend_options.tls_ca_file = absl::GetFlag(FLAGS_backend_tls_ca_file);
+  backend_options.tls_cert_file = absl::GetFlag(FLAGS_backend_tls_cert_file);
+  backend_options.tls_key_file = absl::GetFlag(FLAGS_backend_tls_key_file);
   QPP_ASSIGN_OR_RETURN(auto backends,
                        BackendSet::Create(absl::GetFlag(FLAGS_backends),
                                           backend_options, &metrics));
@@ -209,7 +208,7 @@ absl::Status Run() {
     http_options.serving = [&server] { return server.serving(); };
     std::string openapi_path = absl::GetFlag(FLAGS_openapi_file);
     if (openapi_path.empty()) openapi_path = DefaultOpenApiPath();
-    auto openapi = ReadFile(openapi_path);
+    auto openapi = config::ReadFile(openapi_path);
     if (openapi.ok()) {
       http_options.openapi_json = *std::move(openapi);
     } else {

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/crypto/cipher.h"
 #include "common/testing/process.h"
+#include "common/testing/service_process.h"
 #include "common/testing/test_db.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
@@ -32,69 +32,31 @@ class RegistryE2eTest : public ::testing::Test {
     ASSERT_TRUE(created.ok()) << created.status();
     db_ = std::move(*created);
     QPP_SKIP_WITHOUT_DB(db_);
-    grpc_port_ = testing::FreePort();
-    metrics_port_ = testing::FreePort();
-    const auto& c = db_->options().connection;
-    log_path_ = absl::StrCat(::testing::TempDir(), "/registry_e2e.log");
-    auto child = testing::ChildProcess::Start(
-        testing::BinDir() + "/qpp-registry",
-        {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
-         absl::StrCat("--metrics_address=127.0.0.1:", metrics_port_),
-         "--db_host=" + c.host, absl::StrCat("--db_port=", c.port),
-         "--db_user=" + c.user, "--db_name=" + c.database},
-        {{"QPP_DB_PASSWORD", c.password},
-         {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}},
-        log_path_);
-    ASSERT_TRUE(child.ok()) << child.status();
-    process_ = std::move(*child);
+    testing::ServiceProcessOptions options;
+    options.binary = "qpp-registry";
+    options.db = db_->options().connection;
+    options.health_service = "qpp.registry.v1.RegistryService";
+    auto started = testing::ServiceProcess::Start(std::move(options));
+    ASSERT_TRUE(started.ok()) << started.status();
+    registry_ = std::move(*started);
   }
 
-  // A channel of its own (no shared subchannel), so a connection attempt
-  // made while the server was still starting does not linger in backoff.
-  std::shared_ptr<grpc::Channel> FreshChannel() {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", grpc_port_),
-                                     grpc::InsecureChannelCredentials(), args);
+  // Waits for SERVING, then opens channel_.
+  bool WaitServing(absl::Duration timeout) {
+    if (!registry_->WaitServing(timeout)) return false;
+    channel_ = testing::FreshChannel(registry_->address());
+    return true;
   }
 
-  std::string Log() {
-    std::ifstream in(log_path_);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }
-
-  // Polls grpc.health.v1 until SERVING or the timeout, then opens channel_.
-  bool WaitServing(int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(timeout_ms);
-    while (std::chrono::steady_clock::now() < deadline) {
-      auto stub = health::Health::NewStub(FreshChannel());
-      grpc::ClientContext ctx;
-      ctx.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::milliseconds(500));
-      health::HealthCheckRequest req;
-      req.set_service("qpp.registry.v1.RegistryService");
-      health::HealthCheckResponse resp;
-      if (stub->Check(&ctx, req, &resp).ok() &&
-          resp.status() == health::HealthCheckResponse::SERVING) {
-        channel_ = FreshChannel();
-        return true;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
+  std::string Log() { return registry_->Log(); }
 
   std::unique_ptr<testing::TestDatabase> db_;
-  std::unique_ptr<testing::ChildProcess> process_;
+  std::unique_ptr<testing::ServiceProcess> registry_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::string log_path_;
-  int grpc_port_ = 0;
-  int metrics_port_ = 0;
 };
 
 TEST_F(RegistryE2eTest, ServesHealthReflectionMetricsAndStopsCleanly) {
-  ASSERT_TRUE(WaitServing(15000)) << Log();
+  ASSERT_TRUE(WaitServing(absl::Seconds(15))) << Log();
 
   // Reflection lists the registry service.
   {
@@ -127,7 +89,7 @@ TEST_F(RegistryE2eTest, ServesHealthReflectionMetricsAndStopsCleanly) {
   }
 
   // /metrics has the RED series with the call above, and promtool accepts it.
-  auto body = testing::HttpGet(metrics_port_, "/metrics");
+  auto body = testing::HttpGet(registry_->metrics_port(), "/metrics");
   ASSERT_TRUE(body.ok()) << body.status();
   EXPECT_NE(body->find("grpc_server_handled_total{grpc_code=\"NOT_FOUND\","
                        "grpc_method=\"GetOrganization\""),
@@ -146,24 +108,35 @@ TEST_F(RegistryE2eTest, ServesHealthReflectionMetricsAndStopsCleanly) {
   }
 
   // SIGTERM: stops accepting, drains, exits 0.
-  process_->Signal(SIGTERM);
-  EXPECT_EQ(process_->Wait(25000), 0) << Log();
+  registry_->process().Signal(SIGTERM);
+  EXPECT_EQ(registry_->process().Wait(25000), 0) << Log();
   EXPECT_NE(Log().find("server stopped"), std::string::npos);
 }
 
 TEST_F(RegistryE2eTest, RefusesToStartWithoutADataKey) {
   // A second instance without a keyring must not start serving.
-  const auto& c = db_->options().connection;
-  auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-registry",
-      {absl::StrCat("--listen_address=127.0.0.1:", testing::FreePort()),
-       "--metrics_address=", "--db_host=" + c.host,
-       absl::StrCat("--db_port=", c.port), "--db_user=" + c.user,
-       "--db_name=" + c.database},
-      {{"QPP_DB_PASSWORD", c.password}, {"QPP_DATA_KEYRING", ""}},
-      absl::StrCat(::testing::TempDir(), "/registry_nokey.log"));
+  testing::ServiceProcessOptions options;
+  options.binary = "qpp-registry";
+  options.db = db_->options().connection;
+  options.env = {{"QPP_DATA_KEYRING", ""}};
+  auto child = testing::ServiceProcess::Start(std::move(options));
   ASSERT_TRUE(child.ok());
-  EXPECT_EQ((*child)->Wait(15000), 1);
+  EXPECT_EQ((*child)->process().Wait(15000), 1);
+}
+
+TEST_F(RegistryE2eTest, RefusesAPlaintextListenerBeyondLoopback) {
+  // Anything that reaches a service's port could call it: without mTLS a
+  // service listens on loopback only.
+  testing::ServiceProcessOptions options;
+  options.binary = "qpp-registry";
+  options.db = db_->options().connection;
+  options.args = {
+      absl::StrCat("--listen_address=0.0.0.0:", testing::FreePort())};
+  auto child = testing::ServiceProcess::Start(std::move(options));
+  ASSERT_TRUE(child.ok());
+  EXPECT_EQ((*child)->process().Wait(15000), 1);
+  EXPECT_NE((*child)->Log().find("without mTLS"), std::string::npos)
+      << (*child)->Log();
 }
 
 }  // namespace
