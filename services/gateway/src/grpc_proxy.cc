@@ -105,8 +105,8 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     if (admission_.method != nullptr) {
-      admission_.resources =
-          Gateway::ExtractResources(*admission_.method, request_);
+      Gateway::NameRequestResources(*admission_.method, request_,
+                                    &admission_.resources);
     }
     gateway_->PrepareClientContext(admission_, &client_ctx_);
     CopyClientMetadata(ctx_, &client_ctx_);
@@ -124,6 +124,10 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
  private:
   void Reply(const grpc::Status& s) {
     code_ = s.error_code();
+    if (s.ok() && admission_.method != nullptr) {
+      Gateway::NameResponseResources(*admission_.method, response_,
+                                     &admission_.resources);
+    }
     // Recorded before the caller learns the outcome.
     gateway_->Complete(admission_, in_, code_, 0);
     if (s.ok()) {
@@ -177,6 +181,10 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
     if (!ok) {
       caller_done_writing_ = true;
     } else if (!upstream_finished_reading_) {
+      if (admission_.method != nullptr) {
+        Gateway::NameRequestResources(*admission_.method, up_,
+                                      &admission_.resources);
+      }
       upstream_write_in_flight_ = true;
       client_.StartWrite(&up_);
       return;
