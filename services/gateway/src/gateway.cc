@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/metrics/metrics.h"
 #include "common/status/status.h"
 #include "spdlog/spdlog.h"
@@ -63,6 +64,18 @@ std::string NewRequestId() {
                          static_cast<uint32_t>(hi & 0x0fff),
                          static_cast<uint32_t>(0x8000 | ((lo >> 48) & 0x3fff)),
                          lo & 0xffffffffffffULL);
+}
+
+bool IsReservedMetadata(absl::string_view key) {
+  if (key.empty() || key[0] == ':' || absl::StartsWith(key, "grpc-")) {
+    return true;
+  }
+  absl::string_view base = key;
+  absl::ConsumeSuffix(&base, "-bin");
+  return base == kApiKeyHeader || base == "authorization" ||
+         base == kPrincipalHeader || base == kRequestIdHeader ||
+         key == "user-agent" || key == "content-type" || key == "te" ||
+         key == "host";
 }
 
 bool IsMutationName(absl::string_view method) {

@@ -197,6 +197,14 @@ bool IsValidRequestId(absl::string_view id);
 // A new random request id (UUID version 4 text).
 std::string NewRequestId();
 
+// Whether inbound metadata `key` (lower case) must not be forwarded to a
+// backend: the gateway sets x-qpp-principal and x-request-id itself, and
+// credentials, gRPC's reserved headers and the inbound hop's transport
+// headers stay at the gateway. A "-bin" variant of an owned header is
+// reserved as well, so that no client can speak for a principal or a
+// request id in binary form.
+bool IsReservedMetadata(absl::string_view key);
+
 // Whether a method name reads as a mutation (see MethodInfo::mutation).
 bool IsMutationName(absl::string_view method);
 

@@ -14,15 +14,6 @@ absl::string_view View(const grpc::string_ref& s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Headers that the gateway owns or that describe the inbound hop only.
-bool IsHopHeader(absl::string_view key) {
-  return key.empty() || key[0] == ':' || absl::StartsWith(key, "grpc-") ||
-         key == kApiKeyHeader || key == "authorization" ||
-         key == kPrincipalHeader || key == kRequestIdHeader ||
-         key == "user-agent" || key == "content-type" || key == "te" ||
-         key == "host";
-}
-
 Inbound InboundOf(grpc::GenericCallbackServerContext* ctx) {
   Inbound in;
   in.protocol = Protocol::kGrpc;
@@ -57,7 +48,7 @@ void CopyClientMetadata(grpc::GenericCallbackServerContext* from,
                         grpc::ClientContext* to) {
   for (const auto& [k, v] : from->client_metadata()) {
     absl::string_view key = View(k);
-    if (IsHopHeader(key)) continue;
+    if (IsReservedMetadata(key)) continue;
     to->AddMetadata(std::string(key), std::string(View(v)));
   }
 }

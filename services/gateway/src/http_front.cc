@@ -304,11 +304,8 @@ int HttpFront::Handle(mg_connection* conn) {
       continue;
     }
     const std::string key = absl::AsciiStrToLower(name.substr(kPrefix.size()));
-    if (key == kApiKeyHeader || key == kPrincipalHeader ||
-        key == kRequestIdHeader || key == "authorization" ||
-        absl::StartsWith(key, "grpc-") || absl::EndsWith(key, "-bin")) {
-      continue;
-    }
+    // Binary values do not travel in HTTP/1.1 headers.
+    if (IsReservedMetadata(key) || absl::EndsWith(key, "-bin")) continue;
     ctx.AddMetadata(key, ri->http_headers[i].value);
   }
   absl::Notification done;

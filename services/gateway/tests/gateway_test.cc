@@ -175,6 +175,20 @@ TEST_F(GatewayTest, NamesResourcesFromTheWireFormatNeverFromBodies) {
   EXPECT_TRUE(none.names.empty());
 }
 
+TEST(ReservedMetadata, OwnedHeadersInEveryFormStayAtTheGateway) {
+  for (const char* key :
+       {"x-qpp-principal", "x-qpp-principal-bin", "x-request-id",
+        "x-request-id-bin", "x-api-key", "x-api-key-bin", "authorization",
+        "authorization-bin", "grpc-timeout", ":authority", "user-agent",
+        "content-type", "te", "host", ""}) {
+    EXPECT_TRUE(IsReservedMetadata(key)) << key;
+  }
+  for (const char* key : {"x-fake-sleep-ms", "x-trace-bin", "x-qpp-principals",
+                          "x-qpp-principal-bin-x", "traceparent"}) {
+    EXPECT_FALSE(IsReservedMetadata(key)) << key;
+  }
+}
+
 TEST_F(GatewayTest, RequestIdsAreValidatedOrGenerated) {
   EXPECT_TRUE(IsValidRequestId("abc-123_x.y:z"));
   EXPECT_FALSE(IsValidRequestId(""));
