@@ -226,7 +226,7 @@ void ResourceRule::AddRequest(absl::string_view request,
       if (number == field->name) own_name = value;
       if (number == field->key) key = value;
     });
-    if (!own_name.empty()) {  // rule 2
+    if (!own_name.empty() && collection_.empty()) {  // rule 2
       out->Add(std::string(own_name));
       continue;
     }

@@ -7,9 +7,12 @@
 //  1. A top-level string `name` names the resource itself (Get, Delete,
 //     Undelete, custom methods such as SetAdoptionStatus).
 //  2. A resource in the request, i.e. a message field whose type has a
-//     string `name` (AIP-122), names itself when its `name` is set (Update).
-//  3. A resource sent without `name` is being created (Create*; repeated,
-//     BatchCreate* and import streams). Its name is derived as
+//     string `name` (AIP-122), names itself when its `name` is set (Update)
+//     and the method does not post to a collection (below).
+//  3. A resource sent without `name`, or to a method whose http path is a
+//     collection, is being created (Create*; repeated: BatchCreate* and
+//     import streams). A name the client put in it is output only and
+//     ignored (AIP-133), as the service ignores it. Its name is derived as
 //     `<collection>/<key>`:
 //       - collection: the path of the method's google.api.http rule after
 //         the version and before any ":verb", with a `{parent}` variable

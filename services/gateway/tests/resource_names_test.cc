@@ -378,6 +378,24 @@ TEST(ResourceNames, ACreateWithoutItsKeyNamesTheCollection) {
   EXPECT_EQ(resources.names, Names{"organizations"});
 }
 
+TEST(ResourceNames, ANameSentToACreateIsNotBelieved) {
+  // The registry ignores it (output only); so does the audit line.
+  v1::CreateOrganizationRequest r;
+  *r.mutable_organization() = Org(kUscc);
+  r.mutable_organization()->set_name("organizations/SOMEONE-ELSE");
+  v1::BatchCreateOrganizationsRequest batch;
+  *batch.add_organizations() = r.organization();
+  for (const auto& [method, bytes] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"CreateOrganization", r.SerializeAsString()},
+           {"BatchCreateOrganizations", batch.SerializeAsString()}}) {
+    CallResources resources;
+    ResourceRule::ForMethod(Registry()->FindMethodByName(method))
+        .AddRequest(bytes, &resources);
+    EXPECT_EQ(resources.names, Names{kOrg}) << method;
+  }
+}
+
 TEST(ResourceNames, DamagedBytesNameWhatWasReadAndNeverCrash) {
   const ResourceRule rule = ResourceRule::ForMethod(
       Registry()->FindMethodByName("CreateAwardRecord"));
