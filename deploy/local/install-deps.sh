@@ -18,6 +18,7 @@ BUILD_PACKAGES=(
   libabsl-dev libmysqlcppconn-dev prometheus-cpp-dev libcivetweb-dev
   libspdlog-dev libfmt-dev libssl-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  nlohmann-json3-dev  # JSON of log and audit lines
   # google/api/*.proto (HTTP annotations) and grpc/health/v1/health.proto.
   golang-github-grpc-ecosystem-grpc-gateway-dev grpc-proto
 )

@@ -6,46 +6,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "common/metrics/metrics.h"
+#include "nlohmann/json.hpp"
 
 namespace qpp::gateway {
 namespace {
 
-void AppendJsonString(absl::string_view s, std::string* out) {
-  if (s.size() > 256) s = s.substr(0, 256);
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
+// The longest prefix of `s` of at most `max_bytes` that does not end inside
+// a UTF-8 character: when the byte after the cut continues a character
+// (10xxxxxx), the cut moves back to that character's lead byte, at most
+// three bytes. Bytes that are not UTF-8 at all are left for the JSON writer
+// to replace.
+absl::string_view CutOnCharacter(absl::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  auto continuation = [&](size_t i) {
+    return (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80;
+  };
+  auto lead = [&](size_t i) {
+    return (static_cast<unsigned char>(s[i]) & 0xC0) == 0xC0;
+  };
+  size_t cut = max_bytes;
+  while (cut > 0 && max_bytes - cut < 3 && continuation(cut)) --cut;
+  return s.substr(0, cut < max_bytes && lead(cut) ? cut : max_bytes);
+}
+
+std::string Field(absl::string_view s) {
+  return std::string(CutOnCharacter(s, kMaxAuditStringBytes));
 }
 
 std::string DayOf(absl::Time t) {
@@ -55,33 +47,31 @@ std::string DayOf(absl::Time t) {
 }  // namespace
 
 std::string FormatAuditLine(const AuditRecord& r) {
-  std::string out;
-  out.reserve(256);
-  out.append("{\"time\":");
-  AppendJsonString(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone()),
-      &out);
-  out.append(",\"request_id\":");
-  AppendJsonString(r.request_id, &out);
-  out.append(",\"principal\":");
-  AppendJsonString(r.principal, &out);
-  out.append(",\"client_address\":");
-  AppendJsonString(r.client_address, &out);
-  out.append(",\"protocol\":");
-  AppendJsonString(r.protocol, &out);
-  out.append(",\"method\":");
-  AppendJsonString(r.method, &out);
-  out.append(",\"resources\":[");
-  for (size_t i = 0; i < r.resources.size() && i < 8; ++i) {
-    if (i > 0) out.push_back(',');
-    AppendJsonString(r.resources[i], &out);
+  // Insertion order is kept, so that every line reads in the same order.
+  nlohmann::ordered_json line;
+  line["time"] =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", r.time, absl::UTCTimeZone());
+  line["request_id"] = Field(r.request_id);
+  line["principal"] = Field(r.principal);
+  line["client_address"] = Field(r.client_address);
+  line["protocol"] = Field(r.protocol);
+  line["method"] = Field(r.method);
+  nlohmann::ordered_json resources = nlohmann::ordered_json::array();
+  for (size_t i = 0; i < r.resources.size() && i < kMaxAuditResources; ++i) {
+    resources.push_back(Field(r.resources[i]));
   }
-  out.append("],\"code\":");
-  AppendJsonString(metrics::CodeName(r.code), &out);
-  if (r.http_status != 0)
-    absl::StrAppend(&out, ",\"http_status\":", r.http_status);
-  absl::StrAppendFormat(&out, ",\"latency_ms\":%.3f}\n",
-                        absl::ToDoubleMilliseconds(r.latency));
+  const int64_t listed = static_cast<int64_t>(resources.size());
+  line["resources"] = std::move(resources);
+  if (r.resource_count > listed) line["resource_count"] = r.resource_count;
+  line["code"] = metrics::CodeName(r.code);
+  if (r.http_status != 0) line["http_status"] = r.http_status;
+  // Microsecond precision; the writer prints the shortest exact form.
+  line["latency_ms"] =
+      std::round(absl::ToDoubleMilliseconds(r.latency) * 1000) / 1000;
+  // Invalid UTF-8 from a client becomes U+FFFD: a line is always valid JSON.
+  std::string out = line.dump(-1, ' ', /*ensure_ascii=*/false,
+                              nlohmann::ordered_json::error_handler_t::replace);
+  out.push_back('\n');
   return out;
 }
 

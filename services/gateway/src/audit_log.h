@@ -5,6 +5,7 @@
 // holds who called what on which resources, when, how it ended and how long
 // it took; never request or response bodies.
 
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -17,6 +18,10 @@
 
 namespace qpp::gateway {
 
+// Bounds of a line: resource names listed, and bytes of any one string.
+inline constexpr size_t kMaxAuditResources = 8;
+inline constexpr size_t kMaxAuditStringBytes = 256;
+
 // What the audit log records about one call.
 struct AuditRecord {
   absl::Time time;             // when the call arrived
@@ -26,14 +31,24 @@ struct AuditRecord {
   std::string protocol;        // "grpc" or "http"
   std::string method;          // "/pkg.Service/Method", or the HTTP path
                                // when no method matched
-  std::vector<std::string> resources;  // resource names the request names
-  int code = 0;                        // google.rpc.Code
-  int http_status = 0;                 // HTTP status, 0 for gRPC
+  // Resource names the call touched, the call's own first (see
+  // resource_names.h); only the first kMaxAuditResources are written.
+  std::vector<std::string> resources;
+  // How many names the call named in all, e.g. the rows of a batch; written
+  // as "resource_count" when more than the names written.
+  int64_t resource_count = 0;
+  int code = 0;         // google.rpc.Code
+  int http_status = 0;  // HTTP status, 0 for gRPC
   absl::Duration latency;
 };
 
-// The JSON line (with trailing '\n') for a record. Strings are escaped and
-// truncated to 256 bytes; at most 8 resources are written.
+// The JSON line (with trailing '\n') for a record:
+//   {"time","request_id","principal","client_address","protocol","method",
+//    "resources":[…],["resource_count",]"code",["http_status",]"latency_ms"}
+// Always one valid JSON object in UTF-8: strings are cut to
+// kMaxAuditStringBytes on a character boundary, invalid UTF-8 sent by a
+// client is replaced by U+FFFD, control characters are escaped; at most
+// kMaxAuditResources resources are listed.
 std::string FormatAuditLine(const AuditRecord& record);
 
 // Where audit records go. Implementations are thread-safe.

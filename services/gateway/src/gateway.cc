@@ -5,17 +5,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "common/metrics/metrics.h"
 #include "common/status/status.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
 #include "spdlog/spdlog.h"
 
 namespace qpp::gateway {
 namespace {
-
-using google::protobuf::FieldDescriptor;
-using google::protobuf::internal::WireFormatLite;
 
 constexpr const char* kProtocolNames[] = {"grpc", "http"};
 
@@ -33,34 +29,16 @@ bool SplitMethod(absl::string_view full, absl::string_view* service,
   return true;
 }
 
-// Collects the string at `path` (field numbers) of a serialized message.
-void Scan(const uint8_t* data, int size, const std::vector<int>& path,
-          size_t depth, std::vector<std::string>* out) {
-  google::protobuf::io::CodedInputStream in(data, size);
-  while (true) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) return;
-    const int number = WireFormatLite::GetTagFieldNumber(tag);
-    if (number == path[depth] &&
-        WireFormatLite::GetTagWireType(tag) ==
-            WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      uint32_t length = 0;
-      if (!in.ReadVarint32(&length)) return;
-      if (depth + 1 == path.size()) {
-        std::string value;
-        if (!in.ReadString(&value, static_cast<int>(length))) return;
-        if (!value.empty() && out->size() < 8) out->push_back(std::move(value));
-      } else {
-        // Copy the nested message out; requests here are small.
-        std::string nested;
-        if (!in.ReadString(&nested, static_cast<int>(length))) return;
-        Scan(reinterpret_cast<const uint8_t*>(nested.data()),
-             static_cast<int>(nested.size()), path, depth + 1, out);
-      }
-    } else if (!WireFormatLite::SkipField(&in, tag)) {
-      return;
-    }
-  }
+// The bytes of a message in one piece; empty on failure.
+grpc::Slice Flatten(const grpc::ByteBuffer& message) {
+  grpc::Slice slice;
+  if (!message.DumpToSingleSlice(&slice).ok()) return grpc::Slice();
+  return slice;
+}
+
+absl::string_view View(const grpc::Slice& slice) {
+  return absl::string_view(reinterpret_cast<const char*>(slice.begin()),
+                           slice.size());
 }
 
 }  // namespace
@@ -86,6 +64,18 @@ std::string NewRequestId() {
                          static_cast<uint32_t>(hi & 0x0fff),
                          static_cast<uint32_t>(0x8000 | ((lo >> 48) & 0x3fff)),
                          lo & 0xffffffffffffULL);
+}
+
+bool IsReservedMetadata(absl::string_view key) {
+  if (key.empty() || key[0] == ':' || absl::StartsWith(key, "grpc-")) {
+    return true;
+  }
+  absl::string_view base = key;
+  absl::ConsumeSuffix(&base, "-bin");
+  return base == kApiKeyHeader || base == "authorization" ||
+         base == kPrincipalHeader || base == kRequestIdHeader ||
+         key == "user-agent" || key == "content-type" || key == "te" ||
+         key == "host";
 }
 
 bool IsMutationName(absl::string_view method) {
@@ -133,22 +123,7 @@ void Gateway::AddKnownService(
     info->descriptor = m;
     info->unary = !m->client_streaming() && !m->server_streaming();
     info->mutation = IsMutationName(m->name());
-    const google::protobuf::Descriptor* in = m->input_type();
-    for (int f = 0; f < in->field_count(); ++f) {
-      const FieldDescriptor* field = in->field(f);
-      if (field->is_repeated()) continue;
-      if (field->type() == FieldDescriptor::TYPE_STRING &&
-          (field->name() == "name" || field->name() == "parent")) {
-        info->resource_paths.push_back({field->number()});
-      } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
-        const FieldDescriptor* name =
-            field->message_type()->FindFieldByName("name");
-        if (name != nullptr && !name->is_repeated() &&
-            name->type() == FieldDescriptor::TYPE_STRING) {
-          info->resource_paths.push_back({field->number(), name->number()});
-        }
-      }
-    }
+    info->resources = ResourceRule::ForMethod(m);
     info->metric_service = info->service;
     info->metric_method = info->method;
     if (metrics_ != nullptr) {
@@ -267,16 +242,17 @@ void Gateway::PrepareClientContext(const Admission& a,
   ctx->AddMetadata(kPrincipalHeader, a.principal);
 }
 
-std::vector<std::string> Gateway::ExtractResources(
-    const MethodInfo& method, const grpc::ByteBuffer& request) {
-  std::vector<std::string> out;
-  if (method.resource_paths.empty()) return out;
-  grpc::Slice slice;
-  if (!request.DumpToSingleSlice(&slice).ok()) return out;
-  for (const std::vector<int>& path : method.resource_paths) {
-    Scan(slice.begin(), static_cast<int>(slice.size()), path, 0, &out);
-  }
-  return out;
+void Gateway::NameRequestResources(const MethodInfo& method,
+                                   const grpc::ByteBuffer& request,
+                                   CallResources* out) {
+  method.resources.AddRequest(View(Flatten(request)), out);
+}
+
+void Gateway::NameResponseResources(const MethodInfo& method,
+                                    const grpc::ByteBuffer& response,
+                                    CallResources* out) {
+  if (!method.resources.reads_response()) return;
+  method.resources.AddResponse(View(Flatten(response)), out);
 }
 
 grpc::Status Gateway::SanitizeUpstreamStatus(const Admission& a,
@@ -361,7 +337,8 @@ void Gateway::Complete(const Admission& a, const Inbound& in, int code,
   r.client_address = in.peer;
   r.protocol = kProtocolNames[p];
   r.method = in.full_method;
-  r.resources = a.resources;
+  r.resources = a.resources.names;
+  r.resource_count = a.resources.count;
   r.code = code;
   r.http_status = http_status;
   r.latency = latency;

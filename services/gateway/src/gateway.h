@@ -27,6 +27,7 @@
 #include "services/gateway/src/gateway_metrics.h"
 #include "services/gateway/src/policy.h"
 #include "services/gateway/src/rate_limiter.h"
+#include "services/gateway/src/resource_names.h"
 
 namespace qpp::gateway {
 
@@ -54,9 +55,8 @@ struct MethodInfo {
   // BatchGet*, Verify*, Check*, Watch*): refused while the audit log is
   // unwritable.
   bool mutation = false;
-  // Field-number paths of the request's resource-name fields: top-level
-  // `name` and `parent`, and `<message field>.name`.
-  std::vector<std::vector<int>> resource_paths;
+  // How the audit line names the call's resources (resource_names.h).
+  ResourceRule resources;
   // Metric series label values.
   std::string metric_service;
   std::string metric_method;
@@ -87,7 +87,7 @@ struct Admission {
   std::string request_id;    // validated or generated
   std::chrono::system_clock::time_point deadline;
   absl::Time start;
-  std::vector<std::string> resources;
+  CallResources resources;
 };
 
 // The core. Thread-safe; dependencies are not owned and must outlive it.
@@ -131,9 +131,17 @@ class Gateway final {
   void PrepareClientContext(const Admission& admission,
                             grpc::ClientContext* ctx) const;
 
-  // The resource names in a serialized request of `method`.
-  static std::vector<std::string> ExtractResources(
-      const MethodInfo& method, const grpc::ByteBuffer& request);
+  // Adds the resources named in one serialized request message of
+  // `method` (each message of a client stream in turn) to `out`.
+  static void NameRequestResources(const MethodInfo& method,
+                                   const grpc::ByteBuffer& request,
+                                   CallResources* out);
+
+  // Adds what the serialized response of a successful call of `method`
+  // names: the name the server gave a created resource.
+  static void NameResponseResources(const MethodInfo& method,
+                                    const grpc::ByteBuffer& response,
+                                    CallResources* out);
 
   // Records metrics and writes the audit line of a finished call.
   void Complete(const Admission& admission, const Inbound& in, int code,
@@ -187,6 +195,14 @@ bool IsValidRequestId(absl::string_view id);
 
 // A new random request id (UUID version 4 text).
 std::string NewRequestId();
+
+// Whether inbound metadata `key` (lower case) must not be forwarded to a
+// backend: the gateway sets x-qpp-principal and x-request-id itself, and
+// credentials, gRPC's reserved headers and the inbound hop's transport
+// headers stay at the gateway. A "-bin" variant of an owned header is
+// reserved as well, so that no client can speak for a principal or a
+// request id in binary form.
+bool IsReservedMetadata(absl::string_view key);
 
 // Whether a method name reads as a mutation (see MethodInfo::mutation).
 bool IsMutationName(absl::string_view method);

@@ -14,15 +14,6 @@ absl::string_view View(const grpc::string_ref& s) {
   return absl::string_view(s.data(), s.size());
 }
 
-// Headers that the gateway owns or that describe the inbound hop only.
-bool IsHopHeader(absl::string_view key) {
-  return key.empty() || key[0] == ':' || absl::StartsWith(key, "grpc-") ||
-         key == kApiKeyHeader || key == "authorization" ||
-         key == kPrincipalHeader || key == kRequestIdHeader ||
-         key == "user-agent" || key == "content-type" || key == "te" ||
-         key == "host";
-}
-
 Inbound InboundOf(grpc::GenericCallbackServerContext* ctx) {
   Inbound in;
   in.protocol = Protocol::kGrpc;
@@ -57,7 +48,7 @@ void CopyClientMetadata(grpc::GenericCallbackServerContext* from,
                         grpc::ClientContext* to) {
   for (const auto& [k, v] : from->client_metadata()) {
     absl::string_view key = View(k);
-    if (IsHopHeader(key)) continue;
+    if (IsReservedMetadata(key)) continue;
     to->AddMetadata(std::string(key), std::string(View(v)));
   }
 }
@@ -105,8 +96,8 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
       return;
     }
     if (admission_.method != nullptr) {
-      admission_.resources =
-          Gateway::ExtractResources(*admission_.method, request_);
+      Gateway::NameRequestResources(*admission_.method, request_,
+                                    &admission_.resources);
     }
     gateway_->PrepareClientContext(admission_, &client_ctx_);
     CopyClientMetadata(ctx_, &client_ctx_);
@@ -124,6 +115,10 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
  private:
   void Reply(const grpc::Status& s) {
     code_ = s.error_code();
+    if (s.ok() && admission_.method != nullptr) {
+      Gateway::NameResponseResources(*admission_.method, response_,
+                                     &admission_.resources);
+    }
     // Recorded before the caller learns the outcome.
     gateway_->Complete(admission_, in_, code_, 0);
     if (s.ok()) {
@@ -177,6 +172,10 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
     if (!ok) {
       caller_done_writing_ = true;
     } else if (!upstream_finished_reading_) {
+      if (admission_.method != nullptr) {
+        Gateway::NameRequestResources(*admission_.method, up_,
+                                      &admission_.resources);
+      }
       upstream_write_in_flight_ = true;
       client_.StartWrite(&up_);
       return;

@@ -284,13 +284,9 @@ int HttpFront::Handle(mg_connection* conn) {
       !s.ok()) {
     return fail(status::ToGrpcStatus(s));
   }
-  // Resource names are the path variables that name or parent resources.
-  for (const PathBinding& b : match->bindings) {
-    absl::string_view field = b.field_path;
-    const size_t dot = field.rfind('.');
-    if (dot != absl::string_view::npos) field = field.substr(dot + 1);
-    if (field == "name" || field == "parent")
-      admission.resources.push_back(b.value);
+  // The same names as over gRPC: path variables, body and query alike.
+  if (admission.method != nullptr) {
+    admission.method->resources.AddRequest(request_bytes, &admission.resources);
   }
 
   grpc::Slice slice(request_bytes);
@@ -308,11 +304,8 @@ int HttpFront::Handle(mg_connection* conn) {
       continue;
     }
     const std::string key = absl::AsciiStrToLower(name.substr(kPrefix.size()));
-    if (key == kApiKeyHeader || key == kPrincipalHeader ||
-        key == kRequestIdHeader || key == "authorization" ||
-        absl::StartsWith(key, "grpc-") || absl::EndsWith(key, "-bin")) {
-      continue;
-    }
+    // Binary values do not travel in HTTP/1.1 headers.
+    if (IsReservedMetadata(key) || absl::EndsWith(key, "-bin")) continue;
     ctx.AddMetadata(key, ri->http_headers[i].value);
   }
   absl::Notification done;
@@ -326,6 +319,10 @@ int HttpFront::Handle(mg_connection* conn) {
   done.WaitForNotification();
   if (!status.ok()) {
     return fail(Gateway::SanitizeUpstreamStatus(admission, std::move(status)));
+  }
+  if (admission.method != nullptr) {
+    Gateway::NameResponseResources(*admission.method, response,
+                                   &admission.resources);
   }
   if (absl::Status s =
           transcoder_->ResponseToJson(route, response, &reply.body);

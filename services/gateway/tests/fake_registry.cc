@@ -45,6 +45,15 @@ void FakeRegistry::Remember(grpc::CallbackServerContext* ctx) {
   last_principal_ = Meta(ctx, "x-qpp-principal");
   last_request_id_ = Meta(ctx, "x-request-id");
   last_api_key_ = Meta(ctx, "x-api-key");
+  last_metadata_keys_.clear();
+  for (const auto& [key, value] : ctx->client_metadata()) {
+    last_metadata_keys_.emplace(key.data(), key.size());
+  }
+}
+
+std::set<std::string> FakeRegistry::last_metadata_keys() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return last_metadata_keys_;
 }
 
 std::string FakeRegistry::last_principal() {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "grpcpp/server.h"
@@ -50,6 +51,8 @@ class FakeRegistry final
   std::string last_principal();
   std::string last_request_id();
   std::string last_api_key();  // must stay empty: the gateway strips it
+  // The metadata keys of the last call.
+  std::set<std::string> last_metadata_keys();
   int calls() const { return calls_.load(); }
 
  private:
@@ -60,6 +63,7 @@ class FakeRegistry final
   std::mutex mu_;
   std::map<std::string, registry::v1::Organization> organizations_;
   std::string last_principal_, last_request_id_, last_api_key_;
+  std::set<std::string> last_metadata_keys_;
   std::atomic<int> calls_{0};
 };
 

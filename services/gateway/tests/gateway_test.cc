@@ -126,7 +126,7 @@ TEST_F(GatewayTest, DeadlineDefaultAndCap) {
   EXPECT_NEAR(std::chrono::duration<double>(a.deadline - now).count(), 60, 0.5);
 }
 
-TEST_F(GatewayTest, ExtractsResourceNamesFromTheWireFormat) {
+TEST_F(GatewayTest, NamesResourcesFromTheWireFormatNeverFromBodies) {
   registry::v1::UpdateOrganizationRequest update;
   update.mutable_organization()->set_name("organizations/X1");
   update.mutable_organization()->set_display_name("不该记录");
@@ -137,25 +137,56 @@ TEST_F(GatewayTest, ExtractsResourceNamesFromTheWireFormat) {
   const MethodInfo* m = gateway_->FindMethod(
       "/qpp.registry.v1.RegistryService/UpdateOrganization");
   ASSERT_NE(m, nullptr);
-  EXPECT_EQ(Gateway::ExtractResources(*m, buf),
+  CallResources update_resources;
+  Gateway::NameRequestResources(*m, buf, &update_resources);
+  EXPECT_EQ(update_resources.names,
             std::vector<std::string>{"organizations/X1"});
 
+  // A create: the collection under the parent, then the server's name.
   registry::v1::CreateAwardRecordRequest award;
   award.set_parent("organizations/X2");
+  award.mutable_award_record()->set_year(2025);
   bytes = award.SerializeAsString();
   grpc::Slice slice2(bytes);
   grpc::ByteBuffer buf2(&slice2, 1);
   m = gateway_->FindMethod(
       "/qpp.registry.v1.RegistryService/CreateAwardRecord");
   ASSERT_NE(m, nullptr);
-  EXPECT_EQ(Gateway::ExtractResources(*m, buf2),
-            std::vector<std::string>{"organizations/X2"});
+  CallResources award_resources;
+  Gateway::NameRequestResources(*m, buf2, &award_resources);
+  EXPECT_EQ(award_resources.names,
+            std::vector<std::string>{"organizations/X2/awards"});
+  registry::v1::AwardRecord created;
+  created.set_name("organizations/X2/awards/2025");
+  created.set_category("不该记录");
+  bytes = created.SerializeAsString();
+  grpc::Slice slice3(bytes);
+  grpc::ByteBuffer buf3(&slice3, 1);
+  Gateway::NameResponseResources(*m, buf3, &award_resources);
+  EXPECT_EQ(award_resources.names,
+            std::vector<std::string>{"organizations/X2/awards/2025"});
 
   // Garbage does not crash.
   std::string junk = "\xff\xff\xff\xff\x0f\x0a\x05";
-  grpc::Slice slice3(junk);
-  grpc::ByteBuffer buf3(&slice3, 1);
-  EXPECT_TRUE(Gateway::ExtractResources(*m, buf3).empty());
+  grpc::Slice slice4(junk);
+  grpc::ByteBuffer buf4(&slice4, 1);
+  CallResources none;
+  Gateway::NameRequestResources(*m, buf4, &none);
+  EXPECT_TRUE(none.names.empty());
+}
+
+TEST(ReservedMetadata, OwnedHeadersInEveryFormStayAtTheGateway) {
+  for (const char* key :
+       {"x-qpp-principal", "x-qpp-principal-bin", "x-request-id",
+        "x-request-id-bin", "x-api-key", "x-api-key-bin", "authorization",
+        "authorization-bin", "grpc-timeout", ":authority", "user-agent",
+        "content-type", "te", "host", ""}) {
+    EXPECT_TRUE(IsReservedMetadata(key)) << key;
+  }
+  for (const char* key : {"x-fake-sleep-ms", "x-trace-bin", "x-qpp-principals",
+                          "x-qpp-principal-bin-x", "traceparent"}) {
+    EXPECT_FALSE(IsReservedMetadata(key)) << key;
+  }
 }
 
 TEST_F(GatewayTest, RequestIdsAreValidatedOrGenerated) {
@@ -183,7 +214,7 @@ TEST_F(GatewayTest, CompleteWritesOneAuditRecord) {
   Inbound in = Call(funding_key_, "GetOrganization");
   in.peer = "ipv4:127.0.0.1:1";
   ASSERT_TRUE(gateway_->Admit(in, &a).ok());
-  a.resources = {"organizations/X1"};
+  a.resources.Add("organizations/X1");
   gateway_->Complete(a, in, 5, 0);
   ASSERT_EQ(audit_.records.size(), 1u);
   EXPECT_EQ(audit_.records[0].principal, "funding");
