@@ -73,6 +73,11 @@ QPP_{{ upper $name }}_ADDRESS: {{ printf "%s:%v" (include "qpp.componentName" (d
 {{- join "," $routes }}
 {{- end }}
 
+{{/* The Secret with a component's certificate: (dict "root" $ "component" name "cfg" values). */}}
+{{- define "qpp.tlsSecretName" -}}
+{{- .cfg.tlsSecret | default (printf "%s-tls" (include "qpp.componentName" .)) }}
+{{- end }}
+
 {{/* gRPC health probes on `port`: (dict "root" $ "port" 9101). */}}
 {{- define "qpp.probes" -}}
 startupProbe:
