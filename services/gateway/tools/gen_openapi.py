@@ -429,15 +429,15 @@ class Generator:
             params.append(param)
         return params
 
-    def add_operation(self, service, method, binding):
+    def add_operation(self, service, method, binding, number):
         path, params, bound, names_resource = self.literal_path(method,
                                                                 binding)
         top_bound = {b.split(".")[0] for b in bound}
-        op_id = method.name
+        # Additional bindings of a method are numbered from 2.
+        op_id = method.name + (str(number + 1) if number else "")
         if op_id in self.operation_ids:
-            op_id = "%s%d" % (method.name, 2)
-            if op_id in self.operation_ids:
-                raise GenerationError("operationId %s is used twice" % op_id)
+            raise GenerationError("operationId %s: both %s and %s" % (
+                op_id, self.operation_ids[op_id], method.full_name))
         self.operation_ids[op_id] = method.full_name
         description = method.comment
         mask = self.index.messages[method.input_type].field("update_mask")
@@ -518,15 +518,14 @@ class Generator:
                 if method.streaming:
                     grpc_only.append(method.name)
                     continue
-                for binding in method.http:
-                    op = swagger["paths"].get(binding["path"], {}).get(
-                        binding["verb"])
-                    if op is None:
+                for number, binding in enumerate(method.http):
+                    if binding["verb"] not in swagger["paths"].get(
+                            binding["path"], {}):
                         raise GenerationError(
                             "protoc-gen-swagger wrote no %s %s for %s" %
                             (binding["verb"], binding["path"],
                              method.full_name))
-                    self.add_operation(service, method, binding)
+                    self.add_operation(service, method, binding, number)
             self.tags.append(openapi_common.service_tag(
                 self.index, service, grpc_only, domain_of(service.package)))
 
