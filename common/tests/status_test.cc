@@ -55,5 +55,22 @@ TEST(StatusTest, EveryCodeMapsToItsHttpStatus) {
   EXPECT_EQ(ToGrpcStatus(absl::OkStatus()).error_code(), grpc::StatusCode::OK);
 }
 
+TEST(StatusTest, ErrorInfoCarriesTheServicesDomain) {
+  auto domain_of = [](const absl::Status& s) {
+    google::rpc::Status rpc;
+    google::rpc::ErrorInfo info;
+    EXPECT_TRUE(rpc.ParseFromString(ToGrpcStatus(s).error_details()));
+    EXPECT_TRUE(rpc.details_size() > 0 && rpc.details(0).UnpackTo(&info));
+    return info.domain();
+  };
+  EXPECT_EQ(ErrorDomainOf("registry"), "registry.qpp.gov.cn");
+  SetErrorDomain(ErrorDomainOf("registry"));
+  EXPECT_EQ(domain_of(WithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                                 "missing")),
+            "registry.qpp.gov.cn");
+  EXPECT_EQ(domain_of(InvalidField("uscc", "bad")), "registry.qpp.gov.cn");
+  SetErrorDomain(kErrorDomain);
+}
+
 }  // namespace
 }  // namespace qpp::status
