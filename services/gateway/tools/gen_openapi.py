@@ -41,6 +41,8 @@ import os
 import re
 import sys
 
+# The tool runs from the source tree: no __pycache__ there.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from proto_index import FieldType, ProtoIndex  # noqa: E402
 import openapi_common  # noqa: E402
