@@ -58,10 +58,12 @@ TEST(StatusTest, EveryCodeMapsToItsHttpStatus) {
 TEST(StatusTest, ErrorInfoCarriesTheServicesDomain) {
   auto domain_of = [](const absl::Status& s) {
     google::rpc::Status rpc;
-    google::rpc::ErrorInfo info;
     EXPECT_TRUE(rpc.ParseFromString(ToGrpcStatus(s).error_details()));
-    EXPECT_TRUE(rpc.details_size() > 0 && rpc.details(0).UnpackTo(&info));
-    return info.domain();
+    google::rpc::ErrorInfo info;
+    for (const auto& detail : rpc.details()) {
+      if (detail.UnpackTo(&info)) return info.domain();
+    }
+    return std::string("no ErrorInfo");
   };
   EXPECT_EQ(ErrorDomainOf("registry"), "registry.qpp.gov.cn");
   SetErrorDomain(ErrorDomainOf("registry"));
