@@ -2,7 +2,8 @@
 # Installs what is missing, builds everything, and runs every check of qpp:
 # clang-format over the tracked C++ sources, buf lint over the protos, the
 # ShellCheck linter over the scripts, promtool over the Prometheus
-# configuration and alert rules, and all CTest tests (unit, integration,
+# configuration and alert rules, swagger-parser and redocly over the
+# gateway's OpenAPI document (after the build), and all CTest tests (unit, integration,
 # end-to-end) against a throwaway MariaDB.
 #
 # Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [CTEST ARGS...]
@@ -119,6 +120,34 @@ if [[ $build == 1 ]]; then
   if ! ninja -C "$BUILD_DIR" -j"${QPP_BUILD_JOBS:-2}"; then
     printf '%s\n' "${summary[@]}" "build: FAILED" "tests: 0 passed, 0 failed"
     exit 1
+  fi
+fi
+
+# ---------------------------------------------------------------------------
+# The gateway's OpenAPI document is a build output, so it is checked after
+# the build, with the validators integrators use (package.json).
+if [[ $lint == 1 ]]; then
+  step "OpenAPI document"
+  openapi="$BUILD_DIR/bin/qpp-gateway.openapi.json"
+  if [[ ! -f $openapi ]]; then
+    lint_failed=1
+    summary+=("openapi: FAILED (no $openapi; build first)")
+  else
+    if node "$ROOT/services/gateway/tools/validate_openapi.js" "$openapi"; then
+      summary+=("swagger-parser validate: ok")
+    else
+      lint_failed=1
+      summary+=("swagger-parser validate: FAILED")
+    fi
+    # Relative to the root, where .redocly.lint-ignore.yaml names it.
+    if (cd "$ROOT" && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+        node_modules/.bin/redocly lint --config redocly.yaml \
+        "$(realpath --relative-to="$ROOT" "$openapi")"); then
+      summary+=("redocly lint: ok")
+    else
+      lint_failed=1
+      summary+=("redocly lint: FAILED")
+    fi
   fi
 fi
 

@@ -36,6 +36,8 @@ int RunProcess(int argc, char** argv, const ProcessInfo& info,
                    "\nEvery flag may also be set in the environment as "
                    "QPP_<FLAG> (e.g. QPP_DB_PORT=3308)."));
   InitLogging(info.name, absl::GetFlag(FLAGS_log_level));
+  // Errors name the service that gave them (ErrorInfo.domain).
+  status::SetErrorDomain(status::ErrorDomainOf(info.name));
   const absl::Status status = run();
   if (!status.ok()) {
     spdlog::critical("qpp-{} stopped: {}", info.name, status.ToString());

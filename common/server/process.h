@@ -31,9 +31,11 @@ struct ProcessInfo {
 // The process frame: applies PrepareProcess() (signals blocked in every
 // thread, Abseil's deadlock detection off), parses flags (the environment
 // first, QPP_<FLAG>, then the command line), starts JSON logging at
-// --log_level, then calls `run`. Returns the exit status for main(): 0 when
-// `run` returns OK, 1 (after logging the status) otherwise. `extra_signals`
-// are blocked too, for a binary that waits for more than SIGTERM/SIGINT.
+// --log_level, sets the error domain to "<name>.qpp.gov.cn"
+// (status::SetErrorDomain), then calls `run`. Returns the exit status for
+// main(): 0 when `run` returns OK, 1 (after logging the status) otherwise.
+// `extra_signals` are blocked too, for a binary that waits for more than
+// SIGTERM/SIGINT.
 int RunProcess(int argc, char** argv, const ProcessInfo& info,
                const std::function<absl::Status()>& run,
                std::initializer_list<int> extra_signals = {});

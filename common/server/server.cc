@@ -7,6 +7,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/status/status.h"
 #include "google/protobuf/descriptor.h"
+#include "grpc/health/v1/health.pb.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -141,6 +142,9 @@ void Server::AddReadinessCheck(std::function<absl::Status()> check) {
 absl::Status Server::Start() {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  // Reflection lists the health service; naming its descriptor links
+  // health.proto into the binary, so that reflection can also describe it.
+  (void)grpc::health::v1::HealthCheckRequest::descriptor();
   auto creds = ServerCredentialsFor(options_);
   if (!creds.ok()) return creds.status();
 

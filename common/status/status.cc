@@ -1,5 +1,7 @@
 #include "common/status/status.h"
 
+#include <atomic>
+
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/any.pb.h"
@@ -29,7 +31,24 @@ bool GetDetail(const absl::Status& status, Message* out) {
   return payload.has_value() && out->ParseFromString(std::string(*payload));
 }
 
+// Set once at start-up; the strings set are never freed, so that a domain
+// read by another thread stays valid.
+std::atomic<const std::string*> error_domain{nullptr};
+
 }  // namespace
+
+void SetErrorDomain(absl::string_view domain) {
+  error_domain.store(new std::string(domain), std::memory_order_release);
+}
+
+absl::string_view ErrorDomain() {
+  const std::string* domain = error_domain.load(std::memory_order_acquire);
+  return domain != nullptr ? absl::string_view(*domain) : kErrorDomain;
+}
+
+std::string ErrorDomainOf(absl::string_view service) {
+  return absl::StrCat(service, ".", kErrorDomain);
+}
 
 void FieldErrors::Add(std::string field, std::string description) {
   violations_.push_back({std::move(field), std::move(description)});
@@ -70,7 +89,7 @@ absl::Status WithReason(absl::StatusCode code, absl::string_view reason,
   absl::Status status(code, message);
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
-  info.set_domain(std::string(kErrorDomain));
+  info.set_domain(std::string(ErrorDomain()));
   SetDetail(status, info);
   return status;
 }

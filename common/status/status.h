@@ -19,8 +19,22 @@
 
 namespace qpp::status {
 
-// Error domain put into google.rpc.ErrorInfo.
+// Error domain put into google.rpc.ErrorInfo until SetErrorDomain names the
+// service's own.
 inline constexpr absl::string_view kErrorDomain = "qpp.gov.cn";
+
+// Sets the domain of the ErrorInfo that WithReason and FieldErrors attach
+// from now on: the service that gives the error, "<service>.qpp.gov.cn"
+// (e.g. "registry.qpp.gov.cn", the host part of its resource types). The
+// process frame (common/server/process.h) calls it once at start-up, before
+// any thread runs; later calls are for tests.
+void SetErrorDomain(absl::string_view domain);
+
+// The current error domain (kErrorDomain until SetErrorDomain).
+absl::string_view ErrorDomain();
+
+// The error domain of the service called `service`: "<service>.qpp.gov.cn".
+std::string ErrorDomainOf(absl::string_view service);
 
 // One offending field of a request: `field` is a path such as
 // "organization.uscc" or "organizations[3].district_code".
@@ -49,7 +63,8 @@ class FieldErrors final {
 // INVALID_ARGUMENT for a single field.
 absl::Status InvalidField(std::string field, std::string description);
 
-// A status of `code` with google.rpc.ErrorInfo{reason, domain} attached.
+// A status of `code` with google.rpc.ErrorInfo{reason, ErrorDomain()}
+// attached.
 // `reason` is UPPER_SNAKE_CASE and stable: clients switch on it.
 absl::Status WithReason(absl::StatusCode code, absl::string_view reason,
                         absl::string_view message);

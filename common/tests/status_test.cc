@@ -55,5 +55,24 @@ TEST(StatusTest, EveryCodeMapsToItsHttpStatus) {
   EXPECT_EQ(ToGrpcStatus(absl::OkStatus()).error_code(), grpc::StatusCode::OK);
 }
 
+TEST(StatusTest, ErrorInfoCarriesTheServicesDomain) {
+  auto domain_of = [](const absl::Status& s) {
+    google::rpc::Status rpc;
+    EXPECT_TRUE(rpc.ParseFromString(ToGrpcStatus(s).error_details()));
+    google::rpc::ErrorInfo info;
+    for (const auto& detail : rpc.details()) {
+      if (detail.UnpackTo(&info)) return info.domain();
+    }
+    return std::string("no ErrorInfo");
+  };
+  EXPECT_EQ(ErrorDomainOf("registry"), "registry.qpp.gov.cn");
+  SetErrorDomain(ErrorDomainOf("registry"));
+  EXPECT_EQ(domain_of(WithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                                 "missing")),
+            "registry.qpp.gov.cn");
+  EXPECT_EQ(domain_of(InvalidField("uscc", "bad")), "registry.qpp.gov.cn");
+  SetErrorDomain(kErrorDomain);
+}
+
 }  // namespace
 }  // namespace qpp::status

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what qpp needs on Debian bookworm: the compiler and libraries to
 # build it, MariaDB to run and test it, the tools the tests and lints use, and
-# buf (pinned in package.json) into the repository's node_modules.
+# the npm tools pinned in package.json (buf; swagger-parser and redocly for
+# the OpenAPI document) into the repository's node_modules.
 #
 # Usage: deploy/local/install-deps.sh [--build-only]
 #   --build-only  only the packages needed to compile (used by the Dockerfile)
@@ -26,6 +27,7 @@ RUN_PACKAGES=(
   mariadb-server mariadb-client
   prometheus        # promtool, to check the alert rules
   golang-grpc-gateway  # protoc-gen-swagger, for the OpenAPI document
+  python3-protobuf  # reads the protos' descriptors for the OpenAPI document
   curl
   openssl           # test certificates for the mTLS end-to-end tests
   python3-grpcio    # the gRPC health probe of deploy/local/grpc_health.py
@@ -78,19 +80,29 @@ fi
 
 [[ $build_only == 1 ]] && exit 0
 
-# buf, at the version pinned in package.json / package-lock.json.
-pinned="$(sed -n 's/.*"@bufbuild\/buf": *"\([^"]*\)".*/\1/p' \
-  "$ROOT/package.json" | head -n1)"
-installed=""
-if [[ -x $ROOT/node_modules/.bin/buf ]]; then
-  installed="$("$ROOT/node_modules/.bin/buf" --version 2>/dev/null || true)"
-fi
-if [[ $installed != "$pinned" ]]; then
-  echo "install-deps: installing buf $pinned into node_modules"
+# The npm tools, at the versions pinned in package.json / package-lock.json:
+# installed when one is missing or at another version.
+stale="$(cd "$ROOT" && node -e '
+  const deps = require("./package.json").devDependencies;
+  for (const [name, version] of Object.entries(deps)) {
+    let have = "";
+    try {
+      have = require(`./node_modules/${name}/package.json`).version;
+    } catch (e) {}
+    if (have !== version) console.log(`${name}@${version}`);
+  }')"
+if [[ -n $stale ]]; then
+  echo "install-deps: installing $(echo "$stale" | tr '\n' ' ')into node_modules"
   # npm install, not npm ci: package-lock.json lists only the Linux builds
   # among buf's optional per-platform packages, which npm ci would reject as
-  # out of sync. The pinned version and integrity hashes still hold.
+  # out of sync. The pinned versions and integrity hashes still hold.
   (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
 else
-  echo "install-deps: buf $installed present"
+  echo "install-deps: npm tools present (buf $("$ROOT/node_modules/.bin/buf" --version))"
+fi
+# @redocly/cli needs Node.js 20.19 or later (Debian bookworm ships 18).
+if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+              process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "install-deps: Node.js $(node --version) is too old for redocly" \
+    "(OpenAPI lint): install Node.js 20.19 or later" >&2
 fi

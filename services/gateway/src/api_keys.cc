@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/status/status.h"
 
 namespace qpp::gateway {
 namespace {
@@ -136,7 +137,8 @@ absl::StatusOr<ApiKeyStore> ApiKeyStore::Parse(absl::string_view content) {
 absl::StatusOr<std::string> ApiKeyStore::Verify(absl::string_view key) const {
   absl::string_view client_id;
   // One message for every failure, so a caller cannot probe client ids.
-  const absl::Status denied = absl::UnauthenticatedError("invalid API key");
+  const absl::Status denied = status::WithReason(
+      absl::StatusCode::kUnauthenticated, "INVALID_API_KEY", "invalid API key");
   if (key.size() > 256 || !SplitKey(key, &client_id)) return denied;
   auto it = entries_.find(std::string(client_id));
   if (it == entries_.end()) return denied;

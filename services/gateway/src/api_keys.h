@@ -45,8 +45,9 @@ class ApiKeyStore final {
   // entry or a duplicate client id.
   static absl::StatusOr<ApiKeyStore> Parse(absl::string_view content);
 
-  // The client id of a valid key. UNAUTHENTICATED for an unknown client
-  // or a wrong secret; the comparison is constant-time.
+  // The client id of a valid key. UNAUTHENTICATED with ErrorInfo reason
+  // INVALID_API_KEY for an unknown client or a wrong secret; the comparison
+  // is constant-time.
   absl::StatusOr<std::string> Verify(absl::string_view key) const;
 
   // Whether the client id has an entry.

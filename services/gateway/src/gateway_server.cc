@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/server_builder.h"
+#include "services/gateway/src/reflection.h"
 #include "spdlog/spdlog.h"
 
 namespace qpp::gateway {
@@ -32,6 +33,8 @@ absl::Status GatewayServer::Start() {
     builder.AddListeningPort(options_.tls_listen_address, *creds, &tls_port_);
   }
   builder.RegisterCallbackGenericService(proxy_);
+  // Reflection is served behind admission (reflection.h), never here.
+  builder.SetOption(WithoutReflection());
   server::ApplyServerDefaults(builder, options_.max_message_bytes);
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || (!options_.listen_address.empty() && port_ == 0) ||

@@ -29,6 +29,7 @@
 #include "services/gateway/src/policy.h"
 #include "services/gateway/src/progress.h"
 #include "services/gateway/src/rate_limiter.h"
+#include "services/gateway/src/reflection.h"
 #include "services/gateway/src/transcoder.h"
 #include "spdlog/spdlog.h"
 
@@ -167,6 +168,10 @@ absl::Status Run() {
       absl::GetFlag(FLAGS_target_key_enterprises_year2);
   ProgressUpstream progress(plan, backends.get());
   QPP_RETURN_IF_ERROR(backends->AddLocal(kProgressService, &progress));
+  // Server reflection for callers with a key, from the compiled-in APIs.
+  QPP_ASSIGN_OR_RETURN(std::unique_ptr<ReflectionUpstream> reflection,
+                       ReflectionUpstream::Start(KnownServices()));
+  QPP_RETURN_IF_ERROR(backends->AddLocal(kReflectionService, reflection.get()));
 
   FileAuditLog audit(absl::GetFlag(FLAGS_audit_dir),
                      absl::GetFlag(FLAGS_audit_retention_days),

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
+#include "common/status/status.h"
 #include "grpcpp/client_context.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
@@ -114,8 +115,8 @@ void ProgressUpstream::CallUnary(const OutboundCall& call,
     return;
   }
   if (req.year() < 2000 || req.year() > 2100) {
-    done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                      "year must be between 2000 and 2100"));
+    done(status::ToGrpcStatus(
+        status::InvalidField("year", "must be between 2000 and 2100")));
     return;
   }
 

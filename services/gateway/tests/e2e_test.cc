@@ -212,9 +212,9 @@ TEST_F(GatewayE2E, HealthzAnswersWithoutCredentials) {
 TEST_F(GatewayE2E, ServesTheOpenApiDocument) {
   HttpResponse r = Http("GET", "/openapi.json", "");
   ASSERT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find("\"swagger\""), std::string::npos);
+  EXPECT_NE(r.body.find("\"openapi\": \"3.0.3\""), std::string::npos);
   EXPECT_NE(r.body.find("/v1/progress/{year}"), std::string::npos);
-  EXPECT_NE(r.body.find("/v1/{name=organizations/*}"), std::string::npos);
+  EXPECT_NE(r.body.find("/v1/organizations/{organization}"), std::string::npos);
 }
 
 }  // namespace

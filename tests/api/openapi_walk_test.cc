@@ -1,0 +1,196 @@
+// The OpenAPI document against the running gateway: every operation it
+// lists is called as a client generated from it would call it, and must
+// reach its method (no 404 for an unknown path, no 405, no 501) and answer
+// with a status the operation documents.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gtest/gtest.h"
+#include "tests/api/api_system.h"
+
+namespace qpp::api_test {
+namespace {
+
+using google::protobuf::Struct;
+using google::protobuf::Value;
+
+constexpr char kUscc[] = "91440300MA5F00001A";
+
+const Value* Field(const Struct& s, const std::string& name) {
+  auto it = s.fields().find(name);
+  return it == s.fields().end() ? nullptr : &it->second;
+}
+
+std::string Str(const Struct& s, const std::string& name) {
+  const Value* v = Field(s, name);
+  return v != nullptr ? v->string_value() : std::string();
+}
+
+// A value for a path parameter, named after a resource pattern's variable.
+std::string PathSample(const std::string& name) {
+  static const std::map<std::string, std::string> samples = {
+      {"organization", kUscc}, {"award", "2024"},
+      {"assessment", "1"},     {"benchmark", "2024"},
+      {"partnership", kUscc},  {"score_sheet", "current"},
+      {"year", "2024"},
+  };
+  auto it = samples.find(name);
+  return it == samples.end() ? std::string() : it->second;
+}
+
+// A well-formed value for a query parameter, from its name or its schema;
+// empty to leave it out.
+std::string QuerySample(const Struct& doc, const Struct& param) {
+  static const std::map<std::string, std::string> by_name = {
+      {"updateMask", "displayName"},
+      {"districtCode", "440305"},
+      {"industrySection", "C"},
+      {"industryCode", "39"},
+      {"nameQuery", "%E7%A4%BA"},
+      {"year", "2024"},
+      {"pageSize", "10"},
+      {"pageToken", ""},
+      {"etag", ""},
+  };
+  const std::string name = Str(param, "name");
+  if (auto it = by_name.find(name); it != by_name.end()) return it->second;
+  if (name == "requestId") {
+    static int n = 0;
+    return absl::StrCat("00000000-0000-4000-8000-", 100000000000 + ++n);
+  }
+  const Struct& schema = Field(param, "schema")->struct_value();
+  Struct resolved = schema;
+  if (const std::string ref = Str(schema, "$ref"); !ref.empty()) {
+    const std::string component = ref.substr(ref.rfind('/') + 1);
+    resolved = Field(Field(Field(doc, "components")->struct_value(), "schemas")
+                         ->struct_value(),
+                     component)
+                   ->struct_value();
+  }
+  if (const Value* values = Field(resolved, "enum")) {
+    for (const Value& v : values->list_value().values()) {
+      if (v.string_value().find("UNSPECIFIED") == std::string::npos) {
+        return v.string_value();
+      }
+    }
+  }
+  const std::string type = Str(resolved, "type");
+  if (type == "integer") return "1";
+  if (type == "boolean") return "false";
+  return "x";
+}
+
+struct Operation {
+  std::string verb;  // "get", "post" …
+  std::string path;  // as documented
+  Struct op;
+};
+
+TEST(OpenApiWalk, EveryDocumentedOperationReachesItsMethod) {
+  QPP_API_SYSTEM_OR_SKIP(system);
+  auto doc =
+      ParseJson(ReadFile(testing::BinDir() + "/qpp-gateway.openapi.json"));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+
+  // Resources for the operations that name one.
+  auto created = system->Http(
+      "POST", "/v1/organizations",
+      absl::StrCat(
+          R"({"uscc":")", kUscc,
+          R"(","displayName":"示例科技有限公司","kind":"ORGANIZATION_KIND_ENTERPRISE",)"
+          R"("districtCode":"440305","industryCode":"3921"})"));
+  ASSERT_EQ(created.status, 200) << created.body;
+  auto award = system->Http(
+      "POST", absl::StrCat("/v1/organizations/", kUscc, "/awards"),
+      R"({"year":2024,"level":"AWARD_LEVEL_GRAND_AWARD","category":"制造业"})");
+  ASSERT_EQ(award.status, 200) << award.body;
+
+  std::vector<Operation> ops;
+  for (const auto& [path, item] :
+       Field(*doc, "paths")->struct_value().fields()) {
+    for (const auto& [verb, op] : item.struct_value().fields()) {
+      ops.push_back({verb, path, op.struct_value()});
+    }
+  }
+  // Deletions last, children before their parents.
+  std::stable_sort(ops.begin(), ops.end(), [](const auto& a, const auto& b) {
+    const bool da = a.verb == "delete", db = b.verb == "delete";
+    if (da != db) return db;
+    return da && a.path.size() > b.path.size();
+  });
+  ASSERT_GT(ops.size(), 20u);
+
+  for (const Operation& o : ops) {
+    const std::string id = Str(o.op, "operationId");
+    SCOPED_TRACE(absl::StrCat(id, ": ", o.verb, " ", o.path));
+    std::string url = o.path;
+    std::string query;
+    if (const Value* params = Field(o.op, "parameters")) {
+      for (const Value& p : params->list_value().values()) {
+        const Struct& param = p.struct_value();
+        const std::string name = Str(param, "name");
+        if (Str(param, "in") == "path") {
+          const std::string value = PathSample(name);
+          ASSERT_FALSE(value.empty())
+              << "no sample for path parameter {" << name << "}: add one to "
+              << "PathSample";
+          url = absl::StrReplaceAll(url, {{"{" + name + "}", value}});
+        } else if (const std::string value = QuerySample(*doc, param);
+                   !value.empty()) {
+          absl::StrAppend(&query, query.empty() ? "?" : "&", name, "=", value);
+        }
+      }
+    }
+    const std::string body = Field(o.op, "requestBody") != nullptr ? "{}" : "";
+    std::string verb = o.verb;
+    std::transform(verb.begin(), verb.end(), verb.begin(), ::toupper);
+    auto r = system->Http(verb, url + query, body);
+    ASSERT_NE(r.status, 0) << "no answer";
+    EXPECT_NE(r.status, 405) << r.body;
+    EXPECT_NE(r.status, 501) << r.body;
+    const Struct& documented = Field(o.op, "responses")->struct_value();
+    EXPECT_NE(Field(documented, std::to_string(r.status)), nullptr)
+        << "status " << r.status << " is not documented: " << r.body;
+    auto json = ParseJson(r.body);
+    ASSERT_TRUE(json.ok()) << r.body;
+    if (r.status >= 400) {
+      // A method's own error carries ErrorInfo; the gateway's answer for a
+      // path it does not know (or a parameter it does not read) does not.
+      const Value* details = Field(*json, "details");
+      EXPECT_TRUE(details != nullptr && details->list_value().values_size() > 0)
+          << "the call did not reach a method: " << r.body;
+    }
+    if (o.verb == "get" && o.path.find("{") == std::string::npos) {
+      EXPECT_EQ(r.status, 200) << r.body;
+    }
+  }
+}
+
+TEST(OpenApiWalk, TheGatewayServesTheBuiltDocument) {
+  QPP_API_SYSTEM_OR_SKIP(system);
+  const std::string built =
+      ReadFile(testing::BinDir() + "/qpp-gateway.openapi.json");
+  const std::string no_key;
+  auto r = system->Http("GET", "/openapi.json", "", &no_key);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, built);
+  auto doc = ParseJson(r.body);
+  ASSERT_TRUE(doc.ok());
+  EXPECT_EQ(Str(*doc, "openapi"), "3.0.3");
+  const Struct& paths = Field(*doc, "paths")->struct_value();
+  EXPECT_NE(Field(paths, "/v1/organizations/{organization}"), nullptr);
+  EXPECT_NE(
+      Field(paths, "/v1/organizations/{organization}/assessments/{assessment}"),
+      nullptr);
+  EXPECT_NE(Field(paths, "/v1/organizations/{organization}:undelete"), nullptr);
+  for (const auto& [path, item] : paths.fields()) {
+    EXPECT_EQ(path.find('='), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace qpp::api_test
