@@ -39,7 +39,9 @@ std::vector<Example> ExamplesOf(const std::string& markdown) {
       }
     } else if (line == "```sh") {
       in_block = true;
-      out.push_back(Example{static_cast<int>(i + 1)});
+      Example example;
+      example.line = static_cast<int>(i + 1);
+      out.push_back(std::move(example));
     } else if (after_block && absl::ConsumePrefix(&line, "<!-- expect: ") &&
                absl::ConsumeSuffix(&line, " -->")) {
       out.back().expected.emplace_back(line);
