@@ -1,6 +1,7 @@
 #include "services/registry/src/registry_service.h"
 
 #include "common/server/offload.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 
 namespace qpp::registry {

@@ -9,6 +9,7 @@
 #include "common/crypto/cipher.h"
 #include "common/server/executor.h"
 #include "common/server/server.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "common/testing/test_db.h"
 #include "common/validation/uscc.h"
