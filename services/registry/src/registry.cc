@@ -262,7 +262,7 @@ absl::Status Registry::CreateOrganization(
       PrepareNewOrganization(req.organization(), *ref, Today(now)));
   QPP_ASSIGN_OR_RETURN(std::string blob, EncryptContacts(org));
   return db::RunIdempotent(
-      pool_, req.request_id(), "CreateOrganization", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         absl::Status s = repo_->InsertOrganizations(conn, {&org}, {blob}, now);
         if (s.code() == absl::StatusCode::kAlreadyExists) {
@@ -288,7 +288,7 @@ absl::Status Registry::UpdateOrganization(
       ParseOrganizationName(req.organization().name(), "organization.name"));
   QPP_ASSIGN_OR_RETURN(auto ref, Reference());
   return db::RunIdempotent(
-      pool_, req.request_id(), "UpdateOrganization", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(
             StoredOrganization stored,
@@ -309,7 +309,7 @@ absl::Status Registry::DeleteOrganization(
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        ParseOrganizationName(req.name(), "name"));
   return db::RunIdempotent(
-      pool_, req.request_id(), "DeleteOrganization", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization stored,
                              LoadForChange(conn, uscc, req.etag()));
@@ -330,7 +330,7 @@ absl::Status Registry::UndeleteOrganization(
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        ParseOrganizationName(req.name(), "name"));
   return db::RunIdempotent(
-      pool_, req.request_id(), "UndeleteOrganization", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization stored,
                              LoadForChange(conn, uscc, ""));
@@ -361,7 +361,7 @@ absl::Status Registry::SetAdoptionStatus(
     day = *parsed;
   }
   return db::RunIdempotent(
-      pool_, req.request_id(), "SetAdoptionStatus", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization stored,
                              LoadForChange(conn, uscc, req.etag()));
@@ -495,7 +495,7 @@ absl::Status Registry::BatchCreateOrganizations(
   QPP_ASSIGN_OR_RETURN(PreparedRows prepared,
                        PrepareRows(req.organizations(), 0, &results));
   return db::RunIdempotent(
-      pool_, req.request_id(), "BatchCreateOrganizations", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         std::vector<v1::RowResult> attempt = results;
         QPP_RETURN_IF_ERROR(InsertPrepared(conn, prepared, &attempt));
@@ -538,7 +538,7 @@ absl::Status Registry::CreateAwardRecord(
   const absl::Time now = clock_();
   QPP_RETURN_IF_ERROR(ValidateAwardRecord(req.award_record(), Today(now)));
   return db::RunIdempotent(
-      pool_, req.request_id(), "CreateAwardRecord", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_RETURN_IF_ERROR(RequireActive(conn, uscc).status());
         absl::Status s =
@@ -584,7 +584,7 @@ absl::Status Registry::DeleteAwardRecord(
                        ParseChildName(req.name(), "awards", "name"));
   QPP_ASSIGN_OR_RETURN(int year, ParseYearId(parts.second, "name"));
   return db::RunIdempotent(
-      pool_, req.request_id(), "DeleteAwardRecord", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(bool deleted,
                              repo_->DeleteAward(conn, parts.first, year));
@@ -632,7 +632,7 @@ absl::Status Registry::CreateSelfAssessment(
       v1::SelfAssessment scored,
       ScoreSelfAssessment(*ref, req.self_assessment(), Today(now)));
   return db::RunIdempotent(
-      pool_, req.request_id(), "CreateSelfAssessment", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_RETURN_IF_ERROR(RequireActive(conn, uscc).status());
         QPP_ASSIGN_OR_RETURN(int64_t id,
@@ -703,7 +703,7 @@ absl::Status Registry::CreateBenchmarkDesignation(
   const absl::Time now = clock_();
   const absl::CivilDay today = Today(now);
   return db::RunIdempotent(
-      pool_, req.request_id(), "CreateBenchmarkDesignation", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization stored,
                              LoadForChange(conn, uscc, ""));
@@ -790,7 +790,7 @@ absl::Status Registry::DeleteBenchmarkDesignation(
                        ParseChildName(req.name(), "benchmarks", "name"));
   QPP_ASSIGN_OR_RETURN(int year, ParseYearId(parts.second, "name"));
   return db::RunIdempotent(
-      pool_, req.request_id(), "DeleteBenchmarkDesignation", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization stored,
                              LoadForChange(conn, parts.first, ""));
@@ -822,7 +822,7 @@ absl::Status Registry::CreatePartnership(
   ValidatePartnership(req.partnership(), *ref, Today(now), errors);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
   return db::RunIdempotent(
-      pool_, req.request_id(), "CreatePartnership", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(StoredOrganization partner,
                              RequireActive(conn, uscc));
@@ -927,7 +927,7 @@ absl::Status Registry::UpdatePartnership(
   ValidatePartnership(req.partnership(), *ref, Today(now), errors, paths);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
   return db::RunIdempotent(
-      pool_, req.request_id(), "UpdatePartnership", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
                              repo_->GetPartnership(conn, uscc, true));
@@ -986,7 +986,7 @@ absl::Status Registry::DeletePartnership(
     return status::InvalidField("name", "must be \"partnerships/{uscc}\"");
   }
   return db::RunIdempotent(
-      pool_, req.request_id(), "DeletePartnership", req, resp,
+      pool_, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(bool deleted,
                              repo_->DeletePartnership(conn, uscc));
