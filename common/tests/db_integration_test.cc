@@ -5,6 +5,7 @@
 #include "common/db/idempotency.h"
 #include "common/db/migrations.h"
 #include "common/status/status.h"
+#include "common/testing/database_test.h"
 #include "common/testing/test_db.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -22,18 +23,13 @@ const std::vector<MigrationFile>& TestMigrations() {
   return *kFiles;
 }
 
-class DbIntegrationTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto created = testing::TestDatabase::Create("common_db", TestMigrations());
-    ASSERT_TRUE(created.ok()) << created.status();
-    db_ = created->release();
+class DbIntegrationTest : public testing::DatabaseTest<DbIntegrationTest> {
+ public:
+  static constexpr char kSchemaName[] = "common_db";
+  static const std::vector<MigrationFile>& SchemaMigrations() {
+    return TestMigrations();
   }
-  static void TearDownTestSuite() { delete db_; }
-  void SetUp() override { QPP_SKIP_WITHOUT_DB(db_); }
-  static testing::TestDatabase* db_;
 };
-testing::TestDatabase* DbIntegrationTest::db_ = nullptr;
 
 TEST_F(DbIntegrationTest, KilledConnectionIsDiscardedNotHandedOutAgain) {
   PoolOptions options = db_->options();
