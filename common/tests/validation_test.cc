@@ -108,29 +108,27 @@ TEST(MaskTest, MasksPersonalData) {
 }
 
 TEST(ContactTest, AcceptsMobilesAndLandlines) {
-  EXPECT_TRUE(IsValidPhone("13812345678"));
-  EXPECT_TRUE(IsValidPhone("19912345678"));
-  EXPECT_TRUE(IsValidPhone("0755-88888888"));
-  EXPECT_TRUE(IsValidPhone("88888888"));
-  EXPECT_FALSE(IsValidPhone("12812345678x"));
-  EXPECT_FALSE(IsValidPhone("-0755888888"));
-  EXPECT_FALSE(IsValidPhone("123456"));
-  EXPECT_FALSE(IsValidPhone("0755 8888 8888"));
-  EXPECT_FALSE(IsValidPhone("12-34-56-"));  // too few digits
-  EXPECT_FALSE(IsValidPhone(std::string(21, '1')));
+  for (const char* good :
+       {"13812345678", "19912345678", "0755-88888888", "88888888"}) {
+    EXPECT_TRUE(IsValidPhone(good)) << good;
+  }
+  const std::string too_long(21, '1');
+  for (const char* bad : {"12812345678x", "-0755888888", "123456",
+                          "0755 8888 8888", "12-34-56-", too_long.c_str()}) {
+    EXPECT_FALSE(IsValidPhone(bad)) << bad;
+  }
 }
 
 TEST(ContactTest, AcceptsPlausibleEmails) {
-  EXPECT_TRUE(IsValidEmail("wang@example.cn"));
-  EXPECT_TRUE(IsValidEmail("a.b+c@mail.example.com.cn"));
-  EXPECT_FALSE(IsValidEmail("@example.cn"));
-  EXPECT_FALSE(IsValidEmail("wang"));
-  EXPECT_FALSE(IsValidEmail("wang@example"));
-  EXPECT_FALSE(IsValidEmail("wang@.cn"));
-  EXPECT_FALSE(IsValidEmail("wang@example."));
-  EXPECT_FALSE(IsValidEmail("wang@a@b.cn"));
-  EXPECT_FALSE(IsValidEmail("wang li@example.cn"));
-  EXPECT_FALSE(IsValidEmail(std::string(96, 'a') + "@b.cn"));
+  for (const char* good : {"wang@example.cn", "a.b+c@mail.example.com.cn"}) {
+    EXPECT_TRUE(IsValidEmail(good)) << good;
+  }
+  const std::string too_long = std::string(96, 'a') + "@b.cn";
+  for (const char* bad :
+       {"@example.cn", "wang", "wang@example", "wang@.cn", "wang@example.",
+        "wang@a@b.cn", "wang li@example.cn", too_long.c_str()}) {
+    EXPECT_FALSE(IsValidEmail(bad)) << bad;
+  }
 }
 
 TEST(DateTest, PastDatesMustBeRealAndNotInTheFuture) {
