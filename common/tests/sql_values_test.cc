@@ -1,7 +1,6 @@
 #include "common/db/sql_values.h"
 
 #include "common/db/where_clause.h"
-
 #include "gtest/gtest.h"
 
 namespace qpp::db {
