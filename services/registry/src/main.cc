@@ -68,8 +68,8 @@ absl::Status Run() {
   RegistryOptions options;
   options.improvement_margin_points =
       absl::GetFlag(FLAGS_improvement_margin_points);
-  Registry core(pool, NewMysqlRegistryRepository(), std::move(cipher), options,
-                [] { return absl::Now(); });
+  Registry core(pool, NewMysqlRegistryRepositories(), std::move(cipher),
+                options, [] { return absl::Now(); });
   RegistryServiceImpl service(core, executor);
 
   std::unique_ptr<prometheus::Exposer> exposer;
