@@ -14,6 +14,22 @@ constexpr int kMaxBatchRows = 1000;
 constexpr int kInsertChunk = 500;
 constexpr int kMaxImportFailures = 10000;
 
+// The response of a batch from the results of its rows.
+void Summarize(const std::vector<v1::RowResult>& results,
+               v1::BatchCreateOrganizationsResponse* resp) {
+  resp->clear_results();
+  resp->set_created_count(0);
+  resp->set_failed_count(0);
+  for (auto& r : results) {
+    if (r.code() == 0) {
+      resp->set_created_count(resp->created_count() + 1);
+    } else {
+      resp->set_failed_count(resp->failed_count() + 1);
+    }
+    *resp->add_results() = r;
+  }
+}
+
 }  // namespace
 
 OrganizationImport::OrganizationImport(const UseCaseContext& context)
@@ -107,25 +123,6 @@ absl::Status OrganizationImport::CreateRows(
   }
   return status;
 }
-
-namespace {
-
-// The response of a batch from the results of its rows.
-void Summarize(std::vector<v1::RowResult>& results,
-               v1::BatchCreateOrganizationsResponse* resp) {
-  resp->clear_results();
-  resp->set_created_count(0);
-  resp->set_failed_count(0);
-  for (auto& r : results) {
-    if (r.code() == 0) {
-      resp->set_created_count(resp->created_count() + 1);
-    } else {
-      resp->set_failed_count(resp->failed_count() + 1);
-    }
-    *resp->add_results() = r;
-  }
-}
-}  // namespace
 
 absl::Status OrganizationImport::BatchCreateOrganizations(
     const v1::BatchCreateOrganizationsRequest& req,
