@@ -34,7 +34,7 @@
 #include "qpp/bench/echo.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/src/migrations.h"
-#include "services/registry/src/repository.h"
+#include "services/registry/src/registry_repository.h"
 
 ABSL_FLAG(int, concurrency, 32, "Calls in flight, for every gRPC figure.");
 ABSL_FLAG(int, seconds, 5, "Duration of each measurement.");
@@ -395,7 +395,7 @@ int Run(const char* self) {
   // The registry's own INSERT (28 columns, 7 secondary indexes, a foreign
   // key), through its repository on a plain autocommit connection: the
   // database's cost of a CreateOrganization without gRPC or the executor.
-  auto repo = qpp::registry::NewMysqlRegistryRepository();
+  auto repo = qpp::registry::NewMysqlOrganizationRepository();
   const double full_insert_rate = SqlRate(
       raw, sql_threads, seconds, [&](db::Connection& c, int t, int64_t i) {
         const v1::Organization org = NewOrg(int64_t{t + 10} * 10'000'000 + i);

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/context/metadata.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "spdlog/spdlog.h"
 

@@ -3,7 +3,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "common/db/sql_values.h"
 #include "common/status/status.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
@@ -30,12 +32,17 @@ std::string Fingerprint(absl::string_view method,
       absl::string_view(reinterpret_cast<char*>(digest), sizeof(digest)));
 }
 
-std::string UtcNow() {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%E6S", absl::Now(),
-                          absl::UTCTimeZone());
+}  // namespace
+
+absl::Status EnsureIdempotencyTable(Connection& conn) {
+  return conn.ExecuteDirect(kIdempotencyTableSql);
 }
 
-}  // namespace
+std::string IdempotencyMethod(const google::protobuf::Message& request) {
+  absl::string_view name = request.GetDescriptor()->name();
+  absl::ConsumeSuffix(&name, "Request");
+  return std::string(name);
+}
 
 absl::Status ValidateRequestId(absl::string_view request_id) {
   if (request_id.empty()) return absl::OkStatus();
@@ -52,7 +59,6 @@ absl::Status ValidateRequestId(absl::string_view request_id) {
 }
 
 absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
-                           absl::string_view method,
                            const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Connection&)> mutate,
@@ -65,6 +71,7 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
   }
 
   const std::string id(request_id);
+  const std::string method = IdempotencyMethod(request);
   const std::string fingerprint = Fingerprint(method, request);
   bool replay = false;
   absl::Status status = WithTransaction(pool, [&](Connection& conn) {
@@ -72,7 +79,7 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
     absl::StatusOr<uint64_t> claimed = conn.Execute(
         "INSERT INTO idempotency_keys (request_id, method, fingerprint, "
         "created_at) VALUES (?, ?, ?, ?)",
-        {id, std::string(method), fingerprint, UtcNow()});
+        {id, method, fingerprint, SqlTime(absl::Now())});
     if (!claimed.ok()) {
       if (claimed.status().code() == absl::StatusCode::kAlreadyExists) {
         replay = true;
@@ -117,10 +124,8 @@ absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
 absl::StatusOr<uint64_t> PurgeIdempotencyKeys(ConnectionPool& pool,
                                               absl::Duration max_age) {
   QPP_ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
-  const std::string cutoff = absl::FormatTime(
-      "%Y-%m-%d %H:%M:%E6S", absl::Now() - max_age, absl::UTCTimeZone());
   return conn->Execute("DELETE FROM idempotency_keys WHERE created_at < ?",
-                       {cutoff});
+                       {SqlTime(absl::Now() - max_age)});
 }
 
 IdempotencyJanitor::IdempotencyJanitor(ConnectionPool& pool,

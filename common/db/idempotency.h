@@ -1,7 +1,9 @@
 #pragma once
 
 // request_id idempotency for mutations (AIP-155), shared by every service.
-// Each schema has an `idempotency_keys` table (see kIdempotencyTableSql).
+// Each schema has an `idempotency_keys` table, which the migration runner
+// creates as its own bookkeeping (see Migrate), so no service's migrations
+// or tests declare it.
 //
 // The key row is inserted first, inside the mutation's transaction, so a
 // concurrent retry blocks on the key until the first attempt commits or
@@ -22,7 +24,7 @@
 
 namespace qpp::db {
 
-// DDL for the table; each service's first migration creates it.
+// DDL for the table; Migrate runs it on every schema it migrates.
 inline constexpr absl::string_view kIdempotencyTableSql =
     "CREATE TABLE IF NOT EXISTS idempotency_keys ("
     " request_id VARCHAR(64) NOT NULL PRIMARY KEY,"
@@ -36,17 +38,29 @@ inline constexpr absl::string_view kIdempotencyTableSql =
 // [A-Za-z0-9_-] (a UUID is recommended).
 absl::Status ValidateRequestId(absl::string_view request_id);
 
+// Creates the idempotency_keys table if it does not exist (a no-op on a
+// schema whose own migration created it before the runner did).
+absl::Status EnsureIdempotencyTable(Connection& conn);
+
+// The method a request message belongs to, recorded with its request_id:
+// the message's name without the "Request" suffix, which is the method's
+// name when every method has its own request message (AIP-131..136), e.g.
+// "CreateOrganization" for qpp.registry.v1.CreateOrganizationRequest.
+std::string IdempotencyMethod(const google::protobuf::Message& request);
+
 // Runs `mutate` in a transaction. With a non-empty request_id, records it
-// with a fingerprint of `request` and the serialized `response` that
-// `mutate` produced; a later call with the same id and an identical request
-// gets the stored response without running `mutate`; the same id with a
-// different request fails with INVALID_ARGUMENT.
+// with the method of `request` (IdempotencyMethod), a fingerprint of the
+// request and the serialized `response` that `mutate` produced; a later call
+// with the same id and an identical request gets the stored response without
+// running `mutate`; the same id with a different request fails with
+// INVALID_ARGUMENT. ABORTED (REQUEST_IN_FLIGHT) if the key exists without a
+// response; INVALID_ARGUMENT for a malformed request_id; else the status of
+// `mutate` or of the database.
 //
 // `single_statement` says that `mutate` issues exactly one writing
 // statement; without a request_id it then runs in autocommit mode, which is
 // just as atomic and saves the BEGIN and COMMIT round trips.
 absl::Status RunIdempotent(ConnectionPool& pool, absl::string_view request_id,
-                           absl::string_view method,
                            const google::protobuf::Message& request,
                            google::protobuf::Message* response,
                            absl::FunctionRef<absl::Status(Connection&)> mutate,

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/db/idempotency.h"
 #include "common/status/status.h"
 #include "openssl/sha.h"
 #include "spdlog/spdlog.h"
@@ -105,6 +106,9 @@ absl::Status Migrate(const ConnectionOptions& server, absl::string_view schema,
       " checksum CHAR(64) NOT NULL,"
       " applied_at DATETIME(6) NOT NULL DEFAULT UTC_TIMESTAMP(6)"
       ") ENGINE=InnoDB"));
+  // Before the service's own migrations, so that they may rely on it; a
+  // schema whose first migration already created it keeps its table.
+  QPP_RETURN_IF_ERROR(EnsureIdempotencyTable(*conn));
   QPP_ASSIGN_OR_RETURN(
       Rows applied_rows,
       conn->Query("SELECT version, name, checksum FROM schema_migrations", {}));

@@ -23,11 +23,13 @@ struct MigrationFile {
   const char* sql;
 };
 
-// Creates `schema` (utf8mb4) if needed and applies every migration newer than
-// the latest recorded in its `schema_migrations` table, each recorded with a
-// SHA-256 of its text. Holds a server lock named after the schema while it
-// runs, so replicas starting together apply each migration once.
-// FAILED_PRECONDITION if an applied migration's text has changed since (a
+// Creates `schema` (utf8mb4) if needed and applies every migration not yet
+// recorded in its `schema_migrations` table, each recorded with a SHA-256 of
+// its text. Also creates the runner's shared tables if missing:
+// `schema_migrations` and `idempotency_keys` (see common/db/idempotency.h),
+// so no service's migrations declare them. Holds a server lock named after the
+// schema while it runs, so replicas starting together apply each migration
+// once. FAILED_PRECONDITION if an applied migration's text has changed since (a
 // released migration must never be edited) or versions are not increasing;
 // UNAVAILABLE if the server cannot be reached.
 absl::Status Migrate(const ConnectionOptions& server, absl::string_view schema,

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "common/server/executor.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/support/server_callback.h"

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/protobuf/descriptor.h"
 #include "grpc/health/v1/health.pb.h"

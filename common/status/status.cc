@@ -4,20 +4,17 @@
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/any.pb.h"
 #include "google/rpc/error_details.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace qpp::status {
 namespace {
 
-constexpr char kTypePrefix[] = "type.googleapis.com/";
 // At most this many violations are spelled out in the message itself.
 constexpr size_t kViolationsInMessage = 3;
 
 template <typename Message>
 std::string TypeUrl() {
-  return absl::StrCat(kTypePrefix, Message::descriptor()->full_name());
+  return absl::StrCat(kTypeUrlPrefix, Message::descriptor()->full_name());
 }
 
 template <typename Message>
@@ -119,36 +116,40 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  const auto code = static_cast<grpc::StatusCode>(status.raw_code());
-  const std::string message(status.message());
-  google::rpc::Status rpc_status;
-  rpc_status.set_code(status.raw_code());
-  rpc_status.set_message(message);
-  status.ForEachPayload(
-      [&](absl::string_view type_url, const absl::Cord& value) {
-        if (type_url.substr(0, sizeof(kTypePrefix) - 1) != kTypePrefix) return;
-        google::protobuf::Any* any = rpc_status.add_details();
-        any->set_type_url(std::string(type_url));
-        any->set_value(std::string(value));
-      });
-  if (rpc_status.details().empty()) return grpc::Status(code, message);
-  return grpc::Status(code, message, rpc_status.SerializeAsString());
+absl::Status NotFound(absl::string_view resource_name) {
+  return WithReason(absl::StatusCode::kNotFound, "NOT_FOUND",
+                    absl::StrCat(resource_name, " does not exist"));
 }
 
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
-                   status.error_message());
-  google::rpc::Status rpc_status;
-  if (!status.error_details().empty() &&
-      rpc_status.ParseFromString(status.error_details())) {
-    for (const auto& any : rpc_status.details()) {
-      out.SetPayload(any.type_url(), absl::Cord(any.value()));
-    }
-  }
-  return out;
+absl::Status EtagMismatch(absl::string_view what) {
+  return WithReason(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+                    absl::StrCat(what,
+                                 " changed since it was read; read it again "
+                                 "and retry with the new etag"));
+}
+
+absl::Status CheckEtag(absl::string_view requested, absl::string_view current,
+                       absl::string_view what) {
+  if (requested.empty() || requested == current) return absl::OkStatus();
+  return EtagMismatch(what);
+}
+
+absl::Status ConcurrentUpdate(absl::string_view what) {
+  return WithReason(absl::StatusCode::kAborted, "CONCURRENT_UPDATE",
+                    absl::StrCat(what, " changed meanwhile; retry"));
+}
+
+absl::Status Archived(absl::string_view reason,
+                      absl::string_view resource_name) {
+  return WithReason(
+      absl::StatusCode::kFailedPrecondition, reason,
+      absl::StrCat(resource_name, " is archived; undelete it first"));
+}
+
+absl::Status OnAlreadyExists(absl::Status status, absl::string_view reason,
+                             absl::string_view message) {
+  if (status.code() != absl::StatusCode::kAlreadyExists) return status;
+  return WithReason(absl::StatusCode::kAlreadyExists, reason, message);
 }
 
 int HttpStatusOf(absl::StatusCode code) {

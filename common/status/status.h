@@ -1,6 +1,8 @@
 #pragma once
 
-// The one place where absl::Status and grpc::Status meet.
+// Statuses of every layer, without gRPC: domain, database and validation
+// code include this header; only gRPC surfaces include grpc_status.h, which
+// converts to and from grpc::Status.
 //
 // Domain code returns absl::Status; rich error details travel as payloads
 // keyed by their google.rpc type URL, so that the gRPC surface can send them
@@ -15,7 +17,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "grpcpp/support/status.h"
 
 namespace qpp::status {
 
@@ -35,6 +36,10 @@ absl::string_view ErrorDomain();
 
 // The error domain of the service called `service`: "<service>.qpp.gov.cn".
 std::string ErrorDomainOf(absl::string_view service);
+
+// Payloads whose key starts with this prefix are error details: a
+// serialized google.rpc message keyed by its type URL.
+inline constexpr absl::string_view kTypeUrlPrefix = "type.googleapis.com/";
 
 // One offending field of a request: `field` is a path such as
 // "organization.uscc" or "organizations[3].district_code".
@@ -78,13 +83,32 @@ std::string ReasonOf(const absl::Status& status);
 // The field violations carried by a status (empty if none).
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
-// Converts for the gRPC surface: same code and message, details as
-// google.rpc.Status in the binary error details. Codes map one to one (both
-// follow google.rpc.Code).
-grpc::Status ToGrpcStatus(const absl::Status& status);
+// NOT_FOUND (reason NOT_FOUND): "<resource_name> does not exist".
+absl::Status NotFound(absl::string_view resource_name);
 
-// Converts a status received from another service, keeping its details.
-absl::Status FromGrpcStatus(const grpc::Status& status);
+// ABORTED (reason ETAG_MISMATCH) for an update or delete whose etag is not
+// the stored one; `what` names the resource ("the organisation").
+absl::Status EtagMismatch(absl::string_view what);
+
+// OK if `requested` is empty (no precondition) or equals `current`, the
+// resource's etag; otherwise EtagMismatch(what).
+absl::Status CheckEtag(absl::string_view requested, absl::string_view current,
+                       absl::string_view what);
+
+// ABORTED (reason CONCURRENT_UPDATE) when the stored version moved between
+// reading and writing inside one transaction; the caller may retry.
+absl::Status ConcurrentUpdate(absl::string_view what);
+
+// FAILED_PRECONDITION with `reason` for a resource in a state that forbids
+// the call: "<resource_name> is archived; undelete it first".
+absl::Status Archived(absl::string_view reason,
+                      absl::string_view resource_name);
+
+// `status` unless it is ALREADY_EXISTS (as common/db reports a duplicate
+// key); then ALREADY_EXISTS with `reason` and `message`, which say what
+// exists in the caller's terms.
+absl::Status OnAlreadyExists(absl::Status status, absl::string_view reason,
+                             absl::string_view message);
 
 // The HTTP status that google.rpc.Code maps to (google/rpc/code.proto).
 int HttpStatusOf(absl::StatusCode code);

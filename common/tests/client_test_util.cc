@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/context/grpc_request_context.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "grpcpp/server_builder.h"
 

@@ -1,5 +1,7 @@
 #include <string>
 
+#include "common/validation/contact.h"
+#include "common/validation/date.h"
 #include "common/validation/resident_id.h"
 #include "common/validation/text.h"
 #include "common/validation/uscc.h"
@@ -103,6 +105,51 @@ TEST(MaskTest, MasksPersonalData) {
   EXPECT_EQ(MaskName("张三丰"), "张**");
   EXPECT_EQ(MaskEmail("zhang@example.cn"), "z***@example.cn");
   EXPECT_EQ(MaskIdNumber("11010519491231002X"), "110***********002X");
+}
+
+TEST(ContactTest, AcceptsMobilesAndLandlines) {
+  for (const char* good :
+       {"13812345678", "19912345678", "0755-88888888", "88888888"}) {
+    EXPECT_TRUE(IsValidPhone(good)) << good;
+  }
+  const std::string too_long(21, '1');
+  for (const char* bad : {"12812345678x", "-0755888888", "123456",
+                          "0755 8888 8888", "12-34-56-", too_long.c_str()}) {
+    EXPECT_FALSE(IsValidPhone(bad)) << bad;
+  }
+}
+
+TEST(ContactTest, AcceptsPlausibleEmails) {
+  for (const char* good : {"wang@example.cn", "a.b+c@mail.example.com.cn"}) {
+    EXPECT_TRUE(IsValidEmail(good)) << good;
+  }
+  const std::string too_long = std::string(96, 'a') + "@b.cn";
+  for (const char* bad :
+       {"@example.cn", "wang", "wang@example", "wang@.cn", "wang@example.",
+        "wang@a@b.cn", "wang li@example.cn", too_long.c_str()}) {
+    EXPECT_FALSE(IsValidEmail(bad)) << bad;
+  }
+}
+
+TEST(DateTest, PastDatesMustBeRealAndNotInTheFuture) {
+  qpp::type::v1::Date date;
+  status::FieldErrors errors;
+  CheckPastDate("start_date", date, kToday, /*required=*/false, errors);
+  EXPECT_TRUE(errors.empty());
+  CheckPastDate("start_date", date, kToday, /*required=*/true, errors);
+  date.set_year(2026);
+  date.set_month(2);
+  date.set_day(30);
+  CheckPastDate("start_date", date, kToday, false, errors);
+  date.set_month(11);
+  date.set_day(24);
+  CheckPastDate("start_date", date, kToday, false, errors);
+  date.set_day(23);
+  CheckPastDate("start_date", date, kToday, false, errors);
+  ASSERT_EQ(errors.violations().size(), 3u);
+  EXPECT_EQ(errors.violations()[0].description, "is required");
+  EXPECT_EQ(errors.violations()[1].description, "is not a real date");
+  EXPECT_EQ(errors.violations()[2].description, "must not be in the future");
 }
 
 }  // namespace

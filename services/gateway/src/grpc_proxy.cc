@@ -4,7 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "common/status/status.h"
+#include "common/status/grpc_status.h"
 #include "grpcpp/security/auth_context.h"
 
 namespace qpp::gateway {

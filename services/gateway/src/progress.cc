@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/metrics/metrics.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "grpcpp/client_context.h"
 #include "qpp/gateway/v1/progress_service.pb.h"

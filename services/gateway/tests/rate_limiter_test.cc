@@ -1,5 +1,6 @@
 #include "services/gateway/src/rate_limiter.h"
 
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "gtest/gtest.h"

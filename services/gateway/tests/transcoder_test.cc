@@ -1,5 +1,6 @@
 #include "services/gateway/src/transcoder.h"
 
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"

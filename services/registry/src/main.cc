@@ -18,7 +18,7 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
       absl::GetFlag(FLAGS_improvement_margin_points);
   server::ServiceParts parts;
   Registry* core = parts.Keep(
-      std::make_shared<Registry>(env.pool, NewMysqlRegistryRepository(),
+      std::make_shared<Registry>(env.pool, NewMysqlRegistryRepositories(),
                                  std::move(env.cipher), options, env.clock));
   parts.Serve(std::make_shared<RegistryServiceImpl>(*core, env.executor),
               v1::RegistryService::service_full_name());

@@ -1,6 +1,7 @@
 #include "services/registry/src/registry_service.h"
 
 #include "common/server/offload.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 
 namespace qpp::registry {
@@ -9,10 +10,10 @@ namespace {
 class ImportReactor final
     : public grpc::ServerReadReactor<v1::ImportOrganizationsRequest> {
  public:
-  ImportReactor(grpc::CallbackServerContext* ctx, Registry& registry,
+  ImportReactor(grpc::CallbackServerContext* ctx, OrganizationImport& import,
                 server::Executor& executor,
                 v1::ImportOrganizationsResponse* resp)
-      : ctx_(ctx), registry_(registry), executor_(executor), resp_(resp) {
+      : ctx_(ctx), import_(import), executor_(executor), resp_(resp) {
     StartRead(&chunk_);
   }
 
@@ -26,7 +27,7 @@ class ImportReactor final
         Finish(grpc::Status::CANCELLED);
         return;
       }
-      absl::Status s = registry_.ImportChunk(chunk_, next_index_, resp_);
+      absl::Status s = import_.ImportChunk(chunk_, next_index_, resp_);
       next_index_ += chunk_.organizations_size();
       if (!s.ok()) {
         Finish(status::ToGrpcStatus(s));
@@ -46,7 +47,7 @@ class ImportReactor final
 
  private:
   grpc::CallbackServerContext* ctx_;
-  Registry& registry_;
+  OrganizationImport& import_;
   server::Executor& executor_;
   v1::ImportOrganizationsResponse* resp_;
   v1::ImportOrganizationsRequest chunk_;
@@ -55,21 +56,207 @@ class ImportReactor final
 
 }  // namespace
 
-#define QPP_REGISTRY_DEFINE_UNARY(Method, Request, Response)    \
-  grpc::ServerUnaryReactor* RegistryServiceImpl::Method(        \
-      grpc::CallbackServerContext* ctx, const v1::Request* req, \
-      v1::Response* resp) {                                     \
-    return server::Offload(ctx, executor_, [this, req, resp] {  \
-      return registry_.Method(*req, resp);                      \
-    });                                                         \
-  }
-QPP_REGISTRY_UNARY_METHODS(QPP_REGISTRY_DEFINE_UNARY)
-#undef QPP_REGISTRY_DEFINE_UNARY
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
+    grpc::CallbackServerContext* ctx, const v1::GetOrganizationRequest* req,
+    v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().GetOrganization(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
+    grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* req,
+    v1::ListOrganizationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().ListOrganizations(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreateOrganization(
+    grpc::CallbackServerContext* ctx, const v1::CreateOrganizationRequest* req,
+    v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().CreateOrganization(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::UpdateOrganization(
+    grpc::CallbackServerContext* ctx, const v1::UpdateOrganizationRequest* req,
+    v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().UpdateOrganization(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteOrganization(
+    grpc::CallbackServerContext* ctx, const v1::DeleteOrganizationRequest* req,
+    v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().DeleteOrganization(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::UndeleteOrganization(
+    grpc::CallbackServerContext* ctx,
+    const v1::UndeleteOrganizationRequest* req, v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().UndeleteOrganization(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::SetAdoptionStatus(
+    grpc::CallbackServerContext* ctx, const v1::SetAdoptionStatusRequest* req,
+    v1::Organization* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().SetAdoptionStatus(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::BatchCreateOrganizations(
+    grpc::CallbackServerContext* ctx,
+    const v1::BatchCreateOrganizationsRequest* req,
+    v1::BatchCreateOrganizationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organization_import().BatchCreateOrganizations(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreateAwardRecord(
+    grpc::CallbackServerContext* ctx, const v1::CreateAwardRecordRequest* req,
+    v1::AwardRecord* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.awards().CreateAwardRecord(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListAwardRecords(
+    grpc::CallbackServerContext* ctx, const v1::ListAwardRecordsRequest* req,
+    v1::ListAwardRecordsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.awards().ListAwardRecords(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteAwardRecord(
+    grpc::CallbackServerContext* ctx, const v1::DeleteAwardRecordRequest* req,
+    v1::DeleteAwardRecordResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.awards().DeleteAwardRecord(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetScoreSheet(
+    grpc::CallbackServerContext* ctx, const v1::GetScoreSheetRequest* req,
+    v1::ScoreSheet* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.assessments().GetScoreSheet(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreateSelfAssessment(
+    grpc::CallbackServerContext* ctx,
+    const v1::CreateSelfAssessmentRequest* req, v1::SelfAssessment* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.assessments().CreateSelfAssessment(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetSelfAssessment(
+    grpc::CallbackServerContext* ctx, const v1::GetSelfAssessmentRequest* req,
+    v1::SelfAssessment* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.assessments().GetSelfAssessment(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListSelfAssessments(
+    grpc::CallbackServerContext* ctx, const v1::ListSelfAssessmentsRequest* req,
+    v1::ListSelfAssessmentsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.assessments().ListSelfAssessments(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreateBenchmarkDesignation(
+    grpc::CallbackServerContext* ctx,
+    const v1::CreateBenchmarkDesignationRequest* req,
+    v1::BenchmarkDesignation* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.benchmarks().CreateBenchmarkDesignation(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListBenchmarkDesignations(
+    grpc::CallbackServerContext* ctx,
+    const v1::ListBenchmarkDesignationsRequest* req,
+    v1::ListBenchmarkDesignationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.benchmarks().ListBenchmarkDesignations(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::DeleteBenchmarkDesignation(
+    grpc::CallbackServerContext* ctx,
+    const v1::DeleteBenchmarkDesignationRequest* req,
+    v1::DeleteBenchmarkDesignationResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.benchmarks().DeleteBenchmarkDesignation(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CreatePartnership(
+    grpc::CallbackServerContext* ctx, const v1::CreatePartnershipRequest* req,
+    v1::Partnership* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.partnerships().CreatePartnership(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetPartnership(
+    grpc::CallbackServerContext* ctx, const v1::GetPartnershipRequest* req,
+    v1::Partnership* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.partnerships().GetPartnership(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::ListPartnerships(
+    grpc::CallbackServerContext* ctx, const v1::ListPartnershipsRequest* req,
+    v1::ListPartnershipsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.partnerships().ListPartnerships(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::UpdatePartnership(
+    grpc::CallbackServerContext* ctx, const v1::UpdatePartnershipRequest* req,
+    v1::Partnership* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.partnerships().UpdatePartnership(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::DeletePartnership(
+    grpc::CallbackServerContext* ctx, const v1::DeletePartnershipRequest* req,
+    v1::DeletePartnershipResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.partnerships().DeletePartnership(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::GetTargetCounts(
+    grpc::CallbackServerContext* ctx, const v1::GetTargetCountsRequest* req,
+    v1::TargetCounts* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.target_counts().GetTargetCounts(*req, resp);
+  });
+}
 
 grpc::ServerReadReactor<v1::ImportOrganizationsRequest>*
 RegistryServiceImpl::ImportOrganizations(
     grpc::CallbackServerContext* ctx, v1::ImportOrganizationsResponse* resp) {
-  return new ImportReactor(ctx, registry_, executor_, resp);
+  return new ImportReactor(ctx, registry_.organization_import(), executor_,
+                           resp);
 }
 
 }  // namespace qpp::registry

@@ -7,9 +7,12 @@
 
 #include "absl/strings/str_format.h"
 #include "common/crypto/cipher.h"
+#include "common/dates/dates.h"
 #include "common/server/executor.h"
 #include "common/server/server.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
+#include "common/testing/database_test.h"
 #include "common/testing/test_db.h"
 #include "common/validation/uscc.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -33,20 +36,18 @@ std::string Uscc(int n) {
 const absl::Time kNow = absl::FromCivil(
     absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
 
-class RegistryIntegrationTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    auto created = testing::TestDatabase::Create("registry", Migrations());
-    ASSERT_TRUE(created.ok()) << created.status();
-    db_ = created->release();
-  }
-  static void TearDownTestSuite() {
-    delete db_;
-    db_ = nullptr;
+class RegistryIntegrationTest
+    : public testing::DatabaseTest<RegistryIntegrationTest> {
+ public:
+  static constexpr char kSchemaName[] = "registry";
+  static const std::vector<db::MigrationFile>& SchemaMigrations() {
+    return Migrations();
   }
 
+ protected:
   void SetUp() override {
-    QPP_SKIP_WITHOUT_DB(db_);
+    DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     ASSERT_TRUE(
         db_->Clear({"partnership_members", "partnership_industries",
                     "partnerships", "benchmark_designations",
@@ -57,7 +58,7 @@ class RegistryIntegrationTest : public ::testing::Test {
     executor_ = std::make_unique<server::Executor>(8, 1024, nullptr);
     auto cipher =
         crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
-    core_ = std::make_unique<Registry>(*pool_, NewMysqlRegistryRepository(),
+    core_ = std::make_unique<Registry>(*pool_, NewMysqlRegistryRepositories(),
                                        *cipher, RegistryOptions{},
                                        [] { return kNow; });
     service_ = std::make_unique<RegistryServiceImpl>(*core_, *executor_);
@@ -124,7 +125,6 @@ class RegistryIntegrationTest : public ::testing::Test {
     return stub_->SetAdoptionStatus(&ctx, req, &out);
   }
 
-  static testing::TestDatabase* db_;
   std::unique_ptr<db::ConnectionPool> pool_;
   std::unique_ptr<server::Executor> executor_;
   std::unique_ptr<Registry> core_;
@@ -132,8 +132,6 @@ class RegistryIntegrationTest : public ::testing::Test {
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<v1::RegistryService::Stub> stub_;
 };
-
-testing::TestDatabase* RegistryIntegrationTest::db_ = nullptr;
 
 TEST_F(RegistryIntegrationTest, CreateThenGetRoundTripsChineseTextAndMasks) {
   v1::Organization org = NewOrg(1);
@@ -469,7 +467,8 @@ TEST_F(RegistryIntegrationTest, SelfAssessmentsScoreAndCountImprovement) {
     v1::CreateSelfAssessmentRequest req;
     req.set_parent(created.name());
     auto* a = req.mutable_self_assessment();
-    *a->mutable_assessment_date() = ToDate(absl::CivilDay(2026, month, 1));
+    *a->mutable_assessment_date() =
+        dates::ToDate(absl::CivilDay(2026, month, 1));
     a->set_assessor_certificate("ZJPS-2026-0001");
     for (const auto& i : sheet.items()) {
       auto* item = a->add_items();

@@ -1,93 +1,20 @@
-#include "services/registry/src/domain.h"
+// Rules of organisations (organization_rules.h), in memory.
 
+#include "services/registry/src/organization_rules.h"
+
+#include <set>
+
+#include "common/dates/dates.h"
 #include "gtest/gtest.h"
+#include "services/registry/tests/test_reference.h"
 
 namespace qpp::registry {
 namespace {
 
-constexpr int64_t kWan = 10000;  // 万 yuan
-const absl::CivilDay kToday(2026, 11, 23);
-
-// A slice of the seeded reference data, built in memory.
-ReferenceData TestReference() {
-  ReferenceData ref;
-  ref.districts = {{"440305", "南山区"}, {"440303", "罗湖区"}};
-  ref.sections = {{'C', "制造业", 13, 43},
-                  {'F', "批发和零售业", 51, 52},
-                  {'I', "信息传输、软件和信息技术服务业", 63, 65},
-                  {'K', "房地产业", 70, 70},
-                  {'Q', "卫生和社会工作", 84, 85}};
-  const absl::CivilDay from(2011, 6, 18);
-  ref.sme_rules = {
-      {"2011-300",
-       from,
-       "39",
-       "工业",
-       {1000, 40000 * kWan, {}},
-       {300, 2000 * kWan, {}},
-       {20, 300 * kWan, {}}},
-      {"2011-300",
-       from,
-       "52",
-       "零售业",
-       {300, 20000 * kWan, {}},
-       {50, 500 * kWan, {}},
-       {10, 100 * kWan, {}}},
-      {"2011-300",
-       from,
-       "65",
-       "软件和信息技术服务业",
-       {300, 10000 * kWan, {}},
-       {100, 1000 * kWan, {}},
-       {10, 50 * kWan, {}}},
-      {"2011-300",
-       from,
-       "701",
-       "房地产开发经营",
-       {{}, 200000 * kWan, 10000 * kWan},
-       {{}, 1000 * kWan, 5000 * kWan},
-       {{}, 100 * kWan, 2000 * kWan}},
-      {"2011-300",
-       from,
-       "",
-       "其他未列明行业",
-       {300, {}, {}},
-       {100, {}, {}},
-       {10, {}, {}}},
-      // A later rule set for industry only, to check effective dating.
-      {"2030-new",
-       absl::CivilDay(2030, 1, 1),
-       "39",
-       "工业",
-       {2000, {}, {}},
-       {500, {}, {}},
-       {50, {}, {}}},
-  };
-  ScoreSheetDef sheet;
-  sheet.version = "TEST-SHEET";
-  sheet.effective_from = absl::CivilDay(2012, 8, 1);
-  sheet.categories = {{"4.1", "领导", 110}, {"4.7", "结果", 400}};
-  sheet.items = {{"4.1.1", "4.1", "高层领导的作用", 50},
-                 {"4.1.2", "4.1", "组织治理", 30},
-                 {"4.1.3", "4.1", "社会责任", 30},
-                 {"4.7.1", "4.7", "产品和服务结果", 400}};
-  ref.score_sheets = {sheet};
-  return ref;
-}
-
-v1::Organization Enterprise(const std::string& industry, int64_t employees,
-                            int64_t revenue, int64_t assets = 0) {
-  v1::Organization org;
-  org.set_uscc("914403001922038216");
-  org.set_display_name("深圳市测试有限公司");
-  org.set_kind(v1::ORGANIZATION_KIND_ENTERPRISE);
-  org.set_district_code("440305");
-  org.set_industry_code(industry);
-  org.set_employees(employees);
-  org.set_annual_revenue_yuan(revenue);
-  org.set_total_assets_yuan(assets);
-  return org;
-}
+using test_data::Enterprise;
+using test_data::kToday;
+using test_data::kWan;
+using test_data::TestReference;
 
 v1::SizeClass SizeOf(const v1::Organization& org, absl::CivilDay day = kToday) {
   std::string rule_set;
@@ -232,76 +159,6 @@ TEST(AdvanceAdoptionTest, MovesForwardRecordingEveryStep) {
       absl::StatusCode::kInvalidArgument);
 }
 
-v1::SelfAssessment Assessment(
-    std::initializer_list<std::pair<const char*, int>> items) {
-  v1::SelfAssessment a;
-  *a.mutable_assessment_date() = ToDate(absl::CivilDay(2026, 3, 1));
-  a.set_assessor_certificate("ZJ-2026-001");
-  for (const auto& [code, percent] : items) {
-    auto* item = a.add_items();
-    item->set_item_code(code);
-    item->set_percent(percent);
-  }
-  return a;
-}
-
-TEST(ScoreSelfAssessmentTest, ComputesItemCategoryAndTotalScores) {
-  auto scored = ScoreSelfAssessment(
-      TestReference(),
-      Assessment({{"4.7.1", 50}, {"4.1.1", 100}, {"4.1.2", 5}, {"4.1.3", 0}}),
-      kToday);
-  ASSERT_TRUE(scored.ok()) << scored.status();
-  EXPECT_EQ(scored->sheet_version(), "TEST-SHEET");
-  ASSERT_EQ(scored->items_size(), 4);
-  EXPECT_EQ(scored->items(0).item_code(), "4.1.1");  // sheet order
-  EXPECT_DOUBLE_EQ(scored->items(1).points(), 1.5);  // 5% of 30
-  ASSERT_EQ(scored->categories_size(), 2);
-  EXPECT_DOUBLE_EQ(scored->categories(0).points(), 51.5);
-  EXPECT_DOUBLE_EQ(scored->categories(1).points(), 200);
-  EXPECT_DOUBLE_EQ(scored->total_points(), 251.5);
-}
-
-TEST(ScoreSelfAssessmentTest, RejectsBadPercentagesAndIncompleteSheets) {
-  const auto ref = TestReference();
-  EXPECT_FALSE(
-      ScoreSelfAssessment(
-          ref,
-          Assessment({{"4.7.1", 52}, {"4.1.1", 0}, {"4.1.2", 0}, {"4.1.3", 0}}),
-          kToday)
-          .ok());
-  EXPECT_FALSE(
-      ScoreSelfAssessment(
-          ref,
-          Assessment(
-              {{"4.7.1", 105}, {"4.1.1", 0}, {"4.1.2", 0}, {"4.1.3", 0}}),
-          kToday)
-          .ok());
-  EXPECT_FALSE(
-      ScoreSelfAssessment(ref, Assessment({{"4.7.1", 50}}), kToday).ok());
-  EXPECT_FALSE(ScoreSelfAssessment(ref,
-                                   Assessment({{"4.7.1", 5},
-                                               {"4.7.1", 5},
-                                               {"4.1.1", 0},
-                                               {"4.1.2", 0},
-                                               {"4.1.3", 0}}),
-                                   kToday)
-                   .ok());
-  auto future =
-      Assessment({{"4.7.1", 5}, {"4.1.1", 0}, {"4.1.2", 0}, {"4.1.3", 0}});
-  *future.mutable_assessment_date() = ToDate(kToday + 1);
-  EXPECT_FALSE(ScoreSelfAssessment(ref, future, kToday).ok());
-}
-
-TEST(NamesTest, ParsesOrganizationNames) {
-  EXPECT_EQ(*ParseOrganizationName("organizations/91440300708461136T", "name"),
-            "91440300708461136T");
-  EXPECT_FALSE(
-      ParseOrganizationName("organisations/91440300708461136T", "n").ok());
-  EXPECT_FALSE(
-      ParseOrganizationName("organizations/91440300708461136X", "n").ok());
-  EXPECT_FALSE(ParseOrganizationName("organizations/' OR 1=1 --", "n").ok());
-}
-
 TEST(MaskTest, MasksContacts) {
   v1::Organization org;
   auto* c = org.add_contacts();
@@ -312,6 +169,40 @@ TEST(MaskTest, MasksContacts) {
   EXPECT_EQ(org.contacts(0).display_name(), "王**");
   EXPECT_EQ(org.contacts(0).phone(), "138****5678");
   EXPECT_EQ(org.contacts(0).email(), "w***@example.cn");
+}
+
+TEST(ArchiveTest, ArchivesOnceAndRestoresOnce) {
+  auto org =
+      *PrepareNewOrganization(Enterprise("39", 10, 0), TestReference(), kToday);
+  EXPECT_TRUE(CheckActive(org).ok());
+  EXPECT_EQ(RestoreOrganization(org).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  const absl::Time now = absl::FromUnixSeconds(1'800'000'000);
+  auto archived = ArchiveOrganization(org, now);
+  ASSERT_TRUE(archived.ok());
+  EXPECT_EQ(archived->state(), v1::ORGANIZATION_STATE_ARCHIVED);
+  EXPECT_EQ(archived->delete_time().seconds(), 1'800'000'000);
+  const absl::Status inactive = CheckActive(*archived);
+  EXPECT_EQ(inactive.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status::ReasonOf(inactive), "ORGANIZATION_ARCHIVED");
+  EXPECT_EQ(status::ReasonOf(ArchiveOrganization(*archived, now).status()),
+            "ALREADY_ARCHIVED");
+  auto restored = RestoreOrganization(*archived);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->state(), v1::ORGANIZATION_STATE_ACTIVE);
+  EXPECT_FALSE(restored->has_delete_time());
+}
+
+TEST(AdoptionDayTest, DefaultsToTodayAndRefusesTheFuture) {
+  EXPECT_EQ(*AdoptionDay(qpp::type::v1::Date(), kToday), kToday);
+  EXPECT_EQ(*AdoptionDay(dates::ToDate(kToday - 30), kToday), kToday - 30);
+  EXPECT_EQ(AdoptionDay(dates::ToDate(kToday + 1), kToday).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  qpp::type::v1::Date impossible;
+  impossible.set_year(2026);
+  impossible.set_month(2);
+  impossible.set_day(30);
+  EXPECT_FALSE(AdoptionDay(impossible, kToday).ok());
 }
 
 }  // namespace

@@ -1,0 +1,115 @@
+#include "services/registry/src/assessments.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/db/idempotency.h"
+#include "common/paging/list_page.h"
+#include "common/resource/names.h"
+#include "common/status/status.h"
+#include "services/registry/src/assessment_rules.h"
+
+namespace qpp::registry {
+namespace {
+
+// The id of an assessment in its name or a page key; 0 if it is not one.
+int64_t AssessmentId(absl::string_view text) {
+  int64_t id = 0;
+  return absl::SimpleAtoi(text, &id) && id > 0 ? id : 0;
+}
+
+}  // namespace
+
+Assessments::Assessments(const UseCaseContext& context,
+                         std::unique_ptr<AssessmentRepository> repository)
+    : context_(context), repository_(std::move(repository)) {}
+
+absl::Status Assessments::GetScoreSheet(const v1::GetScoreSheetRequest& req,
+                                        v1::ScoreSheet* resp) {
+  QPP_ASSIGN_OR_RETURN(std::string version,
+                       resource::ParseName(req.name(), "scoreSheets", "name"));
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  const ScoreSheetDef* sheet =
+      FindScoreSheet(*ref, version, dates::Today(context_.clock()));
+  if (sheet == nullptr) return status::NotFound(req.name());
+  *resp = ToScoreSheet(*sheet);
+  return absl::OkStatus();
+}
+
+absl::Status Assessments::CreateSelfAssessment(
+    const v1::CreateSelfAssessmentRequest& req, v1::SelfAssessment* resp) {
+  QPP_ASSIGN_OR_RETURN(std::string uscc,
+                       resource::ParseOrganizationName(req.parent(), "parent"));
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  const absl::Time now = context_.clock();
+  QPP_ASSIGN_OR_RETURN(
+      v1::SelfAssessment scored,
+      ScoreSelfAssessment(*ref, req.self_assessment(), dates::Today(now)));
+  return db::RunIdempotent(
+      context_.pool, req.request_id(), req, resp,
+      [&](db::Connection& conn) -> absl::Status {
+        QPP_RETURN_IF_ERROR(
+            context_.organizations.LoadActive(conn, uscc).status());
+        QPP_ASSIGN_OR_RETURN(
+            int64_t id, repository_->InsertAssessment(conn, uscc, scored, now));
+        *resp = scored;
+        resp->set_name(absl::StrCat(req.parent(), "/assessments/", id));
+        *resp->mutable_create_time() = dates::ToTimestamp(now);
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Assessments::GetSelfAssessment(
+    const v1::GetSelfAssessmentRequest& req, v1::SelfAssessment* resp) {
+  QPP_ASSIGN_OR_RETURN(
+      resource::ChildName name,
+      resource::ParseOrganizationChildName(req.name(), "assessments", "name"));
+  const int64_t id = AssessmentId(name.id);
+  if (id == 0) {
+    return status::InvalidField("name", "assessment id must be a number");
+  }
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+  QPP_ASSIGN_OR_RETURN(auto found,
+                       repository_->GetAssessment(*conn, name.parent, id));
+  if (!found.has_value()) return status::NotFound(req.name());
+  *resp = std::move(*found);
+  if (const ScoreSheetDef* sheet = ref->Sheet(resp->sheet_version())) {
+    ComputeScores(*sheet, *resp);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Assessments::ListSelfAssessments(
+    const v1::ListSelfAssessmentsRequest& req,
+    v1::ListSelfAssessmentsResponse* resp) {
+  QPP_ASSIGN_OR_RETURN(std::string uscc,
+                       resource::ParseOrganizationName(req.parent(), "parent"));
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  QPP_ASSIGN_OR_RETURN(
+      auto page,
+      paging::ListPage(
+          req,
+          [&](const std::string& after,
+              int limit) -> absl::StatusOr<std::vector<v1::SelfAssessment>> {
+            const int64_t after_id = after.empty() ? 0 : AssessmentId(after);
+            if (!after.empty() && after_id == 0) {
+              return status::InvalidField("page_token", "is malformed");
+            }
+            QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
+                                 context_.pool.Acquire());
+            return repository_->ListAssessments(*conn, uscc, after_id, limit);
+          },
+          [](const v1::SelfAssessment& a) {
+            return a.name().substr(a.name().rfind('/') + 1);
+          }));
+  resp->set_next_page_token(page.next_page_token);
+  for (auto& a : page.rows) {
+    if (const ScoreSheetDef* sheet = ref->Sheet(a.sheet_version())) {
+      ComputeScores(*sheet, a);
+    }
+    *resp->add_self_assessments() = std::move(a);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace qpp::registry

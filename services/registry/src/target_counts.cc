@@ -1,0 +1,29 @@
+#include "services/registry/src/target_counts.h"
+
+#include "common/status/status.h"
+#include "services/registry/src/target_count_rules.h"
+
+namespace qpp::registry {
+
+TargetCounts::TargetCounts(const UseCaseContext& context,
+                           std::unique_ptr<TargetCountRepository> repository,
+                           int improvement_margin_points)
+    : context_(context),
+      repository_(std::move(repository)),
+      improvement_margin_points_(improvement_margin_points) {}
+
+absl::Status TargetCounts::GetTargetCounts(
+    const v1::GetTargetCountsRequest& req, v1::TargetCounts* resp) {
+  QPP_ASSIGN_OR_RETURN(
+      absl::CivilDay as_of,
+      TargetCountsAsOf(req.year(), dates::Today(context_.clock())));
+  QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+  QPP_ASSIGN_OR_RETURN(TargetFigures figures,
+                       repository_->CountTargets(*conn, req.year(), as_of,
+                                                 improvement_margin_points_));
+  *resp =
+      ToTargetCounts(req.year(), as_of, improvement_margin_points_, figures);
+  return absl::OkStatus();
+}
+
+}  // namespace qpp::registry
