@@ -4,6 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
@@ -53,6 +54,16 @@ class ParseErrorInterceptor final : public grpc::experimental::Interceptor {
   const bool known_;
 };
 
+// Whether "/pkg.Service/Method" is a method of a compiled-in service.
+bool MethodExists(absl::string_view path) {
+  std::string full_name(absl::StripPrefix(path, "/"));
+  const size_t slash = full_name.rfind('/');
+  if (slash == std::string::npos) return false;
+  full_name[slash] = '.';
+  return google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+             full_name) != nullptr;
+}
+
 class ParseErrorInterceptorFactory final
     : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
@@ -63,6 +74,8 @@ class ParseErrorInterceptorFactory final
     const absl::string_view method = info->method();
     bool known = false;
     for (const auto& p : prefixes_) known |= absl::StartsWith(method, p);
+    // A method the service does not have keeps gRPC's UNIMPLEMENTED.
+    known = known && MethodExists(method);
     return new ParseErrorInterceptor(known);
   }
 

@@ -4,8 +4,10 @@
 
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -14,6 +16,7 @@
 #include "common/testing/test_db.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
@@ -111,6 +114,45 @@ TEST_F(RegistryE2eTest, ServesHealthReflectionMetricsAndStopsCleanly) {
   registry_->process().Signal(SIGTERM);
   EXPECT_EQ(registry_->process().Wait(25000), 0) << Log();
   EXPECT_NE(Log().find("server stopped"), std::string::npos);
+}
+
+// Raw bytes to `method` over a generic stub; the status code.
+grpc::StatusCode CallRaw(std::shared_ptr<grpc::Channel> channel,
+                         const std::string& method, const std::string& bytes) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ByteBuffer response;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   std::lock_guard<std::mutex> lock(mu);
+                   status = std::move(s);
+                   done = true;
+                   cv.notify_all();
+                 });
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return done; });
+  return status.error_code();
+}
+
+TEST_F(RegistryE2eTest, UnknownMethodsAreUnimplementedAndGarbageIsInvalid) {
+  ASSERT_TRUE(WaitServing(absl::Seconds(15))) << Log();
+  EXPECT_EQ(
+      CallRaw(channel_, "/qpp.registry.v1.RegistryService/NoSuchMethod", ""),
+      grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_EQ(CallRaw(channel_, "/qpp.registry.v1.NoSuchService/GetThing", ""),
+            grpc::StatusCode::UNIMPLEMENTED);
+  // Field 1 (name) as a string holding invalid UTF-8: gRPC cannot parse it.
+  EXPECT_EQ(
+      CallRaw(channel_, "/qpp.registry.v1.RegistryService/GetOrganization",
+              std::string("\x0a\x02\xff\xfe", 4)),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(RegistryE2eTest, RefusesToStartWithoutADataKey) {
