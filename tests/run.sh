@@ -4,7 +4,8 @@
 # ShellCheck linter over the scripts, promtool over the Prometheus
 # configuration and alert rules, swagger-parser and redocly over the
 # gateway's OpenAPI document (after the build), and all CTest tests (unit, integration,
-# end-to-end) against a throwaway MariaDB.
+# end-to-end, and the Helm chart's checks and smoke test, label "chart")
+# against a throwaway MariaDB.
 #
 # Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [CTEST ARGS...]
 #   e.g. tests/run.sh -L unit          only the tests labelled "unit"
