@@ -101,6 +101,7 @@ if [[ $lint == 1 ]]; then
 
   step "Prometheus configuration and alert rules"
   if promtool check config "$ROOT/deploy/prometheus/prometheus.yml" &&
+      promtool check config "$ROOT/deploy/prometheus/prometheus-compose.yml" &&
       promtool test rules "$ROOT/deploy/prometheus/alerts_test.yml"; then
     summary+=("promtool: ok")
   else
