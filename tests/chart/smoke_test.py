@@ -448,6 +448,11 @@ def run(cluster, api_key):
     check("key rotation: the replaced key is refused (401)", status == 401,
           str(status))
 
+    # 4b. The reload container's script, as rendered, in a PID namespace
+    # of its own (as the pod's shared one), against a stand-in process
+    # named qpp-gateway that records the SIGHUP.
+    reload_container(cluster, gw)
+
     # 5. Metrics of every process; the dashboard's and alerts' metrics.
     scrapes = []
     for component, (w, pod, _, _) in sorted(pods.items()):
@@ -488,6 +493,45 @@ def run(cluster, api_key):
     check("the audit folder is the StatefulSet's claim, not an emptyDir",
           any(t["metadata"]["name"] == "audit"
               for t in gw["spec"].get("volumeClaimTemplates", [])))
+
+
+def reload_container(cluster, gateway):
+    containers = gateway["spec"]["template"]["spec"]["containers"]
+    reload = next((c for c in containers if c["name"] == "api-keys-reload"), None)
+    if reload is None:
+        return
+    keys_mount = next(m["mountPath"] for m in reload["volumeMounts"])
+    base = os.path.join(cluster.work, "reload")
+    os.makedirs(os.path.join(base, "bin"))
+    os.makedirs(os.path.join(base, "keys"))
+    keys, hups = os.path.join(base, "keys"), os.path.join(base, "hups")
+    with open(os.path.join(keys, "api_keys"), "w") as f:
+        f.write("old\n")
+    stand_in = os.path.join(base, "bin", "qpp-gateway")
+    with open(stand_in, "w") as f:
+        f.write("#!/bin/bash\ntrap 'echo HUP >> %s' HUP\n"
+                "while :; do sleep 0.2; done\n" % hups)
+    os.chmod(stand_in, 0o755)
+    script = reload["args"][0].replace(keys_mount, keys)
+    script = re.sub(r"while sleep \d+;", "while sleep 1;", script)
+    with open(os.path.join(base, "reload.sh"), "w") as f:
+        f.write(script)
+    driver = ("%s & sh %s/reload.sh & sleep 2.5; echo new > %s/api_keys; "
+              "sleep 2.5; kill %%1 %%2" % (stand_in, base, keys))
+    try:
+        r = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc",
+                            "bash", "-c", driver], capture_output=True,
+                           text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        r = None
+        print("skipped: the reload container's script (%s)" % e)
+    if r is not None and r.returncode != 0 and not os.path.exists(hups):
+        print("skipped: the reload container's script needs unshare "
+              "(root): %s" % r.stderr.strip())
+        return
+    if r is not None:
+        check("the api-keys-reload container's script sends SIGHUP when "
+              "the keys file changes", os.path.exists(hups), r.stderr)
 
 
 if __name__ == "__main__":
