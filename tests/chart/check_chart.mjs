@@ -205,6 +205,9 @@ function checkCase(name, objects, values, problems) {
     const d = deployments.get(svc);
     if (!cfg.enabled) { if (d) fail(`services.${svc} is disabled but deployed`); continue; }
     if (!d) { fail(`services.${svc} is enabled but not deployed`); continue; }
+    for (const callee of cfg.calls ?? []) {
+      if (!values.services[callee]?.callers.includes(svc)) fail(`services.${svc} calls ${callee}, which does not accept it`);
+    }
     const c = d.spec.template.spec.containers[0];
     if (c.command[0] !== cfg.binary) fail(`Deployment/${d.metadata.name}: runs ${c.command[0]}, not ${cfg.binary}`);
     const callers = envOf(c).get("QPP_ALLOWED_CALLERS")?.value ?? "";
