@@ -4,7 +4,8 @@
 # ShellCheck linter over the scripts, promtool over the Prometheus
 # configuration and alert rules, swagger-parser and redocly over the
 # gateway's OpenAPI document (after the build), and all CTest tests (unit, integration,
-# end-to-end) against a throwaway MariaDB.
+# end-to-end, and the Helm chart's checks and smoke test, label "chart")
+# against a throwaway MariaDB.
 #
 # Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [CTEST ARGS...]
 #   e.g. tests/run.sh -L unit          only the tests labelled "unit"
@@ -100,6 +101,7 @@ if [[ $lint == 1 ]]; then
 
   step "Prometheus configuration and alert rules"
   if promtool check config "$ROOT/deploy/prometheus/prometheus.yml" &&
+      promtool check config "$ROOT/deploy/prometheus/prometheus-compose.yml" &&
       promtool test rules "$ROOT/deploy/prometheus/alerts_test.yml"; then
     summary+=("promtool: ok")
   else

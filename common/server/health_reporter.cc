@@ -17,6 +17,11 @@ HealthReporter::~HealthReporter() { Stop(); }
 
 void HealthReporter::Start() {
   Set(false);
+  for (grpc::Server* server : Servers()) {
+    if (auto* health = server->GetHealthCheckService()) {
+      health->SetServingStatus(kLivenessServiceName, true);
+    }
+  }
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -30,7 +35,9 @@ void HealthReporter::Set(bool serving) {
   for (grpc::Server* server : Servers()) {
     auto* health = server->GetHealthCheckService();
     if (health == nullptr) continue;
-    health->SetServingStatus(serving);
+    // By name, "" included: the overload without a name would also set
+    // kLivenessServiceName, which readiness must not touch.
+    health->SetServingStatus("", serving);
     for (const auto& name : names_) health->SetServingStatus(name, serving);
   }
   if (serving_.exchange(serving) != serving) {

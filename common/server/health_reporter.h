@@ -14,10 +14,17 @@
 
 namespace qpp::server {
 
+// The grpc.health.v1 service name that reports liveness: SERVING from
+// Start() to Stop() whatever the readiness checks say, so that it tells
+// only whether the process answers (a Kubernetes liveness probe asks for
+// it; readiness asks for "").
+inline constexpr char kLivenessServiceName[] = "liveness";
+
 // Drives a server's grpc.health.v1 status from readiness checks run on a
 // thread of its own: NOT_SERVING until a round of checks passes, again
 // whenever one fails (re-checked every 500 ms), and for good from Stop() on.
-// Status is set for "" and for each name in `service_names`.
+// Status is set for "" and for each name in `service_names`; the name
+// kLivenessServiceName is SERVING from Start() until Stop().
 class HealthReporter final {
  public:
   using Check = std::function<absl::Status()>;
@@ -32,10 +39,12 @@ class HealthReporter final {
   // Start; not owned.
   void AddServer(grpc::Server* other) { others_.push_back(other); }
 
-  // Reports NOT_SERVING and starts checking.
+  // Reports NOT_SERVING (readiness) and SERVING for kLivenessServiceName,
+  // and starts checking.
   void Start();
-  // Stops checking and reports NOT_SERVING, ignoring later updates (the
-  // health service's Shutdown). Idempotent.
+  // Stops checking and reports NOT_SERVING for every name, liveness
+  // included, ignoring later updates (the health service's Shutdown).
+  // Idempotent.
   void Stop();
   bool serving() const { return serving_.load(); }
 

@@ -33,6 +33,11 @@ RUN_PACKAGES=(
   python3-grpcio    # the gRPC health probe of deploy/local/grpc_health.py
   clang-format
   shellcheck
+  # The chart checks (tests/chart): a helm-compatible renderer built
+  # offline from Debian's Go packages, and yamllint.
+  golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
+  yamllint
+  mariadb-backup    # physical backups (docs/operations.md)
 )
 
 build_only=0

@@ -10,6 +10,9 @@
 #   --demo          load the demo organisations without asking
 #   --no-demo       do not load them
 #   --db-port N     port of the private MariaDB (default 3307, or QPP_DB_PORT)
+#   --prometheus    also start Prometheus (Debian's package) on
+#                   127.0.0.1:9090 (or QPP_PROMETHEUS_PORT), scraping every
+#                   process started here, with deploy/prometheus/alerts.yml
 #
 # Environment: QPP_RUN_DIR (default .run), QPP_BIN_DIR (default build/bin),
 # QPP_BUILD_JOBS (default 2), QPP_LOG_LEVEL (default info),
@@ -26,13 +29,15 @@ LOG_LEVEL="${QPP_LOG_LEVEL:-info}"
 PYTHON=/usr/bin/python3  # Debian's, which has python3-grpcio
 DEMO_CSV="$HERE/demo-organizations.csv"
 
-install=1 build=1 demo=ask
+install=1 build=1 demo=ask prometheus=0
+PROMETHEUS_PORT="${QPP_PROMETHEUS_PORT:-9090}"
 while (($#)); do
   case "$1" in
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --demo) demo=yes ;;
     --no-demo) demo=no ;;
+    --prometheus) prometheus=1 ;;
     --db-port) DB_PORT="${2:?--db-port needs a value}"; shift ;;
     --db-port=*) DB_PORT="${1#*=}" ;;
     -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
@@ -129,6 +134,12 @@ done
 if ((have_gateway)) && port_busy "$GATEWAY_HTTP_PORT"; then
   die "port $GATEWAY_HTTP_PORT (gateway HTTP) is already in use"
 fi
+if ((prometheus)); then
+  command -v prometheus >/dev/null 2>&1 ||
+    die "--prometheus: no prometheus here (apt-get install prometheus)"
+  port_busy "$PROMETHEUS_PORT" &&
+    die "port $PROMETHEUS_PORT (Prometheus) is already in use"
+fi
 
 # ---------------------------------------------------------------------------
 # 3. Stop everything, in reverse order, however this script ends.
@@ -147,10 +158,12 @@ cleanup() {
     echo
     say "Stopping"
   fi
-  local i name pid
+  local i name pid label
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do
     name="${started[i]}"
     pid="${PID[$name]}"
+    label="qpp-$name"
+    [[ $name == prometheus ]] && label=prometheus
     if kill -0 "$pid" 2>/dev/null; then
       kill -TERM "$pid" 2>/dev/null || true
       # SIGTERM drains in-flight calls; give it 30 s before insisting.
@@ -160,10 +173,10 @@ cleanup() {
         sleep 0.1
       done
       if kill -0 "$pid" 2>/dev/null; then
-        warn "qpp-$name did not stop within 30 s; killing it"
+        warn "$label did not stop within 30 s; killing it"
         kill -KILL "$pid" 2>/dev/null || true
       fi
-      echo "stopped qpp-$name"
+      echo "stopped $label"
     fi
     rm -f "$RUN_DIR/pids/$name.pid"
   done
@@ -343,6 +356,51 @@ if ((have_gateway)); then
 fi
 
 # ---------------------------------------------------------------------------
+# 5b. Prometheus (--prometheus): the scrape configuration of
+# deploy/prometheus/prometheus.yml, for the processes started here only,
+# with its alert rules; data in the run folder.
+start_prometheus() {
+  local dir="$RUN_DIR/prometheus" name
+  mkdir -p "$dir/data"
+  {
+    echo "# Made by deploy/local/run.sh from deploy/prometheus/prometheus.yml."
+    sed -n '/^global:/,/^scrape_configs:/p' "$ROOT/deploy/prometheus/prometheus.yml" |
+      sed "s#^  - alerts.yml#  - $ROOT/deploy/prometheus/alerts.yml#"
+    echo "  - job_name: qpp"
+    echo "    metrics_path: /metrics"
+    echo "    static_configs:"
+    for name in "${started[@]}"; do
+      printf '      - targets: ["127.0.0.1:%s"]\n        labels:\n          service: %s\n' \
+        "${METRICS_PORT[$name]}" "$name"
+    done
+  } >"$dir/prometheus.yml"
+  local log="$RUN_DIR/logs/prometheus.log"
+  printf '\n---- %s run.sh starts prometheus\n' "$(date -Is)" >>"$log"
+  setsid prometheus --config.file="$dir/prometheus.yml" \
+    --storage.tsdb.path="$dir/data" --storage.tsdb.retention.time=7d \
+    --web.listen-address="127.0.0.1:$PROMETHEUS_PORT" \
+    </dev/null >>"$log" 2>&1 9>&- &
+  PID[prometheus]=$!
+  started+=(prometheus)
+  printf '    %-16s pid %-7s ' prometheus "${PID[prometheus]}"
+  local i
+  for ((i = 0; i < 300; i++)); do
+    if curl -fs -o /dev/null "http://127.0.0.1:$PROMETHEUS_PORT/-/ready"; then
+      echo "READY"
+      return 0
+    fi
+    kill -0 "${PID[prometheus]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2
+  die "prometheus failed to start (log: $log)"
+}
+if ((prometheus)); then
+  say "Starting Prometheus"
+  start_prometheus
+fi
+
+# ---------------------------------------------------------------------------
 # 6. Demo data: 30 organisations, through the operators' CLI.
 load_demo() {
   local marker="$RUN_DIR/demo-loaded" answer
@@ -383,6 +441,11 @@ for name in "${present[@]}"; do
   printf '  %-12s gRPC 127.0.0.1:%s (mTLS)   health 127.0.0.1:%s   metrics http://127.0.0.1:%s/metrics\n' \
     "$name" "${GRPC_PORT[$name]}" "${HEALTH_PORT[$name]}" "${METRICS_PORT[$name]}"
 done
+if ((prometheus)); then
+  # Debian's build serves the classic UI (/classic/targets); others /targets.
+  printf '  %-12s http://127.0.0.1:%s/ (Status > Targets; Alerts)\n' \
+    Prometheus "$PROMETHEUS_PORT"
+fi
 printf '  %-12s 127.0.0.1:%s  user qpp, password in %s/secrets/db_password\n' \
   MariaDB "$DB_PORT" "$rel_run"
 printf '  %-12s deploy/local/mariadb.sh client %s\n' "SQL shell" "$rel_run"

@@ -47,18 +47,6 @@ app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 {{- end }}
 {{- end }}
 
-{{/*
-QPP_<SERVICE>_ADDRESS of every enabled backend: where services find the
-services they call.
-*/}}
-{{- define "qpp.peerAddresses" -}}
-{{- range $name, $svc := .Values.services }}
-{{- if $svc.enabled }}
-QPP_{{ upper $name }}_ADDRESS: {{ printf "%s:%v" (include "qpp.componentName" (dict "root" $ "component" $name)) $svc.grpcPort | quote }}
-{{- end }}
-{{- end }}
-{{- end }}
-
 {{/* The gateway's routes: <package.Service>=<host:port>, comma separated. */}}
 {{- define "qpp.gatewayBackends" -}}
 {{- $routes := list }}
@@ -78,26 +66,56 @@ QPP_{{ upper $name }}_ADDRESS: {{ printf "%s:%v" (include "qpp.componentName" (d
 {{- .cfg.tlsSecret | default (printf "%s-tls" (include "qpp.componentName" .)) }}
 {{- end }}
 
-{{/* gRPC health probes on `port`: (dict "root" $ "port" 9101). */}}
+{{/*
+gRPC health probes on `port`: (dict "root" $ "port" 9101). Startup and
+liveness ask for "liveness" (the process answers), readiness for ""
+(its dependencies answer); see common/server/health_reporter.h.
+*/}}
 {{- define "qpp.probes" -}}
+{{- $p := .root.Values.probes -}}
 startupProbe:
   grpc:
     port: {{ .port }}
-  periodSeconds: {{ .root.Values.probes.startup.periodSeconds }}
-  failureThreshold: {{ .root.Values.probes.startup.failureThreshold }}
-  timeoutSeconds: {{ .root.Values.probes.startup.timeoutSeconds }}
+    service: liveness
+  periodSeconds: {{ $p.startup.periodSeconds }}
+  failureThreshold: {{ $p.startup.failureThreshold }}
+  timeoutSeconds: {{ $p.startup.timeoutSeconds }}
 readinessProbe:
   grpc:
     port: {{ .port }}
-  periodSeconds: {{ .root.Values.probes.readiness.periodSeconds }}
-  failureThreshold: {{ .root.Values.probes.readiness.failureThreshold }}
-  timeoutSeconds: {{ .root.Values.probes.readiness.timeoutSeconds }}
+  periodSeconds: {{ $p.readiness.periodSeconds }}
+  failureThreshold: {{ $p.readiness.failureThreshold }}
+  timeoutSeconds: {{ $p.readiness.timeoutSeconds }}
 livenessProbe:
   grpc:
     port: {{ .port }}
-  periodSeconds: {{ .root.Values.probes.liveness.periodSeconds }}
-  failureThreshold: {{ .root.Values.probes.liveness.failureThreshold }}
-  timeoutSeconds: {{ .root.Values.probes.liveness.timeoutSeconds }}
+    service: liveness
+  periodSeconds: {{ $p.liveness.periodSeconds }}
+  failureThreshold: {{ $p.liveness.failureThreshold }}
+  timeoutSeconds: {{ $p.liveness.timeoutSeconds }}
+{{- end }}
+
+{{/*
+A checksum of the data of existing Secrets: (dict "root" $ "names" list).
+On install and upgrade Helm reads them (lookup), so that an upgrade after a
+Secret changed rolls the pods; offline (helm template) they read as empty.
+*/}}
+{{- define "qpp.secretsChecksum" -}}
+{{- $all := dict }}
+{{- range .names }}
+{{- $secret := lookup "v1" "Secret" $.root.Release.Namespace . }}
+{{- $_ := set $all . (get (default dict $secret) "data" | default dict) }}
+{{- end }}
+{{- toJson $all | sha256sum }}
+{{- end }}
+
+{{/* Pod annotations for Prometheus discovery: (dict "root" $ "port" 9201). */}}
+{{- define "qpp.metricsAnnotations" -}}
+{{- if .root.Values.metrics.podAnnotations -}}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
 {{- end }}
 
 {{/* Pod-level settings shared by every component: (dict "root" $ "component" name). */}}
@@ -135,8 +153,9 @@ affinity:
 {{- end }}
 
 {{/* PodDisruptionBudget and HorizontalPodAutoscaler of a component:
-(dict "root" $ "component" name "cfg" values). */}}
+(dict "root" $ "component" name "cfg" values ["kind" "StatefulSet"]). */}}
 {{- define "qpp.scaling" -}}
+{{- $kind := .kind | default "Deployment" }}
 {{- if .cfg.pdb.enabled }}
 ---
 apiVersion: policy/v1
@@ -162,7 +181,7 @@ metadata:
 spec:
   scaleTargetRef:
     apiVersion: apps/v1
-    kind: Deployment
+    kind: {{ $kind }}
     name: {{ include "qpp.componentName" . }}
   minReplicas: {{ .cfg.autoscaling.minReplicas }}
   maxReplicas: {{ .cfg.autoscaling.maxReplicas }}
