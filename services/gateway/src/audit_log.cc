@@ -80,6 +80,9 @@ std::string FormatAuditLine(const AuditRecord& r) {
   AppendJsonString(metrics::CodeName(r.code), &out);
   if (r.http_status != 0)
     absl::StrAppend(&out, ",\"http_status\":", r.http_status);
+  if (r.aggregated_calls > 0) {
+    absl::StrAppend(&out, ",\"aggregated_calls\":", r.aggregated_calls);
+  }
   absl::StrAppendFormat(&out, ",\"latency_ms\":%.3f}\n",
                         absl::ToDoubleMilliseconds(r.latency));
   return out;
