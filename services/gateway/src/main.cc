@@ -64,7 +64,20 @@ ABSL_FLAG(int, max_deadline_ms, 60000, "Upper bound of any deadline, ms.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest gRPC message, either direction.");
 ABSL_FLAG(int, max_http_body_bytes, 1024 * 1024, "Largest HTTP request body.");
-ABSL_FLAG(int, http_threads, 16, "HTTP worker threads.");
+ABSL_FLAG(int, http_threads, 2,
+          "HTTP event-loop threads; connections do not hold threads.");
+ABSL_FLAG(int, http_max_connections, 10000,
+          "Open HTTP connections at most (also held below the descriptor "
+          "limit).");
+ABSL_FLAG(int, http_max_connections_per_address, 256,
+          "Open HTTP connections at most per client address (IPv6: per "
+          "/64); 0: no cap.");
+ABSL_FLAG(int, http_header_timeout_ms, 10000,
+          "Time for a client to send a request header, ms.");
+ABSL_FLAG(int, http_idle_timeout_ms, 30000,
+          "Time a keep-alive HTTP connection may idle between requests, ms.");
+ABSL_FLAG(int, http_body_timeout_ms, 30000,
+          "Time for a client to send a request body, ms.");
 ABSL_FLAG(int, refused_calls_burst, 100,
           "Refused calls (401, 403, malformed) a client address may make at "
           "once before all its calls get 429; 0 disables.");
@@ -237,6 +250,15 @@ absl::Status Run() {
     http_options.address = absl::GetFlag(FLAGS_http_address);
     http_options.threads = absl::GetFlag(FLAGS_http_threads);
     http_options.max_body_bytes = absl::GetFlag(FLAGS_max_http_body_bytes);
+    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    http_options.max_connections_per_address =
+        absl::GetFlag(FLAGS_http_max_connections_per_address);
+    http_options.header_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_header_timeout_ms));
+    http_options.idle_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_idle_timeout_ms));
+    http_options.body_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_body_timeout_ms));
     http_options.serving = [&server] { return server.serving(); };
     std::string openapi_path = absl::GetFlag(FLAGS_openapi_file);
     if (openapi_path.empty()) openapi_path = DefaultOpenApiPath();
