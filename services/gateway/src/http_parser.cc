@@ -261,6 +261,10 @@ size_t RequestParser::Feed(absl::string_view data) {
            absl::StrCat("the body exceeds ", limits_.max_body_bytes, " bytes"));
       return used;
     }
+    if (ec == http::error::bad_version) {
+      Fail(505, "only HTTP/1.0 and HTTP/1.1 are served");
+      return used;
+    }
     if (ec || n != header_.size() || !beast_->is_header_done()) {
       Fail(ec == http::error::header_limit ? 431 : 400,
            absl::StrCat("malformed request header: ",
