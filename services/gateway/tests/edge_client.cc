@@ -1,6 +1,8 @@
 #include "services/gateway/tests/edge_client.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -27,8 +29,8 @@ int RemainingMs(Clock::time_point deadline) {
 
 }  // namespace
 
-Conn::Conn(int port, const std::string& source) {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+Conn::Conn(int port, const std::string& source, int connect_timeout_ms) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return;
   sockaddr_in from{};
   from.sin_family = AF_INET;
@@ -37,11 +39,23 @@ Conn::Conn(int port, const std::string& source) {
   to.sin_port = htons(port);
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1 ||
-      bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0 ||
-      connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+      bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof(from)) != 0) {
     close(fd);
     return;
   }
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof(to)) != 0) {
+    pollfd p{fd, POLLOUT, 0};
+    int error = 0;
+    socklen_t size = sizeof(error);
+    if (errno != EINPROGRESS || poll(&p, 1, connect_timeout_ms) != 1 ||
+        getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0 ||
+        error != 0) {
+      close(fd);
+      return;
+    }
+  }
+  // Blocking from here on; reads wait with poll.
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   fd_ = fd;

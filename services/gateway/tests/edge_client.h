@@ -16,9 +16,11 @@ namespace qpp::gateway::testing {
 // One TCP connection to 127.0.0.1:port. Not thread-safe.
 class Conn final {
  public:
-  // Connects from `source` (an address of the loopback network); ok() is
-  // false if that failed.
-  explicit Conn(int port, const std::string& source = "127.0.0.1");
+  // Connects from `source` (an address of the loopback network) within
+  // `connect_timeout_ms` (a server that accepts nothing fills its listen
+  // queue, and then connecting stalls); ok() is false if that failed.
+  explicit Conn(int port, const std::string& source = "127.0.0.1",
+                int connect_timeout_ms = 5000);
   ~Conn();
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
