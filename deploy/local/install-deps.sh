@@ -18,6 +18,8 @@ BUILD_PACKAGES=(
   libabsl-dev libmysqlcppconn-dev prometheus-cpp-dev libcivetweb-dev
   libspdlog-dev libfmt-dev libssl-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  # Boost.Beast and Boost.Asio (header-only): the gateway's HTTP front.
+  libboost-dev
   # google/api/*.proto (HTTP annotations) and grpc/health/v1/health.proto.
   golang-github-grpc-ecosystem-grpc-gateway-dev grpc-proto
 )
