@@ -110,11 +110,11 @@ class HttpServer final {
   // Open connections.
   int connections() const { return open_.load(); }
 
-  class Connection;
-  struct Loops;
-
  private:
+  class Connection;
   friend class Connection;
+  // The event loops, acceptor and retry timer (Asio types stay in the .cc).
+  struct Loops;
   // Accepts the next connection (on the first loop).
   void Accept();
   // Counts a new connection against the caps; false (counted as refused)
