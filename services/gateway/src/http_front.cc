@@ -47,12 +47,12 @@ HttpReply ErrorReply(const grpc::Status& s, int http_status = 0) {
   return r;
 }
 
-// A refused path as the audit log may hold it: bytes outside visible ASCII
-// escaped, at most 256 of them.
+// A refused path as the audit log may hold it: at most 256 bytes, those
+// outside visible ASCII percent-encoded (escapes already there are kept).
 std::string PrintablePath(absl::string_view path) {
   std::string out;
   for (unsigned char c : path.substr(0, 256)) {
-    if (c <= 0x20 || c >= 0x7f || c == '%') {
+    if (c <= 0x20 || c >= 0x7f) {
       absl::StrAppendFormat(&out, "%%%02X", c);
     } else {
       out.push_back(static_cast<char>(c));
