@@ -299,8 +299,7 @@ int Main(int argc, char** argv) {
          "--backends=" + backends_flag,
          "--api_keys_file=" + (dir / "keys").string(),
          "--policy_file=" + (dir / "policy.json").string(),
-         "--audit_dir=" + (dir / "audit").string(),
-         absl::StrCat("--http_threads=", concurrency + 4), "--log_level=warn"},
+         "--audit_dir=" + (dir / "audit").string(), "--log_level=warn"},
         {}, (dir / "gateway.log").string());
     if (!started.ok()) {
       std::fprintf(stderr, "cannot start qpp-gateway: %s\n",
@@ -335,7 +334,6 @@ int Main(int argc, char** argv) {
     if (!server->Start().ok()) return 1;
     grpc_port = server->port();
     HttpOptions http_options;
-    http_options.threads = concurrency + 4;
     http_options.address = absl::StrCat("127.0.0.1:", http_port);
     http =
         std::make_unique<HttpFront>(gateway.get(), &transcoder, http_options);

@@ -20,6 +20,8 @@ BUILD_PACKAGES=(
   libspdlog-dev libfmt-dev libssl-dev libgtest-dev libgmock-dev
   libbenchmark-dev
   nlohmann-json3-dev  # JSON of log and audit lines
+  # Boost.Beast and Boost.Asio (header-only): the gateway's HTTP front.
+  libboost-dev
   # google/api/*.proto (HTTP annotations) and grpc/health/v1/health.proto.
   golang-github-grpc-ecosystem-grpc-gateway-dev grpc-proto
 )

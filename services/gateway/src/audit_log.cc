@@ -65,6 +65,7 @@ std::string FormatAuditLine(const AuditRecord& r) {
   if (r.resource_count > listed) line["resource_count"] = r.resource_count;
   line["code"] = metrics::CodeName(r.code);
   if (r.http_status != 0) line["http_status"] = r.http_status;
+  if (r.aggregated_calls > 0) line["aggregated_calls"] = r.aggregated_calls;
   // Microsecond precision; the writer prints the shortest exact form.
   line["latency_ms"] =
       std::round(absl::ToDoubleMilliseconds(r.latency) * 1000) / 1000;

@@ -40,6 +40,10 @@ struct AuditRecord {
   int code = 0;         // google.rpc.Code
   int http_status = 0;  // HTTP status, 0 for gRPC
   absl::Duration latency;
+  // > 0: an aggregate line standing for this many refused calls from
+  // client_address since `time` (refusal_budget.h), written as
+  // "aggregated_calls"; 0: one call.
+  int64_t aggregated_calls = 0;
 };
 
 // The JSON line (with trailing '\n') for a record:

@@ -145,7 +145,9 @@ const MethodInfo* Gateway::FindMethod(absl::string_view full_method) const {
 }
 
 absl::Status Gateway::Authenticate(const Inbound& in, Admission* out) {
-  return Authenticate(in, *credentials(), out);
+  absl::Status s = Authenticate(in, *credentials(), out);
+  out->refused = !s.ok();
+  return s;
 }
 
 absl::Status Gateway::Authenticate(const Inbound& in, const Credentials& creds,
@@ -155,6 +157,11 @@ absl::Status Gateway::Authenticate(const Inbound& in, const Credentials& creds,
       IsValidRequestId(in.request_id) ? in.request_id : NewRequestId();
   out->method = FindMethod(in.full_method);
   out->client_label = "anonymous";
+  // Abuse limit before authentication, so that a spent budget costs no key
+  // check.
+  if (refusals_ != nullptr) {
+    if (absl::Status s = refusals_->Check(in.peer); !s.ok()) return s;
+  }
   // An API key if one is sent (it names the client explicitly), else a
   // verified client certificate.
   if (!in.api_key.empty()) {
@@ -186,12 +193,17 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
   };
   const std::shared_ptr<const Credentials> creds = credentials();
   if (absl::Status s = Authenticate(in, *creds, out); !s.ok()) {
-    return reject("unauthenticated", s);
+    out->refused = true;
+    return reject(s.code() == absl::StatusCode::kResourceExhausted
+                      ? "refusal_budget"
+                      : "unauthenticated",
+                  s);
   }
 
   // Authorisation.
   absl::string_view service, method;
   if (!SplitMethod(in.full_method, &service, &method)) {
+    out->refused = true;
     return reject(
         "permission_denied",
         status::WithReason(absl::StatusCode::kPermissionDenied,
@@ -200,6 +212,7 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
   if (absl::Status s =
           creds->policy->Authorize(out->principal, service, method);
       !s.ok()) {
+    out->refused = true;
     return reject("permission_denied", s);
   }
   out->upstream = backends_->Find(service);
@@ -329,6 +342,11 @@ void Gateway::Complete(const Admission& a, const Inbound& in, int code,
     }
     client_handled->Increment();
     client_seconds->Observe(seconds);
+  }
+  // A refused call past its address's allowance is only counted.
+  if (refusals_ != nullptr && a.refused &&
+      !refusals_->Record(in.peer, kProtocolNames[p], code)) {
+    return;
   }
   AuditRecord r;
   r.time = a.start;

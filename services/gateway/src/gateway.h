@@ -27,6 +27,7 @@
 #include "services/gateway/src/gateway_metrics.h"
 #include "services/gateway/src/policy.h"
 #include "services/gateway/src/rate_limiter.h"
+#include "services/gateway/src/refusal_budget.h"
 #include "services/gateway/src/resource_names.h"
 
 namespace qpp::gateway {
@@ -88,6 +89,10 @@ struct Admission {
   std::chrono::system_clock::time_point deadline;
   absl::Time start;
   CallResources resources;
+  // Refused by the gateway before reaching a backend (no or a wrong key,
+  // not allowed, refusal budget spent): counts against the address's
+  // refusal budget and audit allowance (refusal_budget.h).
+  bool refused = false;
 };
 
 // The core. Thread-safe; dependencies are not owned and must outlive it.
@@ -109,8 +114,14 @@ class Gateway final {
   // The known method "/pkg.Service/Method", or null.
   const MethodInfo* FindMethod(absl::string_view full_method) const;
 
+  // Applies abuse limits before authentication to every call (`budget` is
+  // not owned; null: none). Call before serving.
+  void SetRefusalBudget(RefusalBudget* budget) { refusals_ = budget; }
+
   // Admits a call. `keys` and `policy` given to the constructor (not owned)
   // apply until the first Reload. Errors, in order of checking:
+  //  RESOURCE_EXHAUSTED with reason TOO_MANY_REFUSED_CALLS (the address
+  //    spent its refusal budget; before authentication);
   //  UNAUTHENTICATED (no credentials, or an invalid API key);
   //  PERMISSION_DENIED (the policy does not allow the method; also for
   //    malformed method names, so nothing is revealed to a caller that may
@@ -123,8 +134,9 @@ class Gateway final {
   absl::Status Admit(const Inbound& in, Admission* out);
 
   // Only the authentication step of Admit (fills principal, client label
-  // and request id); UNAUTHENTICATED on failure. Used for calls that match
-  // no method, so that their audit line still names the caller.
+  // and request id); RESOURCE_EXHAUSTED (refusal budget) or
+  // UNAUTHENTICATED on failure. Used for calls that match no method, so
+  // that their audit line still names the caller.
   absl::Status Authenticate(const Inbound& in, Admission* out);
 
   // Sets the outbound deadline, x-request-id and x-qpp-principal.
@@ -143,7 +155,9 @@ class Gateway final {
                                     const grpc::ByteBuffer& response,
                                     CallResources* out);
 
-  // Records metrics and writes the audit line of a finished call.
+  // Records metrics and writes the audit line of a finished call; a refused
+  // call past its address's audit allowance is counted into an aggregate
+  // line instead (refusal_budget.h).
   void Complete(const Admission& admission, const Inbound& in, int code,
                 int http_status);
 
@@ -182,6 +196,7 @@ class Gateway final {
   mutable std::mutex credentials_mu_;
   std::shared_ptr<const Credentials> credentials_;
   RateLimiter* limiter_;
+  RefusalBudget* refusals_ = nullptr;
   AuditWriter* audit_;
   BackendSet* backends_;
   GatewayMetrics* metrics_;

@@ -31,7 +31,55 @@ GatewayMetrics::GatewayMetrics(prometheus::Registry& registry)
       rejected(prometheus::BuildCounter()
                    .Name("qpp_gateway_rejected_total")
                    .Help("Calls refused by the gateway itself, by reason.")
-                   .Register(registry)) {}
+                   .Register(registry)),
+      refused_calls_aggregated(
+          prometheus::BuildCounter()
+              .Name("qpp_gateway_refused_calls_aggregated_total")
+              .Help("Refused calls audited only in an aggregate line.")
+              .Register(registry)
+              .Add({})),
+      audit_disk_free_bytes(
+          prometheus::BuildGauge()
+              .Name("qpp_gateway_audit_disk_free_bytes")
+              .Help("Space left for the audit log on its file system.")
+              .Register(registry)
+              .Add({})),
+      audit_disk_size_bytes(prometheus::BuildGauge()
+                                .Name("qpp_gateway_audit_disk_size_bytes")
+                                .Help("Size of the audit log's file system.")
+                                .Register(registry)
+                                .Add({})),
+      http_connections(prometheus::BuildGauge()
+                           .Name("qpp_gateway_http_connections")
+                           .Help("Open HTTP connections.")
+                           .Register(registry)
+                           .Add({})),
+      http_refused_connections(
+          prometheus::BuildCounter()
+              .Name("qpp_gateway_http_refused_connections_total")
+              .Help("HTTP connections closed at once because of a cap.")
+              .Register(registry)),
+      http_timeouts(prometheus::BuildCounter()
+                        .Name("qpp_gateway_http_timeouts_total")
+                        .Help("HTTP connections closed by a timeout, by "
+                              "phase.")
+                        .Register(registry)),
+      http_bad_requests(prometheus::BuildCounter()
+                            .Name("qpp_gateway_http_bad_requests_total")
+                            .Help("HTTP requests refused by the parser, by "
+                                  "status.")
+                            .Register(registry)) {
+  // Pre-created at zero, so that rates and alerts see the series at once.
+  for (const char* reason : {"total_limit", "address_limit"}) {
+    http_refused_connections.Add({{"reason", reason}});
+  }
+  for (const char* phase : {"header", "idle", "body", "write"}) {
+    http_timeouts.Add({{"phase", phase}});
+  }
+  for (const char* status : {"400", "413", "417", "431", "505"}) {
+    http_bad_requests.Add({{"status", status}});
+  }
+}
 
 prometheus::Histogram::BucketBoundaries GatewayMetrics::Buckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,

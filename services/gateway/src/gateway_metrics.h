@@ -38,8 +38,31 @@ class GatewayMetrics final {
   prometheus::Counter& audit_write_failures;
   // qpp_gateway_rejected_total{reason}: calls refused by the gateway itself
   // (unauthenticated, permission_denied, rate_limited, audit_unavailable,
-  // bad_request, not_found).
+  // bad_request, not_found, refusal_budget).
   prometheus::Family<prometheus::Counter>& rejected;
+
+  // Abuse limits before authentication (refusal_budget.h):
+  // qpp_gateway_refused_calls_aggregated_total: refused calls recorded only
+  // in an aggregate audit line, beyond the per-address line allowance.
+  prometheus::Counter& refused_calls_aggregated;
+  // qpp_gateway_audit_disk_free_bytes and qpp_gateway_audit_disk_size_bytes:
+  // the file system of the audit directory (space available to the
+  // gateway, and its size); mutations stop when it is full.
+  prometheus::Gauge& audit_disk_free_bytes;
+  prometheus::Gauge& audit_disk_size_bytes;
+
+  // The HTTP/JSON listener (http_server.h):
+  // qpp_gateway_http_connections: open connections.
+  prometheus::Gauge& http_connections;
+  // qpp_gateway_http_refused_connections_total{reason}: connections closed
+  // at once because of a cap (total_limit, address_limit).
+  prometheus::Family<prometheus::Counter>& http_refused_connections;
+  // qpp_gateway_http_timeouts_total{phase}: connections closed for slowness
+  // (header, body, write) or after idling (idle).
+  prometheus::Family<prometheus::Counter>& http_timeouts;
+  // qpp_gateway_http_bad_requests_total{status}: requests refused by the
+  // HTTP parser (400, 413, 417, 431, 505), each closing its connection.
+  prometheus::Family<prometheus::Counter>& http_bad_requests;
 
   // Bucket boundaries in seconds, from 100 µs to 30 s.
   static prometheus::Histogram::BucketBoundaries Buckets();

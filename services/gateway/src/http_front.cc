@@ -1,28 +1,21 @@
 #include "services/gateway/src/http_front.h"
 
-#include <civetweb.h>
-
 #include <cmath>
-#include <future>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
+#include "absl/strings/str_format.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "services/gateway/src/http_target.h"
 #include "spdlog/spdlog.h"
 
 namespace qpp::gateway {
 namespace {
-
-std::string Header(mg_connection* conn, const char* name) {
-  const char* v = mg_get_header(conn, name);
-  return v == nullptr ? std::string() : std::string(v);
-}
 
 // Seconds to put into Retry-After for a RESOURCE_EXHAUSTED status.
 int RetryAfterSeconds(const grpc::Status& s) {
@@ -41,47 +34,32 @@ int RetryAfterSeconds(const grpc::Status& s) {
   return 1;
 }
 
-struct Reply {
-  int http_status = 200;
-  std::string body;
-  std::string request_id;
-  int retry_after = 0;
-  bool close = false;
-  const char* content_type = "application/json";
-};
-
-// Headers and body in one write: a separate small write of the body would
-// wait for the delayed ACK of the headers on a keep-alive connection.
-void Send(mg_connection* conn, const Reply& r) {
-  std::string out = absl::StrCat(
-      "HTTP/1.1 ", r.http_status, " ",
-      mg_get_response_code_text(conn, r.http_status),
-      "\r\nContent-Type: ", r.content_type,
-      "\r\nContent-Length: ", r.body.size(),
-      "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n");
-  if (!r.request_id.empty()) {
-    absl::StrAppend(&out, "X-Request-Id: ", r.request_id, "\r\n");
-  }
-  if (r.retry_after > 0)
-    absl::StrAppend(&out, "Retry-After: ", r.retry_after, "\r\n");
-  if (r.http_status == 401) out.append("WWW-Authenticate: Bearer\r\n");
-  if (r.close) out.append("Connection: close\r\n");
-  out.append("\r\n");
-  out.append(r.body);
-  mg_write(conn, out.data(), out.size());
-}
-
-Reply ErrorReply(const grpc::Status& s, int http_status = 0) {
-  Reply r;
-  r.http_status =
+HttpReply ErrorReply(const grpc::Status& s, int http_status = 0) {
+  HttpReply r;
+  r.status =
       http_status != 0
           ? http_status
           : status::HttpStatusOf(static_cast<absl::StatusCode>(s.error_code()));
   r.body = StatusToJson(s);
   if (s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
-    r.retry_after = RetryAfterSeconds(s);
+    r.headers.emplace_back("Retry-After", std::to_string(RetryAfterSeconds(s)));
   }
+  if (r.status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
+}
+
+// A refused path as the audit log may hold it: at most 256 bytes, those
+// outside visible ASCII percent-encoded (escapes already there are kept).
+std::string PrintablePath(absl::string_view path) {
+  std::string out;
+  for (unsigned char c : path.substr(0, 256)) {
+    if (c <= 0x20 || c >= 0x7f) {
+      absl::StrAppendFormat(&out, "%%%02X", c);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -116,6 +94,17 @@ bool ParseGrpcTimeout(absl::string_view text, absl::Duration* out) {
   }
 }
 
+// One request through the core; shared with the backend's callback.
+struct HttpFront::Call {
+  Inbound in;
+  Admission admission;
+  HttpResponder respond;
+  const HttpRoute* route = nullptr;
+  grpc::ClientContext context;
+  grpc::ByteBuffer request;
+  grpc::ByteBuffer response;
+};
+
 HttpFront::HttpFront(Gateway* gateway, const Transcoder* transcoder,
                      HttpOptions options)
     : gateway_(gateway),
@@ -125,84 +114,114 @@ HttpFront::HttpFront(Gateway* gateway, const Transcoder* transcoder,
 HttpFront::~HttpFront() { Stop(); }
 
 absl::Status HttpFront::Start() {
-  mg_init_library(0);
-  const std::string threads = std::to_string(options_.threads);
-  const char* opts[] = {"listening_ports",
-                        options_.address.c_str(),
-                        "num_threads",
-                        threads.c_str(),
-                        "enable_keep_alive",
-                        "yes",
-                        "keep_alive_timeout_ms",
-                        "60000",
-                        "request_timeout_ms",
-                        "30000",
-                        "tcp_nodelay",
-                        "1",
-                        nullptr};
-  mg_callbacks callbacks{};
-  ctx_ = mg_start(&callbacks, this, opts);
-  if (ctx_ == nullptr) {
-    return absl::UnavailableError(
-        absl::StrCat("HTTP: cannot listen on ", options_.address));
+  HttpServerOptions o;
+  o.address = options_.address;
+  o.io_threads = options_.threads;
+  o.max_connections = options_.max_connections;
+  o.max_connections_per_address = options_.max_connections_per_address;
+  o.header_timeout = options_.header_timeout;
+  o.idle_timeout = options_.idle_timeout;
+  o.body_timeout = options_.body_timeout;
+  o.write_timeout = options_.write_timeout;
+  o.limits.max_body_bytes = options_.max_body_bytes;
+  o.limits.max_header_bytes = options_.max_header_bytes;
+  o.limits.max_header_fields = options_.max_header_fields;
+  server_ = std::make_unique<HttpServer>(
+      o,
+      [this](HttpRequest request, HttpResponder respond) {
+        Handle(std::move(request), std::move(respond));
+      },
+      [this](const HttpRejection& r) { return Reject(r); },
+      gateway_->metrics());
+  if (absl::Status s = server_->Start(); !s.ok()) {
+    server_.reset();
+    return s;
   }
-  mg_set_request_handler(ctx_, "**", &HttpFront::Dispatch, this);
-  spdlog::info("HTTP/JSON listening on {}", options_.address);
+  spdlog::info("HTTP/JSON listening on {} (port {}, {} event loops)",
+               options_.address, server_->port(), options_.threads);
   return absl::OkStatus();
 }
 
+int HttpFront::port() const { return server_ == nullptr ? 0 : server_->port(); }
+
 void HttpFront::Stop() {
-  if (ctx_ != nullptr) {
-    mg_stop(ctx_);
-    ctx_ = nullptr;
+  if (server_ != nullptr) server_->Stop();
+}
+
+HttpReply HttpFront::Reject(const HttpRejection& rejection) {
+  // Recorded like a call refused before authentication: it spends the
+  // address's refusal budget and audit allowance.
+  Inbound in;
+  in.protocol = Protocol::kHttp;
+  in.peer = rejection.peer;
+  in.full_method = "(malformed HTTP request)";
+  Admission a;
+  a.start = absl::Now();
+  a.request_id = NewRequestId();
+  a.client_label = "anonymous";
+  a.refused = true;
+  const grpc::Status s(grpc::StatusCode::INVALID_ARGUMENT, rejection.message);
+  HttpReply reply = ErrorReply(s, rejection.status);
+  reply.headers.emplace_back("X-Request-Id", a.request_id);
+  gateway_->Complete(a, in, s.error_code(), rejection.status);
+  return reply;
+}
+
+void HttpFront::Finish(Call& call, HttpReply reply, int grpc_code) {
+  if (!call.admission.request_id.empty()) {
+    reply.headers.emplace_back("X-Request-Id", call.admission.request_id);
   }
+  // Recorded before the caller learns the outcome.
+  gateway_->Complete(call.admission, call.in, grpc_code, reply.status);
+  call.respond(std::move(reply));
 }
 
-int HttpFront::Dispatch(mg_connection* conn, void* self) {
-  return static_cast<HttpFront*>(self)->Handle(conn);
+void HttpFront::Fail(Call& call, const grpc::Status& status, int http_status) {
+  Finish(call, ErrorReply(status, http_status), status.error_code());
 }
 
-int HttpFront::Handle(mg_connection* conn) {
-  const mg_request_info* ri = mg_get_request_info(conn);
-  const std::string verb = ri->request_method ? ri->request_method : "";
-  const std::string path = ri->local_uri_raw ? ri->local_uri_raw : "";
-  const absl::string_view query = ri->query_string ? ri->query_string : "";
+void HttpFront::Handle(HttpRequest request, HttpResponder respond) {
+  const std::string& verb = request.method;
+  const absl::string_view target = request.target;
+  const size_t question = target.find('?');
+  const absl::string_view path = target.substr(0, question);
+  const absl::string_view query = question == absl::string_view::npos
+                                      ? absl::string_view()
+                                      : target.substr(question + 1);
 
   if (verb == "GET" &&
       (path == "/openapi.json" || path == "/v1/openapi.json")) {
-    Reply r;
     if (options_.openapi_json.empty()) {
-      r = ErrorReply(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                                  "no OpenAPI document is installed"));
-    } else {
-      r.body = options_.openapi_json;
+      return respond(ErrorReply(grpc::Status(
+          grpc::StatusCode::NOT_FOUND, "no OpenAPI document is installed")));
     }
-    Send(conn, r);
-    return r.http_status;
+    HttpReply r;
+    r.body = options_.openapi_json;
+    return respond(std::move(r));
   }
-
   if (verb == "GET" && path == "/healthz") {
-    Reply r;
+    HttpReply r;
     const bool up = !options_.serving || options_.serving();
-    r.http_status = up ? 200 : 503;
+    r.status = up ? 200 : 503;
     r.body = up ? R"({"status":"SERVING"})" : R"({"status":"NOT_SERVING"})";
-    Send(conn, r);
-    return r.http_status;
+    return respond(std::move(r));
   }
 
-  Inbound in;
+  auto call = std::make_shared<Call>();
+  call->respond = std::move(respond);
+  Inbound& in = call->in;
   in.protocol = Protocol::kHttp;
-  in.peer = absl::StrCat(ri->remote_addr, ":", ri->remote_port);
-  in.api_key = Header(conn, "X-Api-Key");
+  in.peer = request.peer;
+  in.api_key = std::string(request.Header("X-Api-Key"));
   if (in.api_key.empty()) {
-    const std::string auth = Header(conn, "Authorization");
+    const absl::string_view auth = request.Header("Authorization");
     if (auth.size() > 7 &&
         absl::EqualsIgnoreCase(auth.substr(0, 7), "bearer ")) {
       in.api_key = std::string(absl::StripAsciiWhitespace(auth.substr(7)));
     }
   }
-  in.request_id = Header(conn, "X-Request-Id");
-  const std::string timeout = Header(conn, "Grpc-Timeout");
+  in.request_id = std::string(request.Header("X-Request-Id"));
+  const absl::string_view timeout = request.Header("Grpc-Timeout");
   absl::Duration d;
   const bool bad_timeout = !timeout.empty() && !ParseGrpcTimeout(timeout, &d);
   if (!timeout.empty() && !bad_timeout) {
@@ -210,127 +229,125 @@ int HttpFront::Handle(mg_connection* conn) {
         std::chrono::system_clock::now() + absl::ToChronoNanoseconds(d);
   }
 
-  Admission admission;
-  Reply reply;
-  auto finish = [&](Reply r, int grpc_code) {
-    r.request_id = admission.request_id;
-    // Recorded before the caller learns the outcome.
-    gateway_->Complete(admission, in, grpc_code, r.http_status);
-    Send(conn, r);
-    return r.http_status;
-  };
-  auto fail = [&](const grpc::Status& s, int http_status = 0) {
-    Reply r = ErrorReply(s, http_status);
-    // A body we did not read must not be taken for the next request.
-    r.close = http_status == 413;
-    return finish(std::move(r), s.error_code());
-  };
+  // Refused before routing: the route must be the one the URL names.
+  absl::Status target_ok = CheckRequestPath(path);
+  if (target_ok.ok()) target_ok = CheckQuery(query);
+  if (!target_ok.ok()) {
+    in.full_method = absl::StrCat(verb, " ", PrintablePath(path));
+    if (absl::Status s = gateway_->Authenticate(in, &call->admission);
+        s.code() == absl::StatusCode::kResourceExhausted) {
+      return Fail(*call, status::ToGrpcStatus(s));
+    }
+    return Fail(*call, status::ToGrpcStatus(target_ok), 400);
+  }
 
   auto match = transcoder_->Match(verb, path);
   if (!match.ok()) {
     in.full_method = absl::StrCat(verb, " ", path);
-    (void)gateway_->Authenticate(in, &admission);
+    // Authenticated for the audit line's principal; a spent refusal budget
+    // answers 429 rather than 404.
+    if (absl::Status s = gateway_->Authenticate(in, &call->admission);
+        s.code() == absl::StatusCode::kResourceExhausted) {
+      return Fail(*call, status::ToGrpcStatus(s));
+    }
     const bool not_allowed =
         match.status().code() == absl::StatusCode::kUnimplemented;
-    return fail(status::ToGrpcStatus(
+    return Fail(*call,
+                status::ToGrpcStatus(
                     absl::Status(not_allowed ? absl::StatusCode::kUnimplemented
                                              : absl::StatusCode::kNotFound,
                                  match.status().message())),
                 not_allowed ? 405 : 404);
   }
   const HttpRoute& route = *match->route;
+  call->route = &route;
   in.full_method = route.full_method;
 
-  if (absl::Status s = gateway_->Admit(in, &admission); !s.ok()) {
-    return fail(status::ToGrpcStatus(s));
+  if (absl::Status s = gateway_->Admit(in, &call->admission); !s.ok()) {
+    return Fail(*call, status::ToGrpcStatus(s));
   }
   if (bad_timeout) {
-    return fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                             "Grpc-Timeout must read like 500m or 5S"));
+    return Fail(*call, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                    "Grpc-Timeout must read like 500m or 5S"));
   }
   if (route.client_streaming || route.server_streaming) {
-    return fail(grpc::Status(
-        grpc::StatusCode::UNIMPLEMENTED,
-        absl::StrCat("streaming method ", route.full_method,
-                     " is available over gRPC only",
-                     route.method->name() == "ImportOrganizations"
-                         ? "; over HTTP use POST /v1/organizations:batchCreate"
-                         : "")));
+    return Fail(*call,
+                grpc::Status(
+                    grpc::StatusCode::UNIMPLEMENTED,
+                    absl::StrCat("streaming method ", route.full_method,
+                                 " is available over gRPC only",
+                                 route.method->name() == "ImportOrganizations"
+                                     ? "; over HTTP use POST /v1/organizations:"
+                                       "batchCreate"
+                                     : "")));
   }
+  Forward(std::move(call), *match, request);
+}
 
-  // Body, bounded.
-  std::string body;
-  if (ri->content_length > static_cast<long long>(options_.max_body_bytes)) {
-    return fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                             absl::StrCat("the body exceeds ",
-                                          options_.max_body_bytes, " bytes")),
-                413);
-  }
-  char buf[16384];
-  while (true) {
-    const int n = mg_read(conn, buf, sizeof(buf));
-    if (n <= 0) break;
-    body.append(buf, n);
-    if (body.size() > options_.max_body_bytes) {
-      return fail(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                               absl::StrCat("the body exceeds ",
-                                            options_.max_body_bytes, " bytes")),
-                  413);
-    }
-  }
-
+void HttpFront::Forward(std::shared_ptr<Call> call, const RouteMatch& match,
+                        const HttpRequest& request) {
+  const absl::string_view target = request.target;
+  const size_t question = target.find('?');
+  const absl::string_view query = question == absl::string_view::npos
+                                      ? absl::string_view()
+                                      : target.substr(question + 1);
   std::string request_bytes;
   if (absl::Status s =
-          transcoder_->BuildRequest(*match, query, body, &request_bytes);
+          transcoder_->BuildRequest(match, query, request.body, &request_bytes);
       !s.ok()) {
-    return fail(status::ToGrpcStatus(s));
+    return Fail(*call, status::ToGrpcStatus(s));
   }
   // The same names as over gRPC: path variables, body and query alike.
-  if (admission.method != nullptr) {
-    admission.method->resources.AddRequest(request_bytes, &admission.resources);
+  if (call->admission.method != nullptr) {
+    call->admission.method->resources.AddRequest(request_bytes,
+                                                 &call->admission.resources);
   }
 
   grpc::Slice slice(request_bytes);
-  grpc::ByteBuffer request(&slice, 1);
-  grpc::ByteBuffer response;
-  grpc::ClientContext ctx;
-  gateway_->PrepareClientContext(admission, &ctx);
+  call->request = grpc::ByteBuffer(&slice, 1);
+  gateway_->PrepareClientContext(call->admission, &call->context);
   // grpc-gateway's convention: "Grpc-Metadata-<key>" headers travel as
   // metadata <key>; the gateway's own headers cannot be set this way.
-  for (int i = 0; i < ri->num_headers; ++i) {
-    absl::string_view name = ri->http_headers[i].name;
+  for (const auto& [name, value] : request.headers) {
     constexpr absl::string_view kPrefix = "grpc-metadata-";
     if (name.size() <= kPrefix.size() ||
-        !absl::EqualsIgnoreCase(name.substr(0, kPrefix.size()), kPrefix)) {
+        !absl::EqualsIgnoreCase(
+            absl::string_view(name).substr(0, kPrefix.size()), kPrefix)) {
       continue;
     }
-    const std::string key = absl::AsciiStrToLower(name.substr(kPrefix.size()));
+    const std::string key =
+        absl::AsciiStrToLower(absl::string_view(name).substr(kPrefix.size()));
     // Binary values do not travel in HTTP/1.1 headers.
-    if (IsReservedMetadata(key) || absl::EndsWith(key, "-bin")) continue;
-    ctx.AddMetadata(key, ri->http_headers[i].value);
+    if (IsReservedMetadata(key) || absl::StartsWith(key, "grpc-") ||
+        absl::EndsWith(key, "-bin")) {
+      continue;
+    }
+    call->context.AddMetadata(key, value);
   }
-  absl::Notification done;
-  grpc::Status status;
-  admission.upstream->CallUnary(Gateway::OutboundOf(admission), &ctx,
-                                route.full_method, &request, &response,
-                                [&](grpc::Status s) {
-                                  status = std::move(s);
-                                  done.Notify();
-                                });
-  done.WaitForNotification();
-  if (!status.ok()) {
-    return fail(Gateway::SanitizeUpstreamStatus(admission, std::move(status)));
-  }
-  if (admission.method != nullptr) {
-    Gateway::NameResponseResources(*admission.method, response,
-                                   &admission.resources);
-  }
-  if (absl::Status s =
-          transcoder_->ResponseToJson(route, response, &reply.body);
-      !s.ok()) {
-    return fail(status::ToGrpcStatus(s));
-  }
-  return finish(std::move(reply), 0);
+  // Asynchronous: the event loop goes on; the answer is written from the
+  // backend's callback.
+  Call* raw = call.get();
+  raw->admission.upstream->CallUnary(
+      Gateway::OutboundOf(raw->admission), &raw->context,
+      raw->route->full_method, &raw->request, &raw->response,
+      [this, call = std::move(call)](grpc::Status status) {
+        if (!status.ok()) {
+          return Fail(*call, Gateway::SanitizeUpstreamStatus(
+                                 call->admission, std::move(status)));
+        }
+        if (call->admission.method != nullptr) {
+          Gateway::NameResponseResources(*call->admission.method,
+                                         call->response,
+                                         &call->admission.resources);
+        }
+        HttpReply reply;
+        if (absl::Status s = transcoder_->ResponseToJson(
+                *call->route, call->response, &reply.body);
+            !s.ok()) {
+          return Fail(*call, status::ToGrpcStatus(s));
+        }
+        Finish(*call, std::move(reply), 0);
+      });
 }
 
 }  // namespace qpp::gateway

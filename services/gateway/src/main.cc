@@ -19,6 +19,7 @@
 #include "common/status/status.h"
 #include "services/gateway/src/api_keys.h"
 #include "services/gateway/src/apis.h"
+#include "services/gateway/src/audit_disk.h"
 #include "services/gateway/src/audit_log.h"
 #include "services/gateway/src/backends.h"
 #include "services/gateway/src/gateway.h"
@@ -30,6 +31,7 @@
 #include "services/gateway/src/progress.h"
 #include "services/gateway/src/rate_limiter.h"
 #include "services/gateway/src/reflection.h"
+#include "services/gateway/src/refusal_budget.h"
 #include "services/gateway/src/transcoder.h"
 #include "spdlog/spdlog.h"
 
@@ -68,7 +70,32 @@ ABSL_FLAG(int, max_deadline_ms, 60000, "Upper bound of any deadline, ms.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest gRPC message, either direction.");
 ABSL_FLAG(int, max_http_body_bytes, 1024 * 1024, "Largest HTTP request body.");
-ABSL_FLAG(int, http_threads, 16, "HTTP worker threads.");
+ABSL_FLAG(int, http_threads, 2,
+          "HTTP event-loop threads; connections do not hold threads.");
+ABSL_FLAG(int, http_max_connections, 10000,
+          "Open HTTP connections at most (also held below the descriptor "
+          "limit).");
+ABSL_FLAG(int, http_max_connections_per_address, 256,
+          "Open HTTP connections at most per client address (IPv6: per "
+          "/64); 0: no cap.");
+ABSL_FLAG(int, http_header_timeout_ms, 10000,
+          "Time for a client to send a request header, ms.");
+ABSL_FLAG(int, http_idle_timeout_ms, 30000,
+          "Time a keep-alive HTTP connection may idle between requests, ms.");
+ABSL_FLAG(int, http_body_timeout_ms, 30000,
+          "Time for a client to send a request body, ms.");
+ABSL_FLAG(int, refused_calls_burst, 100,
+          "Refused calls (401, 403, malformed) a client address may make at "
+          "once before all its calls get 429; 0 disables.");
+ABSL_FLAG(double, refused_calls_per_second, 1,
+          "Refused calls a client address regains per second.");
+ABSL_FLAG(int, refused_audit_lines_per_address, 60,
+          "Refused calls audited one line each per address and window; the "
+          "rest in one aggregate line.");
+ABSL_FLAG(int, refused_audit_lines_total, 1000,
+          "The same over all addresses together.");
+ABSL_FLAG(int, refused_audit_window_ms, 60000,
+          "Window of the refused-call audit allowance, ms.");
 ABSL_FLAG(std::string, openapi_file, "",
           "OpenAPI document to serve; default: qpp-gateway.openapi.json next "
           "to the binary.");
@@ -177,7 +204,23 @@ absl::Status Run() {
                      absl::GetFlag(FLAGS_audit_retention_days),
                      &metrics.audit_write_failures);
   QPP_RETURN_IF_ERROR(audit.Open());
+  AuditDiskMonitor audit_disk(absl::GetFlag(FLAGS_audit_dir),
+                              &metrics.audit_disk_free_bytes,
+                              &metrics.audit_disk_size_bytes);
+  audit_disk.Start();
   RateLimiter limiter;
+  RefusalBudgetOptions refusal_options;
+  refusal_options.burst = absl::GetFlag(FLAGS_refused_calls_burst);
+  refusal_options.refill_per_second =
+      absl::GetFlag(FLAGS_refused_calls_per_second);
+  refusal_options.audit_lines_per_address =
+      absl::GetFlag(FLAGS_refused_audit_lines_per_address);
+  refusal_options.audit_lines_total =
+      absl::GetFlag(FLAGS_refused_audit_lines_total);
+  refusal_options.window =
+      absl::Milliseconds(absl::GetFlag(FLAGS_refused_audit_window_ms));
+  RefusalBudget refusals(refusal_options, &audit, &metrics);
+  refusals.Start();
 
   GatewayOptions options;
   options.default_deadline =
@@ -186,6 +229,7 @@ absl::Status Run() {
       absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
   Gateway gateway(options, creds.keys.get(), creds.policy.get(), &limiter,
                   &audit, backends.get(), &metrics);
+  gateway.SetRefusalBudget(&refusals);
   Transcoder transcoder;
   for (const auto* service : KnownServices()) {
     gateway.AddKnownService(service);
@@ -210,6 +254,15 @@ absl::Status Run() {
     http_options.address = absl::GetFlag(FLAGS_http_address);
     http_options.threads = absl::GetFlag(FLAGS_http_threads);
     http_options.max_body_bytes = absl::GetFlag(FLAGS_max_http_body_bytes);
+    http_options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+    http_options.max_connections_per_address =
+        absl::GetFlag(FLAGS_http_max_connections_per_address);
+    http_options.header_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_header_timeout_ms));
+    http_options.idle_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_idle_timeout_ms));
+    http_options.body_timeout =
+        absl::Milliseconds(absl::GetFlag(FLAGS_http_body_timeout_ms));
     http_options.serving = [&server] { return server.serving(); };
     std::string openapi_path = absl::GetFlag(FLAGS_openapi_file);
     if (openapi_path.empty()) openapi_path = DefaultOpenApiPath();
