@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -254,13 +255,9 @@ int CivetwebFront::Handle(mg_connection* conn) {
       !s.ok()) {
     return fail(status::ToGrpcStatus(s));
   }
-  // Resource names are the path variables that name or parent resources.
-  for (const PathBinding& b : match->bindings) {
-    absl::string_view field = b.field_path;
-    const size_t dot = field.rfind('.');
-    if (dot != absl::string_view::npos) field = field.substr(dot + 1);
-    if (field == "name" || field == "parent")
-      admission.resources.push_back(b.value);
+  // The same names as over gRPC, as the gateway's own front does.
+  if (admission.method != nullptr) {
+    admission.method->resources.AddRequest(request_bytes, &admission.resources);
   }
 
   grpc::Slice slice(request_bytes);

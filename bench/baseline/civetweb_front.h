@@ -2,8 +2,8 @@
 
 // Benchmark baseline only: the gateway's HTTP/JSON front as it was before
 // the event-driven one (civetweb, one worker thread per connection, paths
-// decoded before routing), kept so that bench/http_front_bench.cc can measure the
-// event-driven front beside it in the same run. Not linked into the
+// decoded before routing), kept so that bench/http_front_bench.cc can measure
+// the event-driven front beside it in the same run. Not linked into the
 // gateway; do not use it for anything else.
 
 #include <functional>
