@@ -1,0 +1,112 @@
+#pragma once
+
+// Storage of training, one interface per resource. The MySQL/MariaDB
+// implementations (mysql_<resource>_repository.cc) are the only code with
+// SQL; they never throw and map SQL errors to statuses (duplicate key →
+// ALREADY_EXISTS, deadlock or lock wait → ABORTED, lost connection →
+// UNAVAILABLE, else INTERNAL) without SQL text. Every method runs on the
+// connection (and so inside the transaction) it is given.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db/db.h"
+#include "qpp/training/v1/resources.pb.h"
+
+namespace qpp::training {
+
+namespace v1 = ::qpp::training::v1;
+
+// A course as stored, with its version.
+struct StoredCourse {
+  v1::Course course;
+  int64_t version = 0;
+};
+
+// Which courses a list returns; unset fields do not filter.
+struct CourseFilter {
+  v1::CourseKind kind = v1::COURSE_KIND_UNSPECIFIED;
+};
+
+class CourseRepository {
+ public:
+  virtual ~CourseRepository() = default;
+  // Inserts the course; returns its new id.
+  virtual absl::StatusOr<int64_t> InsertCourse(db::Connection& conn,
+                                               const v1::Course& course,
+                                               absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<StoredCourse>> GetCourse(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<v1::Course>> ListCourses(
+      db::Connection& conn, const CourseFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // Writes `course` if the stored version is `expected_version`; false if
+  // not.
+  virtual absl::StatusOr<bool> UpdateCourse(db::Connection& conn, int64_t id,
+                                            const v1::Course& course,
+                                            int64_t expected_version,
+                                            absl::Time now) = 0;
+  // How many sessions the course has.
+  virtual absl::StatusOr<int64_t> CountSessions(db::Connection& conn,
+                                                int64_t id) = 0;
+  // False if there was none.
+  virtual absl::StatusOr<bool> DeleteCourse(db::Connection& conn,
+                                            int64_t id) = 0;
+};
+
+// A session as stored, with its version.
+struct StoredSession {
+  v1::Session session;
+  int64_t course_id = 0;
+  int64_t version = 0;
+};
+
+// Which sessions a list returns; unset fields do not filter.
+struct SessionFilter {
+  // 0 for every course.
+  int64_t course_id = 0;
+  // The provider's USCC.
+  std::string provider_uscc;
+};
+
+class SessionRepository {
+ public:
+  virtual ~SessionRepository() = default;
+  // Inserts a session of `course_id` given by `provider_uscc`; returns its
+  // new id.
+  virtual absl::StatusOr<int64_t> InsertSession(
+      db::Connection& conn, int64_t course_id, const std::string& provider_uscc,
+      const v1::Session& session, absl::Time now) = 0;
+  // The session `id` of course `course_id`; locked until the transaction
+  // ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<StoredSession>> GetSession(
+      db::Connection& conn, int64_t course_id, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<v1::Session>> ListSessions(
+      db::Connection& conn, const SessionFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // Writes `session` if the stored version is `expected_version`; false if
+  // not.
+  virtual absl::StatusOr<bool> UpdateSession(db::Connection& conn, int64_t id,
+                                             const std::string& provider_uscc,
+                                             const v1::Session& session,
+                                             int64_t expected_version,
+                                             absl::Time now) = 0;
+  // False if there was none.
+  virtual absl::StatusOr<bool> DeleteSession(db::Connection& conn,
+                                             int64_t course_id, int64_t id) = 0;
+};
+
+// The MySQL/MariaDB implementations, one file each.
+std::unique_ptr<CourseRepository> NewMysqlCourseRepository();
+std::unique_ptr<SessionRepository> NewMysqlSessionRepository();
+
+}  // namespace qpp::training

@@ -1,0 +1,89 @@
+#include "services/training/src/training_service.h"
+
+#include "common/server/offload.h"
+
+namespace qpp::training {
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::CreateCourse(
+    grpc::CallbackServerContext* ctx, const v1::CreateCourseRequest* req,
+    v1::Course* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.courses().CreateCourse(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetCourse(
+    grpc::CallbackServerContext* ctx, const v1::GetCourseRequest* req,
+    v1::Course* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.courses().GetCourse(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListCourses(
+    grpc::CallbackServerContext* ctx, const v1::ListCoursesRequest* req,
+    v1::ListCoursesResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.courses().ListCourses(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::UpdateCourse(
+    grpc::CallbackServerContext* ctx, const v1::UpdateCourseRequest* req,
+    v1::Course* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.courses().UpdateCourse(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::DeleteCourse(
+    grpc::CallbackServerContext* ctx, const v1::DeleteCourseRequest* req,
+    v1::DeleteCourseResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.courses().DeleteCourse(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::CreateSession(
+    grpc::CallbackServerContext* ctx, const v1::CreateSessionRequest* req,
+    v1::Session* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.sessions().CreateSession(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetSession(
+    grpc::CallbackServerContext* ctx, const v1::GetSessionRequest* req,
+    v1::Session* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.sessions().GetSession(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListSessions(
+    grpc::CallbackServerContext* ctx, const v1::ListSessionsRequest* req,
+    v1::ListSessionsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.sessions().ListSessions(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::UpdateSession(
+    grpc::CallbackServerContext* ctx, const v1::UpdateSessionRequest* req,
+    v1::Session* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.sessions().UpdateSession(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::DeleteSession(
+    grpc::CallbackServerContext* ctx, const v1::DeleteSessionRequest* req,
+    v1::DeleteSessionResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.sessions().DeleteSession(*req, resp);
+  });
+}
+
+}  // namespace qpp::training

@@ -1,0 +1,21 @@
+#pragma once
+
+// What every use case of training works with besides its own repository:
+// the connection pool, the registry (the one service training calls) and
+// the clock. Training owns it and hands the same context to each use case.
+
+#include "common/dates/dates.h"
+#include "common/db/db.h"
+#include "services/training/src/registry_client.h"
+
+namespace qpp::training {
+
+struct UseCaseContext {
+  db::ConnectionPool& pool;
+  // Whether organisations (providers, employers) are registered.
+  RegistryClient& registry;
+  // The time of every use case; tests fix it.
+  dates::Clock clock;
+};
+
+}  // namespace qpp::training

@@ -1,0 +1,288 @@
+// Training's use cases on a real MariaDB with a fake registry: stored rows,
+// statuses, paging, etags and idempotency; bad input and a registry that is
+// down write nothing.
+
+#include <memory>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "common/dates/dates.h"
+#include "common/status/status.h"
+#include "common/testing/database_test.h"
+#include "common/validation/uscc.h"
+#include "gtest/gtest.h"
+#include "services/training/src/migrations.h"
+#include "services/training/src/training.h"
+#include "services/training/tests/fake_registry.h"
+
+namespace qpp::training {
+namespace {
+
+std::string Uscc(int n) {
+  const std::string first17 = absl::StrFormat("9144030000000%04d", n);
+  return first17 + *validation::UsccCheckCharacter(first17);
+}
+
+const absl::Time kNow = absl::FromCivil(
+    absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
+
+v1::Course ACourse() {
+  v1::Course c;
+  c.set_title("质量工程师培训");
+  c.set_kind(v1::COURSE_KIND_QUALITY_ENGINEER);
+  c.set_hours(24);
+  c.set_has_exam(true);
+  c.set_certificate_type(v1::CERTIFICATE_TYPE_QUALITY_ENGINEER);
+  return c;
+}
+
+v1::Session ASession(int provider) {
+  v1::Session s;
+  *s.mutable_start_date() = dates::ToDate(absl::CivilDay(2026, 12, 1));
+  *s.mutable_end_date() = dates::ToDate(absl::CivilDay(2026, 12, 2));
+  s.set_place("福田区");
+  s.set_provider("organizations/" + Uscc(provider));
+  s.set_capacity(30);
+  return s;
+}
+
+class TrainingIntegrationTest
+    : public testing::DatabaseTest<TrainingIntegrationTest> {
+ public:
+  static constexpr char kSchemaName[] = "training";
+  static const std::vector<db::MigrationFile>& SchemaMigrations() {
+    return Migrations();
+  }
+
+ protected:
+  void SetUp() override {
+    DatabaseTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(db_->Clear({"sessions", "courses", "idempotency_keys"}).ok());
+    pool_ = std::make_unique<db::ConnectionPool>(db_->options(), nullptr);
+    auto registry = std::make_unique<FakeRegistry>();
+    registry_ = registry.get();
+    registry_->Add({Uscc(1), "深圳市质量协会", "440304", true});
+    registry_->Add({Uscc(2), "已注销公司", "440305", false});
+    training_ =
+        std::make_unique<Training>(*pool_, NewMysqlTrainingRepositories(),
+                                   std::move(registry), [] { return kNow; });
+    call_.set_timeout(absl::Seconds(5)).set_request_id("test");
+  }
+
+  int64_t Count(const std::string& table) {
+    auto rows = db_->Query("SELECT COUNT(*) FROM " + table);
+    EXPECT_TRUE(rows.ok()) << rows.status();
+    return rows.ok() ? (*rows)[0].Int(0) : -1;
+  }
+
+  v1::Course CreateCourse() {
+    v1::CreateCourseRequest req;
+    *req.mutable_course() = ACourse();
+    v1::Course out;
+    EXPECT_TRUE(training_->courses().CreateCourse(req, &out).ok());
+    return out;
+  }
+
+  std::unique_ptr<db::ConnectionPool> pool_;
+  FakeRegistry* registry_ = nullptr;
+  std::unique_ptr<Training> training_;
+  RequestContext call_;
+};
+
+TEST_F(TrainingIntegrationTest, CreatesGetsListsUpdatesAndDeletesCourses) {
+  const v1::Course created = CreateCourse();
+  EXPECT_TRUE(absl::StartsWith(created.name(), "courses/"));
+  EXPECT_EQ(created.title(), "质量工程师培训");
+  EXPECT_EQ(created.etag(), "\"1\"");
+  EXPECT_EQ(dates::FromTimestamp(created.create_time()), kNow);
+
+  v1::GetCourseRequest get;
+  get.set_name(created.name());
+  v1::Course got;
+  ASSERT_TRUE(training_->courses().GetCourse(get, &got).ok());
+  EXPECT_EQ(got.SerializeAsString(), created.SerializeAsString());
+
+  for (int i = 0; i < 2; ++i) CreateCourse();
+  v1::ListCoursesRequest list;
+  list.set_page_size(2);
+  v1::ListCoursesResponse page;
+  ASSERT_TRUE(training_->courses().ListCourses(list, &page).ok());
+  EXPECT_EQ(page.courses_size(), 2);
+  ASSERT_FALSE(page.next_page_token().empty());
+  list.set_page_token(page.next_page_token());
+  v1::ListCoursesResponse last;
+  ASSERT_TRUE(training_->courses().ListCourses(list, &last).ok());
+  EXPECT_EQ(last.courses_size(), 1);
+  EXPECT_TRUE(last.next_page_token().empty());
+  v1::ListCoursesRequest by_kind;
+  by_kind.set_kind(v1::COURSE_KIND_LEADERSHIP_LECTURE);
+  v1::ListCoursesResponse none;
+  ASSERT_TRUE(training_->courses().ListCourses(by_kind, &none).ok());
+  EXPECT_EQ(none.courses_size(), 0);
+
+  v1::UpdateCourseRequest update;
+  update.mutable_course()->set_name(created.name());
+  update.mutable_course()->set_hours(32);
+  update.mutable_course()->set_etag(created.etag());
+  update.mutable_update_mask()->add_paths("hours");
+  v1::Course updated;
+  ASSERT_TRUE(training_->courses().UpdateCourse(update, &updated).ok());
+  EXPECT_EQ(updated.hours(), 32);
+  EXPECT_EQ(updated.etag(), "\"2\"");
+  // The old etag is stale now.
+  EXPECT_EQ(training_->courses().UpdateCourse(update, &updated).code(),
+            absl::StatusCode::kAborted);
+  // An update that would leave a certificate course without an exam.
+  v1::UpdateCourseRequest no_exam;
+  no_exam.mutable_course()->set_name(created.name());
+  no_exam.mutable_update_mask()->add_paths("has_exam");
+  const absl::Status bad = training_->courses().UpdateCourse(no_exam, &updated);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(status::FieldViolationsOf(bad).size(), 1u);
+  EXPECT_EQ(status::FieldViolationsOf(bad)[0].field, "course.has_exam");
+
+  v1::DeleteCourseRequest del;
+  del.set_name(created.name());
+  v1::DeleteCourseResponse deleted;
+  ASSERT_TRUE(training_->courses().DeleteCourse(del, &deleted).ok());
+  EXPECT_EQ(training_->courses().GetCourse(get, &got).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(training_->courses().DeleteCourse(del, &deleted).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Count("courses"), 2);
+}
+
+TEST_F(TrainingIntegrationTest, ARetriedCreateIsAnsweredOnce) {
+  v1::CreateCourseRequest req;
+  *req.mutable_course() = ACourse();
+  req.set_request_id("create-course-1");
+  v1::Course first, second;
+  ASSERT_TRUE(training_->courses().CreateCourse(req, &first).ok());
+  ASSERT_TRUE(training_->courses().CreateCourse(req, &second).ok());
+  EXPECT_EQ(first.name(), second.name());
+  EXPECT_EQ(Count("courses"), 1);
+}
+
+TEST_F(TrainingIntegrationTest, BadCoursesWriteNothing) {
+  v1::CreateCourseRequest req;
+  *req.mutable_course() = ACourse();
+  req.mutable_course()->set_hours(-3);
+  req.mutable_course()->set_title("");
+  v1::Course out;
+  const absl::Status s = training_->courses().CreateCourse(req, &out);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status::FieldViolationsOf(s).size(), 2u);
+  EXPECT_EQ(Count("courses"), 0);
+  EXPECT_EQ(Count("idempotency_keys"), 0);
+}
+
+TEST_F(TrainingIntegrationTest, SessionsNeedARegisteredProviderAndACourse) {
+  const v1::Course course = CreateCourse();
+  v1::CreateSessionRequest req;
+  req.set_parent(course.name());
+  *req.mutable_session() = ASession(1);
+  v1::Session session;
+  ASSERT_TRUE(training_->sessions().CreateSession(call_, req, &session).ok());
+  EXPECT_TRUE(absl::StartsWith(session.name(), course.name() + "/sessions/"));
+  EXPECT_EQ(session.provider(), "organizations/" + Uscc(1));
+  EXPECT_EQ(session.capacity(), 30);
+
+  // Not registered, archived: FAILED_PRECONDITION, nothing written.
+  for (int provider : {3, 2}) {
+    *req.mutable_session() = ASession(provider);
+    const absl::Status s =
+        training_->sessions().CreateSession(call_, req, &session);
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << s;
+    EXPECT_EQ(status::ReasonOf(s), "ORGANIZATION_NOT_REGISTERED");
+  }
+  // A course that does not exist.
+  req.set_parent("courses/999999");
+  *req.mutable_session() = ASession(1);
+  EXPECT_EQ(training_->sessions().CreateSession(call_, req, &session).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Count("sessions"), 1);
+
+  // The course now has a session and cannot be deleted.
+  v1::DeleteCourseRequest del;
+  del.set_name(course.name());
+  v1::DeleteCourseResponse deleted;
+  const absl::Status s = training_->courses().DeleteCourse(del, &deleted);
+  EXPECT_EQ(status::ReasonOf(s), "COURSE_HAS_SESSIONS");
+}
+
+TEST_F(TrainingIntegrationTest, RegistryDownIsUnavailableAndWritesNothing) {
+  const v1::Course course = CreateCourse();
+  registry_->SetDown(true);
+  v1::CreateSessionRequest req;
+  req.set_parent(course.name());
+  *req.mutable_session() = ASession(1);
+  req.set_request_id("session-while-down");
+  v1::Session session;
+  const absl::Status s =
+      training_->sessions().CreateSession(call_, req, &session);
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status::ReasonOf(s), "REGISTRY_UNAVAILABLE");
+  EXPECT_EQ(Count("sessions"), 0);
+  auto keys = db_->Query(
+      "SELECT COUNT(*) FROM idempotency_keys WHERE request_id = "
+      "'session-while-down'");
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ((*keys)[0].Int(0), 0);
+  // Once it is back, the same request goes through.
+  registry_->SetDown(false);
+  EXPECT_TRUE(training_->sessions().CreateSession(call_, req, &session).ok());
+  EXPECT_EQ(Count("sessions"), 1);
+}
+
+TEST_F(TrainingIntegrationTest, UpdatesListsAndDeletesSessions) {
+  const v1::Course course = CreateCourse();
+  v1::CreateSessionRequest req;
+  req.set_parent(course.name());
+  *req.mutable_session() = ASession(1);
+  v1::Session first, second;
+  ASSERT_TRUE(training_->sessions().CreateSession(call_, req, &first).ok());
+  ASSERT_TRUE(training_->sessions().CreateSession(call_, req, &second).ok());
+
+  v1::UpdateSessionRequest update;
+  update.mutable_session()->set_name(first.name());
+  update.mutable_session()->set_capacity(45);
+  update.mutable_session()->set_etag(first.etag());
+  update.mutable_update_mask()->add_paths("capacity");
+  v1::Session updated;
+  ASSERT_TRUE(
+      training_->sessions().UpdateSession(call_, update, &updated).ok());
+  EXPECT_EQ(updated.capacity(), 45);
+  EXPECT_EQ(updated.place(), first.place());
+
+  // A provider change is checked with the registry.
+  v1::UpdateSessionRequest move;
+  move.mutable_session()->set_name(first.name());
+  move.mutable_session()->set_provider("organizations/" + Uscc(3));
+  move.mutable_update_mask()->add_paths("provider");
+  EXPECT_EQ(training_->sessions().UpdateSession(call_, move, &updated).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::ListSessionsRequest list;
+  list.set_parent("courses/-");
+  list.set_provider("organizations/" + Uscc(1));
+  v1::ListSessionsResponse page;
+  ASSERT_TRUE(training_->sessions().ListSessions(list, &page).ok());
+  EXPECT_EQ(page.sessions_size(), 2);
+  list.set_parent("courses/abc");
+  EXPECT_EQ(training_->sessions().ListSessions(list, &page).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::DeleteSessionRequest del;
+  del.set_name(second.name());
+  v1::DeleteSessionResponse deleted;
+  ASSERT_TRUE(training_->sessions().DeleteSession(del, &deleted).ok());
+  v1::GetSessionRequest get;
+  get.set_name(second.name());
+  EXPECT_EQ(training_->sessions().GetSession(get, &updated).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Count("sessions"), 1);
+}
+
+}  // namespace
+}  // namespace qpp::training
