@@ -23,7 +23,8 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
   server::ServiceParts parts;
   Training* core = parts.Keep(std::make_shared<Training>(
       env.pool, NewMysqlTrainingRepositories(),
-      NewGrpcRegistryClient(std::move(channel), env.metrics), env.clock));
+      NewGrpcRegistryClient(std::move(channel), env.metrics),
+      std::move(env.cipher), env.clock));
   parts.Serve(std::make_shared<TrainingServiceImpl>(*core, env.executor,
                                                     env.principal_trust),
               v1::TrainingService::service_full_name());

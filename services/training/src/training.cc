@@ -6,16 +6,20 @@ TrainingRepositories NewMysqlTrainingRepositories() {
   TrainingRepositories repositories;
   repositories.courses = NewMysqlCourseRepository();
   repositories.sessions = NewMysqlSessionRepository();
+  repositories.trainees = NewMysqlTraineeRepository();
   return repositories;
 }
 
 Training::Training(db::ConnectionPool& pool, TrainingRepositories repositories,
-                   std::unique_ptr<RegistryClient> registry, dates::Clock clock)
+                   std::unique_ptr<RegistryClient> registry,
+                   crypto::DataCipher cipher, dates::Clock clock)
     : registry_(std::move(registry)),
+      cipher_(std::move(cipher)),
       course_repository_(std::move(repositories.courses)),
-      context_{pool, *registry_, std::move(clock)},
+      context_{pool, *registry_, cipher_, std::move(clock)},
       courses_(context_, *course_repository_),
       sessions_(context_, std::move(repositories.sessions),
-                *course_repository_) {}
+                *course_repository_),
+      trainees_(context_, std::move(repositories.trainees)) {}
 
 }  // namespace qpp::training

@@ -10,15 +10,18 @@
 // behind an interface of training_repository.h):
 //   courses     courses.h, course_rules.h
 //   sessions    sessions.h, session_rules.h
+//   trainees    trainees.h, trainee_rules.h
 // The registry, the one service training calls: registry_client.h.
 
 #include <memory>
 
+#include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
 #include "common/db/db.h"
 #include "services/training/src/courses.h"
 #include "services/training/src/registry_client.h"
 #include "services/training/src/sessions.h"
+#include "services/training/src/trainees.h"
 #include "services/training/src/training_repository.h"
 #include "services/training/src/use_case_context.h"
 
@@ -28,6 +31,7 @@ namespace qpp::training {
 struct TrainingRepositories {
   std::unique_ptr<CourseRepository> courses;
   std::unique_ptr<SessionRepository> sessions;
+  std::unique_ptr<TraineeRepository> trainees;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -36,23 +40,28 @@ TrainingRepositories NewMysqlTrainingRepositories();
 class Training final {
  public:
   // `pool` is not owned and must outlive this object; every repository and
-  // `registry` must be set. `clock` gives the time of every use case.
+  // `registry` must be set. `cipher` seals personal data and makes its
+  // lookup hashes. `clock` gives the time of every use case.
   Training(db::ConnectionPool& pool, TrainingRepositories repositories,
-           std::unique_ptr<RegistryClient> registry, dates::Clock clock);
+           std::unique_ptr<RegistryClient> registry, crypto::DataCipher cipher,
+           dates::Clock clock);
   Training(const Training&) = delete;
   Training& operator=(const Training&) = delete;
 
   // The use cases of each resource; they live as long as this object.
   Courses& courses() { return courses_; }
   Sessions& sessions() { return sessions_; }
+  Trainees& trainees() { return trainees_; }
 
  private:
   // Declared in construction order: the shared pieces first.
   std::unique_ptr<RegistryClient> registry_;
+  const crypto::DataCipher cipher_;
   std::unique_ptr<CourseRepository> course_repository_;
   UseCaseContext context_;
   Courses courses_;
   Sessions sessions_;
+  Trainees trainees_;
 };
 
 }  // namespace qpp::training

@@ -105,8 +105,59 @@ class SessionRepository {
                                              int64_t course_id, int64_t id) = 0;
 };
 
+// A trainee as stored: personal data only sealed (and the ID number's
+// keyed hash), never in clear.
+struct TraineeRecord {
+  int64_t id = 0;
+  std::string display_name;
+  std::string resident_id_hash;
+  std::string resident_id_sealed;
+  // Empty when the trainee gave no phone.
+  std::string phone_sealed;
+  std::string employer_uscc;
+  std::string employer_district_code;
+  absl::Time create_time;
+  absl::Time update_time;
+  int64_t version = 0;
+};
+
+// Which trainees a list returns; unset fields do not filter.
+struct TraineeFilter {
+  std::string employer_uscc;
+};
+
+class TraineeRepository {
+ public:
+  virtual ~TraineeRepository() = default;
+  // Inserts the trainee (id, times and version ignored); returns its new
+  // id. ALREADY_EXISTS if a trainee has the same resident_id_hash.
+  virtual absl::StatusOr<int64_t> InsertTrainee(db::Connection& conn,
+                                                const TraineeRecord& trainee,
+                                                absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<TraineeRecord>> GetTrainee(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // The trainee whose resident ID number has this keyed hash.
+  virtual absl::StatusOr<std::optional<TraineeRecord>> FindTraineeByHash(
+      db::Connection& conn, const std::string& resident_id_hash) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<TraineeRecord>> ListTrainees(
+      db::Connection& conn, const TraineeFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // Writes name, phone and employer if the stored version is
+  // `expected_version`; false if not.
+  virtual absl::StatusOr<bool> UpdateTrainee(db::Connection& conn,
+                                             const TraineeRecord& trainee,
+                                             int64_t expected_version,
+                                             absl::Time now) = 0;
+  // False if there was none.
+  virtual absl::StatusOr<bool> DeleteTrainee(db::Connection& conn,
+                                             int64_t id) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<CourseRepository> NewMysqlCourseRepository();
 std::unique_ptr<SessionRepository> NewMysqlSessionRepository();
+std::unique_ptr<TraineeRepository> NewMysqlTraineeRepository();
 
 }  // namespace qpp::training

@@ -86,4 +86,54 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::DeleteSession(
   });
 }
 
+grpc::ServerUnaryReactor* TrainingServiceImpl::CreateTrainee(
+    grpc::CallbackServerContext* ctx, const v1::CreateTraineeRequest* req,
+    v1::Trainee* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.trainees().CreateTrainee(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetTrainee(
+    grpc::CallbackServerContext* ctx, const v1::GetTraineeRequest* req,
+    v1::Trainee* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.trainees().GetTrainee(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListTrainees(
+    grpc::CallbackServerContext* ctx, const v1::ListTraineesRequest* req,
+    v1::ListTraineesResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.trainees().ListTrainees(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::LookupTrainee(
+    grpc::CallbackServerContext* ctx, const v1::LookupTraineeRequest* req,
+    v1::Trainee* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.trainees().LookupTrainee(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::UpdateTrainee(
+    grpc::CallbackServerContext* ctx, const v1::UpdateTraineeRequest* req,
+    v1::Trainee* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.trainees().UpdateTrainee(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::DeleteTrainee(
+    grpc::CallbackServerContext* ctx, const v1::DeleteTraineeRequest* req,
+    v1::DeleteTraineeResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.trainees().DeleteTrainee(*req, resp);
+  });
+}
+
 }  // namespace qpp::training

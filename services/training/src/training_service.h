@@ -61,6 +61,26 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::DeleteSessionRequest* req,
       v1::DeleteSessionResponse* resp) override;
 
+  // Trainees (trainees.h).
+  grpc::ServerUnaryReactor* CreateTrainee(grpc::CallbackServerContext* ctx,
+                                          const v1::CreateTraineeRequest* req,
+                                          v1::Trainee* resp) override;
+  grpc::ServerUnaryReactor* GetTrainee(grpc::CallbackServerContext* ctx,
+                                       const v1::GetTraineeRequest* req,
+                                       v1::Trainee* resp) override;
+  grpc::ServerUnaryReactor* ListTrainees(
+      grpc::CallbackServerContext* ctx, const v1::ListTraineesRequest* req,
+      v1::ListTraineesResponse* resp) override;
+  grpc::ServerUnaryReactor* LookupTrainee(grpc::CallbackServerContext* ctx,
+                                          const v1::LookupTraineeRequest* req,
+                                          v1::Trainee* resp) override;
+  grpc::ServerUnaryReactor* UpdateTrainee(grpc::CallbackServerContext* ctx,
+                                          const v1::UpdateTraineeRequest* req,
+                                          v1::Trainee* resp) override;
+  grpc::ServerUnaryReactor* DeleteTrainee(
+      grpc::CallbackServerContext* ctx, const v1::DeleteTraineeRequest* req,
+      v1::DeleteTraineeResponse* resp) override;
+
  private:
   Training& training_;
   server::Executor& executor_;

@@ -9,6 +9,7 @@
 #include "common/dates/dates.h"
 #include "common/status/status.h"
 #include "common/testing/database_test.h"
+#include "common/validation/resident_id.h"
 #include "common/validation/uscc.h"
 #include "gtest/gtest.h"
 #include "services/training/src/migrations.h"
@@ -25,6 +26,21 @@ std::string Uscc(int n) {
 
 const absl::Time kNow = absl::FromCivil(
     absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
+
+// A valid resident ID number (check character computed), numbered n.
+std::string ResidentId(int n) {
+  const std::string first17 = absl::StrFormat("44030419900101%03d", n);
+  return first17 + validation::ResidentIdCheckCharacter(first17);
+}
+
+v1::Trainee ATrainee(int n, int employer) {
+  v1::Trainee t;
+  t.set_display_name("王小红");
+  t.set_resident_id(ResidentId(n));
+  t.set_phone("13912345678");
+  t.set_employer("organizations/" + Uscc(employer));
+  return t;
+}
 
 v1::Course ACourse() {
   v1::Course c;
@@ -58,15 +74,20 @@ class TrainingIntegrationTest
   void SetUp() override {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"sessions", "courses", "idempotency_keys"}).ok());
+    ASSERT_TRUE(
+        db_->Clear({"trainees", "sessions", "courses", "idempotency_keys"})
+            .ok());
     pool_ = std::make_unique<db::ConnectionPool>(db_->options(), nullptr);
     auto registry = std::make_unique<FakeRegistry>();
     registry_ = registry.get();
     registry_->Add({Uscc(1), "深圳市质量协会", "440304", true});
     registry_->Add({Uscc(2), "已注销公司", "440305", false});
-    training_ =
-        std::make_unique<Training>(*pool_, NewMysqlTrainingRepositories(),
-                                   std::move(registry), [] { return kNow; });
+    auto cipher =
+        crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
+    ASSERT_TRUE(cipher.ok());
+    training_ = std::make_unique<Training>(
+        *pool_, NewMysqlTrainingRepositories(), std::move(registry),
+        std::move(*cipher), [] { return kNow; });
     call_.set_timeout(absl::Seconds(5)).set_request_id("test");
   }
 
@@ -282,6 +303,105 @@ TEST_F(TrainingIntegrationTest, UpdatesListsAndDeletesSessions) {
   EXPECT_EQ(training_->sessions().GetSession(get, &updated).code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(Count("sessions"), 1);
+}
+
+TEST_F(TrainingIntegrationTest, TraineesAreSealedHashedAndMasked) {
+  v1::CreateTraineeRequest req;
+  *req.mutable_trainee() = ATrainee(1, 1);
+  req.set_request_id("trainee-1");
+  v1::Trainee created;
+  ASSERT_TRUE(training_->trainees().CreateTrainee(call_, req, &created).ok());
+  const std::string id = ResidentId(1);
+  EXPECT_EQ(created.resident_id(), "");
+  EXPECT_EQ(created.masked_resident_id(),
+            id.substr(0, 4) + "**********" + id.substr(14));
+  EXPECT_EQ(created.phone(), "");
+  EXPECT_EQ(created.masked_phone(), "139****5678");
+  EXPECT_EQ(created.employer_district_code(), "440304");
+  // A retry is answered once.
+  v1::Trainee again;
+  ASSERT_TRUE(training_->trainees().CreateTrainee(call_, req, &again).ok());
+  EXPECT_EQ(again.name(), created.name());
+  EXPECT_EQ(Count("trainees"), 1);
+
+  // Found by the number, through its keyed hash.
+  v1::LookupTraineeRequest lookup;
+  lookup.set_resident_id(id);
+  v1::Trainee found;
+  ASSERT_TRUE(training_->trainees().LookupTrainee(lookup, &found).ok());
+  EXPECT_EQ(found.name(), created.name());
+  lookup.set_resident_id(ResidentId(2));
+  const absl::Status missing =
+      training_->trainees().LookupTrainee(lookup, &found);
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.message().find(ResidentId(2)), std::string::npos);
+
+  // The same number again, under another request id.
+  req.set_request_id("trainee-1-dup");
+  const absl::Status dup =
+      training_->trainees().CreateTrainee(call_, req, &again);
+  EXPECT_EQ(dup.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(status::ReasonOf(dup), "TRAINEE_EXISTS");
+  EXPECT_EQ(dup.message().find(id), std::string::npos);
+
+  // A new phone is sealed too.
+  v1::UpdateTraineeRequest update;
+  update.mutable_trainee()->set_name(created.name());
+  update.mutable_trainee()->set_phone("13700001111");
+  update.mutable_update_mask()->add_paths("phone");
+  v1::Trainee updated;
+  ASSERT_TRUE(
+      training_->trainees().UpdateTrainee(call_, update, &updated).ok());
+  EXPECT_EQ(updated.masked_phone(), "137****1111");
+
+  // No table holds the number or a phone in clear.
+  for (const std::string table :
+       {"trainees", "sessions", "courses", "idempotency_keys"}) {
+    auto rows = db_->Query("SELECT * FROM " + table);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    for (const db::Row& row : *rows) {
+      for (size_t i = 0; i < row.size(); ++i) {
+        for (const std::string secret :
+             {id, id.substr(6, 8), std::string("13912345678"),
+              std::string("13700001111")}) {
+          EXPECT_EQ(row.String(i).find(secret), std::string::npos)
+              << table << " column " << i;
+        }
+      }
+    }
+  }
+}
+
+TEST_F(TrainingIntegrationTest,
+       BadTraineesAndUnregisteredEmployersWriteNothing) {
+  v1::CreateTraineeRequest req;
+  *req.mutable_trainee() = ATrainee(3, 1);
+  std::string corrupted = ResidentId(3);
+  corrupted[17] = corrupted[17] == '0' ? '1' : '0';
+  req.mutable_trainee()->set_resident_id(corrupted);
+  v1::Trainee out;
+  const absl::Status bad =
+      training_->trainees().CreateTrainee(call_, req, &out);
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(status::FieldViolationsOf(bad).size(), 1u);
+  EXPECT_EQ(status::FieldViolationsOf(bad)[0].field, "trainee.resident_id");
+  EXPECT_EQ(status::FieldViolationsOf(bad)[0].description.find(corrupted),
+            std::string::npos);
+  EXPECT_EQ(registry_->calls(), 0);
+
+  *req.mutable_trainee() = ATrainee(3, 9);
+  const absl::Status unregistered =
+      training_->trainees().CreateTrainee(call_, req, &out);
+  EXPECT_EQ(status::ReasonOf(unregistered), "ORGANIZATION_NOT_REGISTERED");
+
+  registry_->SetDown(true);
+  *req.mutable_trainee() = ATrainee(3, 1);
+  const absl::Status down =
+      training_->trainees().CreateTrainee(call_, req, &out);
+  EXPECT_EQ(down.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(status::ReasonOf(down), "REGISTRY_UNAVAILABLE");
+  EXPECT_EQ(Count("trainees"), 0);
+  EXPECT_EQ(Count("idempotency_keys"), 0);
 }
 
 }  // namespace
