@@ -7,6 +7,7 @@ TrainingRepositories NewMysqlTrainingRepositories() {
   repositories.courses = NewMysqlCourseRepository();
   repositories.sessions = NewMysqlSessionRepository();
   repositories.trainees = NewMysqlTraineeRepository();
+  repositories.registrations = NewMysqlRegistrationRepository();
   return repositories;
 }
 
@@ -20,6 +21,8 @@ Training::Training(db::ConnectionPool& pool, TrainingRepositories repositories,
       courses_(context_, *course_repository_),
       sessions_(context_, std::move(repositories.sessions),
                 *course_repository_),
-      trainees_(context_, std::move(repositories.trainees)) {}
+      trainees_(context_, std::move(repositories.trainees)),
+      registrations_(context_, std::move(repositories.registrations),
+                     *course_repository_) {}
 
 }  // namespace qpp::training

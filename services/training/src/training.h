@@ -11,6 +11,7 @@
 //   courses     courses.h, course_rules.h
 //   sessions    sessions.h, session_rules.h
 //   trainees    trainees.h, trainee_rules.h
+//   registrations  registrations.h, registration_rules.h
 // The registry, the one service training calls: registry_client.h.
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "common/dates/dates.h"
 #include "common/db/db.h"
 #include "services/training/src/courses.h"
+#include "services/training/src/registrations.h"
 #include "services/training/src/registry_client.h"
 #include "services/training/src/sessions.h"
 #include "services/training/src/trainees.h"
@@ -32,6 +34,7 @@ struct TrainingRepositories {
   std::unique_ptr<CourseRepository> courses;
   std::unique_ptr<SessionRepository> sessions;
   std::unique_ptr<TraineeRepository> trainees;
+  std::unique_ptr<RegistrationRepository> registrations;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -52,6 +55,7 @@ class Training final {
   Courses& courses() { return courses_; }
   Sessions& sessions() { return sessions_; }
   Trainees& trainees() { return trainees_; }
+  Registrations& registrations() { return registrations_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -62,6 +66,7 @@ class Training final {
   Courses courses_;
   Sessions sessions_;
   Trainees trainees_;
+  Registrations registrations_;
 };
 
 }  // namespace qpp::training

@@ -155,9 +155,80 @@ class TraineeRepository {
                                              int64_t id) = 0;
 };
 
+// A registration as stored.
+struct RegistrationRecord {
+  int64_t id = 0;
+  int64_t course_id = 0;
+  int64_t session_id = 0;
+  int64_t trainee_id = 0;
+  v1::Registration::State state = v1::Registration::STATE_UNSPECIFIED;
+  // For a waitlisted registration, its place in the queue (1 is next).
+  int32_t waitlist_position = 0;
+  bool attended = false;
+  v1::Registration::ExamResult exam_result =
+      v1::Registration::EXAM_RESULT_UNSPECIFIED;
+  int32_t exam_score = 0;
+  absl::Time create_time;
+  absl::Time update_time;
+  int64_t version = 0;
+};
+
+// Which registrations a list returns; unset fields do not filter.
+struct RegistrationFilter {
+  int64_t session_id = 0;
+  int64_t trainee_id = 0;
+  v1::Registration::State state = v1::Registration::STATE_UNSPECIFIED;
+};
+
+class RegistrationRepository {
+ public:
+  virtual ~RegistrationRepository() = default;
+  // Locks the session `session_id` of course `course_id` until the
+  // transaction ends and returns its capacity; nullopt if there is none.
+  // Every change to a session's seats takes this lock first, so seats are
+  // counted one request at a time.
+  virtual absl::StatusOr<std::optional<int32_t>> LockSession(
+      db::Connection& conn, int64_t course_id, int64_t session_id) = 0;
+  // Confirmed registrations of the session.
+  virtual absl::StatusOr<int64_t> CountConfirmed(db::Connection& conn,
+                                                 int64_t session_id) = 0;
+  // Whether the trainee holds a seat or a waitlist place in the session.
+  virtual absl::StatusOr<bool> HasActive(db::Connection& conn,
+                                         int64_t session_id,
+                                         int64_t trainee_id) = 0;
+  // Whether the trainee exists.
+  virtual absl::StatusOr<bool> TraineeExists(db::Connection& conn,
+                                             int64_t trainee_id) = 0;
+  // Inserts a registration (id, times, version and results ignored);
+  // returns its new id.
+  virtual absl::StatusOr<int64_t> InsertRegistration(
+      db::Connection& conn, const RegistrationRecord& registration,
+      absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<RegistrationRecord>> GetRegistration(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<RegistrationRecord>> ListRegistrations(
+      db::Connection& conn, const RegistrationFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // The first waitlisted registration of the session, if any.
+  virtual absl::StatusOr<std::optional<int64_t>> FirstWaitlisted(
+      db::Connection& conn, int64_t session_id) = 0;
+  // Sets the state.
+  virtual absl::Status SetState(db::Connection& conn, int64_t id,
+                                v1::Registration::State state,
+                                absl::Time now) = 0;
+  // Records attendance and exam result.
+  virtual absl::Status SetAttendance(db::Connection& conn, int64_t id,
+                                     bool attended,
+                                     v1::Registration::ExamResult result,
+                                     int32_t score, absl::Time now) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<CourseRepository> NewMysqlCourseRepository();
 std::unique_ptr<SessionRepository> NewMysqlSessionRepository();
 std::unique_ptr<TraineeRepository> NewMysqlTraineeRepository();
+std::unique_ptr<RegistrationRepository> NewMysqlRegistrationRepository();
 
 }  // namespace qpp::training

@@ -136,4 +136,44 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::DeleteTrainee(
   });
 }
 
+grpc::ServerUnaryReactor* TrainingServiceImpl::CreateRegistration(
+    grpc::CallbackServerContext* ctx, const v1::CreateRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().CreateRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetRegistration(
+    grpc::CallbackServerContext* ctx, const v1::GetRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().GetRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListRegistrations(
+    grpc::CallbackServerContext* ctx, const v1::ListRegistrationsRequest* req,
+    v1::ListRegistrationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().ListRegistrations(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::CancelRegistration(
+    grpc::CallbackServerContext* ctx, const v1::CancelRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().CancelRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::RecordAttendance(
+    grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().RecordAttendance(*req, resp);
+  });
+}
+
 }  // namespace qpp::training

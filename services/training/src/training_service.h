@@ -81,6 +81,25 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::DeleteTraineeRequest* req,
       v1::DeleteTraineeResponse* resp) override;
 
+  // Registrations (registrations.h).
+  grpc::ServerUnaryReactor* CreateRegistration(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* GetRegistration(
+      grpc::CallbackServerContext* ctx, const v1::GetRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* ListRegistrations(
+      grpc::CallbackServerContext* ctx, const v1::ListRegistrationsRequest* req,
+      v1::ListRegistrationsResponse* resp) override;
+  grpc::ServerUnaryReactor* CancelRegistration(
+      grpc::CallbackServerContext* ctx,
+      const v1::CancelRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* RecordAttendance(
+      grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
+      v1::Registration* resp) override;
+
  private:
   Training& training_;
   server::Executor& executor_;
