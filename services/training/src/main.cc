@@ -14,17 +14,32 @@ ABSL_FLAG(std::string, registry_address, "127.0.0.1:9101",
           "host:port of qpp-registry, asked whether providers and employers "
           "are registered.");
 
+ABSL_FLAG(int, certificate_validity_years, 3,
+          "Years a certificate is valid, for types not named in "
+          "--certificate_validity.");
+ABSL_FLAG(std::string, certificate_validity, "",
+          "Years of validity per certificate type, e.g. "
+          "\"QUALITY_ENGINEER=3,CHIEF_QUALITY_OFFICER=5\".");
+ABSL_FLAG(std::string, certificate_issuer, "Quality Promotion Programme Office",
+          "The issuing body recorded on certificates earned through training.");
+
 namespace qpp::training {
 
 absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
   QPP_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
                        client::MakeChannel(env.ChannelTo(
                            absl::GetFlag(FLAGS_registry_address))));
+  CertificateOptions certificates;
+  QPP_ASSIGN_OR_RETURN(
+      certificates.validity_years,
+      ParseValidityYears(absl::GetFlag(FLAGS_certificate_validity),
+                         absl::GetFlag(FLAGS_certificate_validity_years)));
+  certificates.issuing_body = absl::GetFlag(FLAGS_certificate_issuer);
   server::ServiceParts parts;
   Training* core = parts.Keep(std::make_shared<Training>(
       env.pool, NewMysqlTrainingRepositories(),
       NewGrpcRegistryClient(std::move(channel), env.metrics),
-      std::move(env.cipher), env.clock));
+      std::move(env.cipher), std::move(certificates), env.clock));
   parts.Serve(std::make_shared<TrainingServiceImpl>(*core, env.executor,
                                                     env.principal_trust),
               v1::TrainingService::service_full_name());

@@ -25,11 +25,9 @@ absl::StatusOr<int64_t> AfterId(const std::string& after) {
 }  // namespace
 
 Registrations::Registrations(const UseCaseContext& context,
-                             std::unique_ptr<RegistrationRepository> repository,
+                             RegistrationRepository& repository,
                              CourseRepository& courses)
-    : context_(context),
-      repository_(std::move(repository)),
-      courses_(courses) {}
+    : context_(context), repository_(repository), courses_(courses) {}
 
 absl::Status Registrations::CreateRegistration(
     const v1::CreateRegistrationRequest& req, v1::Registration* resp) {
@@ -52,17 +50,17 @@ absl::Status Registrations::CreateRegistration(
         // The session's lock first: seats are counted one request at a time.
         QPP_ASSIGN_OR_RETURN(
             std::optional<int32_t> capacity,
-            repository_->LockSession(conn, session->course_id, session->id));
+            repository_.LockSession(conn, session->course_id, session->id));
         if (!capacity.has_value()) {
           return status::NotFound(req.registration().session());
         }
         QPP_ASSIGN_OR_RETURN(bool trainee_exists,
-                             repository_->TraineeExists(conn, *trainee));
+                             repository_.TraineeExists(conn, *trainee));
         if (!trainee_exists) {
           return status::NotFound(req.registration().trainee());
         }
         QPP_ASSIGN_OR_RETURN(
-            bool active, repository_->HasActive(conn, session->id, *trainee));
+            bool active, repository_.HasActive(conn, session->id, *trainee));
         if (active) {
           return status::WithReason(absl::StatusCode::kAlreadyExists,
                                     "REGISTRATION_EXISTS",
@@ -71,16 +69,16 @@ absl::Status Registrations::CreateRegistration(
                                                  req.registration().session()));
         }
         QPP_ASSIGN_OR_RETURN(int64_t confirmed,
-                             repository_->CountConfirmed(conn, session->id));
+                             repository_.CountConfirmed(conn, session->id));
         RegistrationRecord record;
         record.course_id = session->course_id;
         record.session_id = session->id;
         record.trainee_id = *trainee;
         record.state = NewRegistrationState(confirmed, *capacity);
-        QPP_ASSIGN_OR_RETURN(
-            int64_t id, repository_->InsertRegistration(conn, record, now));
+        QPP_ASSIGN_OR_RETURN(int64_t id,
+                             repository_.InsertRegistration(conn, record, now));
         QPP_ASSIGN_OR_RETURN(auto stored,
-                             repository_->GetRegistration(conn, id, false));
+                             repository_.GetRegistration(conn, id, false));
         *resp = ToRegistration(*stored);
         return absl::OkStatus();
       });
@@ -91,7 +89,7 @@ absl::Status Registrations::GetRegistration(
   QPP_ASSIGN_OR_RETURN(int64_t id, ParseRegistrationName(req.name(), "name"));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   QPP_ASSIGN_OR_RETURN(auto found,
-                       repository_->GetRegistration(*conn, id, false));
+                       repository_.GetRegistration(*conn, id, false));
   if (!found.has_value()) return status::NotFound(req.name());
   *resp = ToRegistration(*found);
   return absl::OkStatus();
@@ -123,8 +121,8 @@ absl::Status Registrations::ListRegistrations(
             QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
-            return repository_->ListRegistrations(*conn, filter, after_id,
-                                                  limit);
+            return repository_.ListRegistrations(*conn, filter, after_id,
+                                                 limit);
           },
           [](const RegistrationRecord& r) { return absl::StrCat(r.id); }));
   resp->set_next_page_token(page.next_page_token);
@@ -141,28 +139,28 @@ absl::Status Registrations::CancelRegistration(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
-                             repository_->GetRegistration(conn, id, false));
+                             repository_.GetRegistration(conn, id, false));
         if (!found.has_value()) return status::NotFound(req.name());
         // The session's lock before the registration's, as on create.
         QPP_RETURN_IF_ERROR(
-            repository_->LockSession(conn, found->course_id, found->session_id)
+            repository_.LockSession(conn, found->course_id, found->session_id)
                 .status());
         QPP_ASSIGN_OR_RETURN(found,
-                             repository_->GetRegistration(conn, id, true));
+                             repository_.GetRegistration(conn, id, true));
         QPP_RETURN_IF_ERROR(CheckCancellable(*found));
-        QPP_RETURN_IF_ERROR(repository_->SetState(
+        QPP_RETURN_IF_ERROR(repository_.SetState(
             conn, id, v1::Registration::STATE_CANCELLED, now));
         if (found->state == v1::Registration::STATE_CONFIRMED) {
           QPP_ASSIGN_OR_RETURN(
               std::optional<int64_t> next,
-              repository_->FirstWaitlisted(conn, found->session_id));
+              repository_.FirstWaitlisted(conn, found->session_id));
           if (next.has_value()) {
-            QPP_RETURN_IF_ERROR(repository_->SetState(
+            QPP_RETURN_IF_ERROR(repository_.SetState(
                 conn, *next, v1::Registration::STATE_CONFIRMED, now));
           }
         }
         QPP_ASSIGN_OR_RETURN(auto stored,
-                             repository_->GetRegistration(conn, id, false));
+                             repository_.GetRegistration(conn, id, false));
         *resp = ToRegistration(*stored);
         return absl::OkStatus();
       });
@@ -176,7 +174,7 @@ absl::Status Registrations::RecordAttendance(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
-                             repository_->GetRegistration(conn, id, true));
+                             repository_.GetRegistration(conn, id, true));
         if (!found.has_value()) return status::NotFound(req.name());
         QPP_ASSIGN_OR_RETURN(auto course,
                              courses_.GetCourse(conn, found->course_id, false));
@@ -184,11 +182,11 @@ absl::Status Registrations::RecordAttendance(
         QPP_RETURN_IF_ERROR(CheckAttendance(*found, has_exam, req.attended(),
                                             req.exam_result(),
                                             req.exam_score()));
-        QPP_RETURN_IF_ERROR(repository_->SetAttendance(conn, id, req.attended(),
-                                                       req.exam_result(),
-                                                       req.exam_score(), now));
+        QPP_RETURN_IF_ERROR(repository_.SetAttendance(conn, id, req.attended(),
+                                                      req.exam_result(),
+                                                      req.exam_score(), now));
         QPP_ASSIGN_OR_RETURN(auto stored,
-                             repository_->GetRegistration(conn, id, false));
+                             repository_.GetRegistration(conn, id, false));
         *resp = ToRegistration(*stored);
         return absl::OkStatus();
       });

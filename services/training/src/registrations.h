@@ -26,10 +26,10 @@ namespace qpp::training {
 
 class Registrations final {
  public:
-  // The context and `courses` must outlive this object.
+  // The context and both repositories (shared with the certificate use
+  // cases) must outlive this object.
   Registrations(const UseCaseContext& context,
-                std::unique_ptr<RegistrationRepository> repository,
-                CourseRepository& courses);
+                RegistrationRepository& repository, CourseRepository& courses);
 
   // Registers a trainee for a session, confirmed or waitlisted; idempotent
   // by request_id.
@@ -51,7 +51,7 @@ class Registrations final {
 
  private:
   const UseCaseContext context_;
-  std::unique_ptr<RegistrationRepository> repository_;
+  RegistrationRepository& repository_;
   CourseRepository& courses_;
 };
 

@@ -12,6 +12,7 @@
 //   sessions    sessions.h, session_rules.h
 //   trainees    trainees.h, trainee_rules.h
 //   registrations  registrations.h, registration_rules.h
+//   certificates   certificates.h, certificate_rules.h
 // The registry, the one service training calls: registry_client.h.
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
 #include "common/db/db.h"
+#include "services/training/src/certificates.h"
 #include "services/training/src/courses.h"
 #include "services/training/src/registrations.h"
 #include "services/training/src/registry_client.h"
@@ -35,6 +37,7 @@ struct TrainingRepositories {
   std::unique_ptr<SessionRepository> sessions;
   std::unique_ptr<TraineeRepository> trainees;
   std::unique_ptr<RegistrationRepository> registrations;
+  std::unique_ptr<CertificateRepository> certificates;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -44,10 +47,11 @@ class Training final {
  public:
   // `pool` is not owned and must outlive this object; every repository and
   // `registry` must be set. `cipher` seals personal data and makes its
-  // lookup hashes. `clock` gives the time of every use case.
+  // lookup hashes. `certificate_options` say how certificates are issued.
+  // `clock` gives the time of every use case.
   Training(db::ConnectionPool& pool, TrainingRepositories repositories,
            std::unique_ptr<RegistryClient> registry, crypto::DataCipher cipher,
-           dates::Clock clock);
+           CertificateOptions certificate_options, dates::Clock clock);
   Training(const Training&) = delete;
   Training& operator=(const Training&) = delete;
 
@@ -56,17 +60,20 @@ class Training final {
   Sessions& sessions() { return sessions_; }
   Trainees& trainees() { return trainees_; }
   Registrations& registrations() { return registrations_; }
+  Certificates& certificates() { return certificates_; }
 
  private:
   // Declared in construction order: the shared pieces first.
   std::unique_ptr<RegistryClient> registry_;
   const crypto::DataCipher cipher_;
   std::unique_ptr<CourseRepository> course_repository_;
+  std::unique_ptr<RegistrationRepository> registration_repository_;
   UseCaseContext context_;
   Courses courses_;
   Sessions sessions_;
   Trainees trainees_;
   Registrations registrations_;
+  Certificates certificates_;
 };
 
 }  // namespace qpp::training

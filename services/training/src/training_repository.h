@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/db/db.h"
 #include "qpp/training/v1/resources.pb.h"
@@ -225,10 +226,56 @@ class RegistrationRepository {
                                      int32_t score, absl::Time now) = 0;
 };
 
+// A certificate as stored, with its holder's name.
+struct CertificateRecord {
+  int64_t id = 0;
+  std::string number;
+  std::string verification_code;
+  v1::CertificateType type = v1::CERTIFICATE_TYPE_UNSPECIFIED;
+  int64_t trainee_id = 0;
+  std::string holder_name;
+  // 0 for a recognised external qualification.
+  int64_t registration_id = 0;
+  std::string issuing_body;
+  absl::CivilDay issue_date;
+  absl::CivilDay expiry_date;
+  bool revoked = false;
+  std::string revoke_reason;
+  std::string revoked_by;
+  absl::Time revoke_time;
+  absl::Time create_time;
+  int64_t version = 0;
+};
+
+class CertificateRepository {
+ public:
+  virtual ~CertificateRepository() = default;
+  // Inserts a certificate without a number (SetNumber gives it one);
+  // returns its id. ALREADY_EXISTS if the registration has one.
+  virtual absl::StatusOr<int64_t> InsertCertificate(
+      db::Connection& conn, const CertificateRecord& certificate,
+      absl::Time now) = 0;
+  // Sets the number of certificate `id`.
+  virtual absl::Status SetNumber(db::Connection& conn, int64_t id,
+                                 const std::string& number) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<CertificateRecord>> GetCertificate(
+      db::Connection& conn, const std::string& number, bool for_update) = 0;
+  // Revokes (`revoked`, with reason and principal) or reinstates.
+  virtual absl::Status SetRevoked(db::Connection& conn, int64_t id,
+                                  bool revoked, const std::string& reason,
+                                  const std::string& by, absl::Time now) = 0;
+  // Records one verification attempt.
+  virtual absl::Status RecordVerification(db::Connection& conn,
+                                          const std::string& number,
+                                          bool matched, absl::Time now) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<CourseRepository> NewMysqlCourseRepository();
 std::unique_ptr<SessionRepository> NewMysqlSessionRepository();
 std::unique_ptr<TraineeRepository> NewMysqlTraineeRepository();
 std::unique_ptr<RegistrationRepository> NewMysqlRegistrationRepository();
+std::unique_ptr<CertificateRepository> NewMysqlCertificateRepository();
 
 }  // namespace qpp::training

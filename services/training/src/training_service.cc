@@ -176,4 +176,61 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::RecordAttendance(
   });
 }
 
+grpc::ServerUnaryReactor* TrainingServiceImpl::IssueCertificate(
+    grpc::CallbackServerContext* ctx, const v1::IssueCertificateRequest* req,
+    v1::Certificate* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().IssueCertificate(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::RecognizeCertificate(
+    grpc::CallbackServerContext* ctx,
+    const v1::RecognizeCertificateRequest* req, v1::Certificate* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().RecognizeCertificate(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetCertificate(
+    grpc::CallbackServerContext* ctx, const v1::GetCertificateRequest* req,
+    v1::Certificate* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().GetCertificate(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::RevokeCertificate(
+    grpc::CallbackServerContext* ctx, const v1::RevokeCertificateRequest* req,
+    v1::Certificate* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.certificates().RevokeCertificate(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ReinstateCertificate(
+    grpc::CallbackServerContext* ctx,
+    const v1::ReinstateCertificateRequest* req, v1::Certificate* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().ReinstateCertificate(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::VerifyCertificate(
+    grpc::CallbackServerContext* ctx, const v1::VerifyCertificateRequest* req,
+    v1::VerifyCertificateResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().VerifyCertificate(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::CheckCertificate(
+    grpc::CallbackServerContext* ctx, const v1::CheckCertificateRequest* req,
+    v1::CheckCertificateResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().CheckCertificate(*req, resp);
+  });
+}
+
 }  // namespace qpp::training

@@ -100,6 +100,31 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
       v1::Registration* resp) override;
 
+  // Certificates (certificates.h).
+  grpc::ServerUnaryReactor* IssueCertificate(
+      grpc::CallbackServerContext* ctx, const v1::IssueCertificateRequest* req,
+      v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* RecognizeCertificate(
+      grpc::CallbackServerContext* ctx,
+      const v1::RecognizeCertificateRequest* req,
+      v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* GetCertificate(grpc::CallbackServerContext* ctx,
+                                           const v1::GetCertificateRequest* req,
+                                           v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* RevokeCertificate(
+      grpc::CallbackServerContext* ctx, const v1::RevokeCertificateRequest* req,
+      v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* ReinstateCertificate(
+      grpc::CallbackServerContext* ctx,
+      const v1::ReinstateCertificateRequest* req,
+      v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* VerifyCertificate(
+      grpc::CallbackServerContext* ctx, const v1::VerifyCertificateRequest* req,
+      v1::VerifyCertificateResponse* resp) override;
+  grpc::ServerUnaryReactor* CheckCertificate(
+      grpc::CallbackServerContext* ctx, const v1::CheckCertificateRequest* req,
+      v1::CheckCertificateResponse* resp) override;
+
  private:
   Training& training_;
   server::Executor& executor_;

@@ -77,7 +77,8 @@ class TrainingIntegrationTest
   void SetUp() override {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"registrations", "trainees", "sessions", "courses",
+    ASSERT_TRUE(db_->Clear({"certificate_verifications", "certificates",
+                            "registrations", "trainees", "sessions", "courses",
                             "idempotency_keys"})
                     .ok());
     db::PoolOptions options = db_->options();
@@ -93,7 +94,7 @@ class TrainingIntegrationTest
     ASSERT_TRUE(cipher.ok());
     training_ = std::make_unique<Training>(
         *pool_, NewMysqlTrainingRepositories(), std::move(registry),
-        std::move(*cipher), [] { return kNow; });
+        std::move(*cipher), CertificateOptions{}, [] { return kNow; });
     call_.set_timeout(absl::Seconds(5)).set_request_id("test");
   }
 
