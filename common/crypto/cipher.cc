@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "openssl/evp.h"
+#include "openssl/hmac.h"
 #include "openssl/rand.h"
 
 namespace qpp::crypto {
@@ -119,6 +120,30 @@ absl::StatusOr<std::string> DataCipher::Decrypt(
     return absl::DataLossError("encrypted value failed authentication");
   }
   return out;
+}
+
+absl::StatusOr<std::string> DataCipher::KeyedHash(
+    absl::string_view value, absl::string_view purpose) const {
+  if (keys_.empty()) {
+    return absl::FailedPreconditionError(
+        "no data key configured (QPP_DATA_KEYRING)");
+  }
+  const std::string& root = keys_.begin()->second;
+  unsigned char derived[EVP_MAX_MD_SIZE];
+  unsigned int derived_len = 0;
+  const std::string label = absl::StrCat("qpp keyed hash v1:", purpose);
+  if (HMAC(EVP_sha256(), root.data(), static_cast<int>(root.size()), U(label),
+           label.size(), derived, &derived_len) == nullptr) {
+    return absl::InternalError("HMAC failed");
+  }
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), derived, static_cast<int>(derived_len), U(value),
+           value.size(), mac, &mac_len) == nullptr) {
+    return absl::InternalError("HMAC failed");
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(mac), mac_len));
 }
 
 }  // namespace qpp::crypto

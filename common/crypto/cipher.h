@@ -38,6 +38,16 @@ class DataCipher final {
   absl::StatusOr<std::string> Decrypt(absl::string_view ciphertext,
                                       absl::string_view context) const;
 
+  // A keyed hash to find a personal value by equality without storing it
+  // in clear (e.g. an ID number's lookup column): HMAC-SHA256 of `value`,
+  // as 64 lower-case hex digits, under a key derived from the keyring's
+  // lowest-id key and `purpose` (so the hashes of different columns do not
+  // match). Rotation adds keys and keeps old ones, so the lowest-id key,
+  // and with it every stored hash, stays valid. FAILED_PRECONDITION
+  // without a key.
+  absl::StatusOr<std::string> KeyedHash(absl::string_view value,
+                                        absl::string_view purpose) const;
+
  private:
   std::map<uint8_t, std::string> keys_;
   uint8_t active_ = 0;

@@ -41,6 +41,28 @@ TEST(DataCipherTest, OldKeysStillDecryptAfterRotation) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST(DataCipherTest, KeyedHashIsStableAcrossRotationAndPerPurpose) {
+  const std::string first = crypto::DataCipher::GenerateKeyring();
+  auto old_cipher = crypto::DataCipher::FromKeyring(first);
+  ASSERT_TRUE(old_cipher.ok());
+  std::string second = crypto::DataCipher::GenerateKeyring();
+  second[0] = '2';
+  auto rotated = crypto::DataCipher::FromKeyring(first + "," + second);
+  ASSERT_TRUE(rotated.ok()) << rotated.status();
+  auto a = old_cipher->KeyedHash("440304199001011234", "resident_id");
+  auto b = rotated->KeyedHash("440304199001011234", "resident_id");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(a->size(), 64u);
+  EXPECT_EQ(a->find("440304"), std::string::npos);
+  EXPECT_NE(*a, *old_cipher->KeyedHash("440304199001011234", "phone"));
+  EXPECT_NE(*a, *old_cipher->KeyedHash("440304199001011235", "resident_id"));
+  auto other = crypto::DataCipher::FromKeyring(second);
+  EXPECT_NE(*a, *other->KeyedHash("440304199001011234", "resident_id"));
+  EXPECT_EQ(crypto::DataCipher().KeyedHash("x", "p").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(DataCipherTest, RejectsMalformedKeyrings) {
   EXPECT_FALSE(crypto::DataCipher::FromKeyring("").ok());
   EXPECT_FALSE(crypto::DataCipher::FromKeyring("1:c2hvcnQ=").ok());

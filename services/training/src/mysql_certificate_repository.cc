@@ -1,0 +1,110 @@
+#include "absl/strings/str_cat.h"
+#include "common/db/sql_values.h"
+#include "common/status/status.h"
+#include "services/training/src/training_repository.h"
+
+namespace qpp::training {
+namespace {
+
+using db::Row;
+using db::Rows;
+
+class MysqlCertificateRepository final : public CertificateRepository {
+ public:
+  absl::StatusOr<int64_t> InsertCertificate(db::Connection& conn,
+                                            const CertificateRecord& c,
+                                            absl::Time now) override {
+    QPP_RETURN_IF_ERROR(
+        conn.Execute(
+                "INSERT INTO certificates (verification_code, "
+                "certificate_type, trainee_id, registration_id, issuing_body, "
+                "issue_date, expiry_date, create_time, version) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                {c.verification_code, int64_t{c.type}, c.trainee_id,
+                 c.registration_id == 0 ? db::SqlParam(nullptr)
+                                        : db::SqlParam(c.registration_id),
+                 c.issuing_body, db::SqlDay(c.issue_date),
+                 db::SqlDay(c.expiry_date), db::SqlTime(now)})
+            .status());
+    return conn.LastInsertId();
+  }
+
+  absl::Status SetNumber(db::Connection& conn, int64_t id,
+                         const std::string& number) override {
+    return conn
+        .Execute("UPDATE certificates SET number = ? WHERE id = ?",
+                 {number, id})
+        .status();
+  }
+
+  absl::StatusOr<std::optional<CertificateRecord>> GetCertificate(
+      db::Connection& conn, const std::string& number,
+      bool for_update) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(
+            absl::StrCat(
+                "SELECT c.id, c.number, c.verification_code, "
+                "c.certificate_type, c.trainee_id, t.display_name, "
+                "COALESCE(c.registration_id, 0), c.issuing_body, "
+                "c.issue_date, c.expiry_date, c.revoked, c.revoke_reason, "
+                "c.revoked_by, c.revoke_time, c.create_time, c.version "
+                "FROM certificates c JOIN trainees t ON t.id = c.trainee_id "
+                "WHERE c.number = ?",
+                for_update ? " FOR UPDATE" : ""),
+            {number}));
+    if (rows.empty()) return std::nullopt;
+    const Row& r = rows[0];
+    CertificateRecord c;
+    c.id = r.Int(0);
+    c.number = r.String(1);
+    c.verification_code = r.String(2);
+    c.type = static_cast<v1::CertificateType>(r.Int(3));
+    c.trainee_id = r.Int(4);
+    c.holder_name = r.String(5);
+    c.registration_id = r.Int(6);
+    c.issuing_body = r.String(7);
+    c.issue_date = db::DayAt(r, 8).value_or(absl::CivilDay());
+    c.expiry_date = db::DayAt(r, 9).value_or(absl::CivilDay());
+    c.revoked = r.Bool(10);
+    c.revoke_reason = r.String(11);
+    c.revoked_by = r.String(12);
+    if (!r.IsNull(13)) c.revoke_time = db::TimeAt(r, 13);
+    c.create_time = db::TimeAt(r, 14);
+    c.version = r.Int(15);
+    return c;
+  }
+
+  absl::Status SetRevoked(db::Connection& conn, int64_t id, bool revoked,
+                          const std::string& reason, const std::string& by,
+                          absl::Time now) override {
+    return conn
+        .Execute(
+            "UPDATE certificates SET revoked = ?, revoke_reason = ?, "
+            "revoked_by = ?, revoke_time = ?, version = version + 1 "
+            "WHERE id = ?",
+            {int64_t{revoked ? 1 : 0}, reason, by,
+             revoked ? db::SqlParam(db::SqlTime(now)) : db::SqlParam(nullptr),
+             id})
+        .status();
+  }
+
+  absl::Status RecordVerification(db::Connection& conn,
+                                  const std::string& number, bool matched,
+                                  absl::Time now) override {
+    return conn
+        .Execute(
+            "INSERT INTO certificate_verifications (number, matched, "
+            "verify_time) VALUES (?, ?, ?)",
+            {number.substr(0, 40), int64_t{matched ? 1 : 0}, db::SqlTime(now)})
+        .status();
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CertificateRepository> NewMysqlCertificateRepository() {
+  return std::make_unique<MysqlCertificateRepository>();
+}
+
+}  // namespace qpp::training

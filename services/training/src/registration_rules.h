@@ -1,0 +1,50 @@
+#pragma once
+
+// Rules of registrations: names, who gets a seat and who waits, what may be
+// cancelled, what attendance and exam results may be recorded. Pure
+// functions; no gRPC, no SQL.
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/status/status.h"
+#include "qpp/training/v1/resources.pb.h"
+#include "services/training/src/training_repository.h"
+
+namespace qpp::training {
+
+namespace v1 = ::qpp::training::v1;
+
+// "registrations/{id}".
+std::string RegistrationName(int64_t id);
+
+// The id of "registrations/{id}"; INVALID_ARGUMENT on `field` otherwise.
+absl::StatusOr<int64_t> ParseRegistrationName(absl::string_view name,
+                                              absl::string_view field);
+
+// A new registration's state: confirmed while fewer than `capacity` are
+// confirmed, else waitlisted.
+v1::Registration::State NewRegistrationState(int64_t confirmed,
+                                             int32_t capacity);
+
+// FAILED_PRECONDITION (ALREADY_CANCELLED) for a cancelled registration.
+absl::Status CheckCancellable(const RegistrationRecord& registration);
+
+// Attendance and exam result recorded on a confirmed registration of a
+// course with or without an exam: FAILED_PRECONDITION (NOT_CONFIRMED)
+// unless confirmed; INVALID_ARGUMENT for an exam result on a course without
+// an exam, an unknown result, a score outside 0..100 or a score without a
+// result, or an exam result without attendance.
+absl::Status CheckAttendance(const RegistrationRecord& registration,
+                             bool course_has_exam, bool attended,
+                             v1::Registration::ExamResult result,
+                             int32_t score);
+
+// The registration as the API shows it.
+v1::Registration ToRegistration(const RegistrationRecord& record);
+
+}  // namespace qpp::training

@@ -1,0 +1,34 @@
+#pragma once
+
+// A RegistryClient in memory for training's tests: organisations are
+// registered by hand, and the registry can be "stopped".
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "services/training/src/registry_client.h"
+
+namespace qpp::training {
+
+class FakeRegistry final : public RegistryClient {
+ public:
+  // Registers (or replaces) an organisation.
+  void Add(RegisteredOrganization organization);
+  // While down, every call answers as the real client does when the
+  // registry cannot be reached (UNAVAILABLE, REGISTRY_UNAVAILABLE).
+  void SetDown(bool down);
+  // How many calls were made.
+  int calls() const;
+
+  absl::StatusOr<RegisteredOrganization> GetOrganization(
+      const RequestContext& context, absl::string_view uscc) override;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, RegisteredOrganization> organizations_;
+  bool down_ = false;
+  int calls_ = 0;
+};
+
+}  // namespace qpp::training
