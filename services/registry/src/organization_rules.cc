@@ -36,7 +36,8 @@ const std::set<std::string>& UpdatableFields() {
                                 "flags.listing_cultivation",
                                 "flags.high_tech",
                                 "flags.growth",
-                                "flags.exemplary_public_service"};
+                                "flags.exemplary_public_service",
+                                "flags.key_enterprise"};
   return *kFields;
 }
 
@@ -255,6 +256,9 @@ absl::StatusOr<v1::Organization> ApplyOrganizationUpdate(
     }
     if (path == "flags.growth") {
       org.mutable_flags()->set_growth(patch.flags().growth());
+    }
+    if (path == "flags.key_enterprise") {
+      org.mutable_flags()->set_key_enterprise(patch.flags().key_enterprise());
     }
     if (path == "flags.exemplary_public_service") {
       org.mutable_flags()->set_exemplary_public_service(

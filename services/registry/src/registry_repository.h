@@ -206,11 +206,11 @@ class PartnershipRepository {
 class TargetCountRepository {
  public:
   virtual ~TargetCountRepository() = default;
-  // Figures of `year` as of the end of `as_of` (China time); an enterprise
-  // improved if its total rose by `improvement_margin_points` or more.
+  // Figures of `year` as of the end of `as_of` (China time), counted as
+  // target_count_rules.h describes, shaped by `settings`.
   virtual absl::StatusOr<TargetFigures> CountTargets(
       db::Connection& conn, int year, absl::CivilDay as_of,
-      int improvement_margin_points) = 0;
+      const TargetCountSettings& settings) = 0;
 };
 
 // The MySQL/MariaDB implementations, one file each.

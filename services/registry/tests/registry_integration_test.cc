@@ -21,117 +21,12 @@
 #include "services/registry/src/migrations.h"
 #include "services/registry/src/registry.h"
 #include "services/registry/src/registry_service.h"
+#include "services/registry/tests/registry_test_fixture.h"
 
 namespace qpp::registry {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-
-// Valid codes (GB 32100 check characters computed for the test).
-std::string Uscc(int n) {
-  std::string first17 = absl::StrFormat("9144030000000%04d", n);
-  return first17 + *validation::UsccCheckCharacter(first17);
-}
-
-const absl::Time kNow = absl::FromCivil(
-    absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
-
-class RegistryIntegrationTest
-    : public testing::DatabaseTest<RegistryIntegrationTest> {
- public:
-  static constexpr char kSchemaName[] = "registry";
-  static const std::vector<db::MigrationFile>& SchemaMigrations() {
-    return Migrations();
-  }
-
- protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(
-        db_->Clear({"partnership_members", "partnership_industries",
-                    "partnerships", "benchmark_designations",
-                    "self_assessment_items", "self_assessments",
-                    "award_records", "organizations", "idempotency_keys"})
-            .ok());
-    pool_ = std::make_unique<db::ConnectionPool>(db_->options(), nullptr);
-    executor_ = std::make_unique<server::Executor>(8, 1024, nullptr);
-    auto cipher =
-        crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
-    core_ = std::make_unique<Registry>(*pool_, NewMysqlRegistryRepositories(),
-                                       *cipher, RegistryOptions{},
-                                       [] { return kNow; });
-    service_ = std::make_unique<RegistryServiceImpl>(*core_, *executor_);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(server::ParseErrorInterceptorFor(
-        {v1::RegistryService::service_full_name()}));
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-    server_ = builder.BuildAndStart();
-    stub_ = v1::RegistryService::NewStub(
-        server_->InProcessChannel(grpc::ChannelArguments()));
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
-    if (executor_ != nullptr) executor_->Shutdown();
-  }
-
-  static v1::Organization NewOrg(int n,
-                                 const std::string& district = "440305") {
-    v1::Organization org;
-    org.set_uscc(Uscc(n));
-    org.set_display_name(absl::StrCat("深圳市测试", n, "号科技有限公司"));
-    org.set_kind(v1::ORGANIZATION_KIND_ENTERPRISE);
-    org.set_district_code(district);
-    org.set_industry_code("65");
-    org.set_employees(150);
-    org.set_annual_revenue_yuan(20'000'000);
-    org.set_total_assets_yuan(10'000'000);
-    return org;
-  }
-
-  grpc::Status Create(const v1::Organization& org, v1::Organization* out,
-                      const std::string& request_id = "") {
-    grpc::ClientContext ctx;
-    v1::CreateOrganizationRequest req;
-    *req.mutable_organization() = org;
-    req.set_request_id(request_id);
-    return stub_->CreateOrganization(&ctx, req, out);
-  }
-
-  grpc::Status Get(const std::string& uscc, v1::Organization* out) {
-    grpc::ClientContext ctx;
-    v1::GetOrganizationRequest req;
-    req.set_name("organizations/" + uscc);
-    return stub_->GetOrganization(&ctx, req, out);
-  }
-
-  int64_t CountRows(const std::string& table) {
-    auto rows = db_->Query("SELECT COUNT(*) FROM " + table);
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? (*rows)[0].Int(0) : -1;
-  }
-
-  grpc::Status Advance(const std::string& uscc, v1::AdoptionStatus status) {
-    grpc::ClientContext ctx;
-    v1::SetAdoptionStatusRequest req;
-    req.set_name("organizations/" + uscc);
-    req.set_adoption_status(status);
-    v1::Organization out;
-    return stub_->SetAdoptionStatus(&ctx, req, &out);
-  }
-
-  std::unique_ptr<db::ConnectionPool> pool_;
-  std::unique_ptr<server::Executor> executor_;
-  std::unique_ptr<Registry> core_;
-  std::unique_ptr<RegistryServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::RegistryService::Stub> stub_;
-};
 
 TEST_F(RegistryIntegrationTest, CreateThenGetRoundTripsChineseTextAndMasks) {
   v1::Organization org = NewOrg(1);
