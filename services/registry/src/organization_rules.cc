@@ -53,6 +53,18 @@ bool Reaches(const SmeThresholds& t, const v1::Organization& org) {
          (!t.assets_yuan || org.total_assets_yuan() >= *t.assets_yuan);
 }
 
+// Whether `org` reports any figure that `rule` reads (0 means not reported).
+bool HasAnyFigure(const SmeRule& rule, const v1::Organization& org) {
+  for (const SmeThresholds* t : {&rule.large, &rule.medium, &rule.small}) {
+    if ((t->employees && org.employees() > 0) ||
+        (t->revenue_yuan && org.annual_revenue_yuan() > 0) ||
+        (t->assets_yuan && org.total_assets_yuan() > 0)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // Recomputes fields derived from caller-set ones.
 void Derive(v1::Organization& org, const ReferenceData& ref,
             absl::CivilDay today) {
@@ -93,7 +105,9 @@ v1::SizeClass ClassifySize(const ReferenceData& ref,
       best = &rule;
     }
   }
-  if (best == nullptr) return v1::SIZE_CLASS_UNSPECIFIED;
+  if (best == nullptr || !HasAnyFigure(*best, org)) {
+    return v1::SIZE_CLASS_UNSPECIFIED;
+  }
   *rule_set = best->rule_set;
   if (Reaches(best->large, org)) return v1::SIZE_CLASS_LARGE;
   if (Reaches(best->medium, org)) return v1::SIZE_CLASS_MEDIUM;

@@ -55,6 +55,20 @@ TEST_F(RegistryIntegrationTest, CreateThenGetRoundTripsChineseTextAndMasks) {
   EXPECT_EQ((*rows)[0].String(1).find("欧阳"), std::string::npos);
 }
 
+TEST_F(RegistryIntegrationTest, EnterpriseWithoutFiguresHasNoSizeClass) {
+  v1::Organization org = NewOrg(2);
+  org.set_employees(0);
+  org.set_annual_revenue_yuan(0);
+  org.set_total_assets_yuan(0);
+  v1::Organization created;
+  ASSERT_TRUE(Create(org, &created).ok());
+  EXPECT_EQ(created.size_class(), v1::SIZE_CLASS_UNSPECIFIED);
+  EXPECT_EQ(created.size_rule_version(), "");
+  v1::Organization got;
+  ASSERT_TRUE(Get(org.uscc(), &got).ok());
+  EXPECT_EQ(got.size_class(), v1::SIZE_CLASS_UNSPECIFIED);
+}
+
 TEST_F(RegistryIntegrationTest, RetryWithSameRequestIdWritesOnceSameAnswer) {
   const std::string id = "6f1c2a3e-8d4b-4c55-9a1e-0b7f3c2d1e00";
   v1::Organization first, second;
