@@ -2,12 +2,16 @@
 // channel: statuses, stored rows, concurrency and idempotency.
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
+#include "common/db/db.h"
+#include "common/db/migrations.h"
 #include "common/server/executor.h"
 #include "common/server/server.h"
 #include "common/status/grpc_status.h"
@@ -485,6 +489,75 @@ TEST_F(RegistryIntegrationTest, ImportStreamsChunksAndSkipsRegisteredRows) {
   EXPECT_EQ(resp.failures(1).index(), 5);
   EXPECT_EQ(resp.failures(3).index(), 205);
   EXPECT_EQ(CountRows("organizations"), 297);
+}
+
+TEST_F(RegistryIntegrationTest, ScoreSheetItemsUseTheStandardsNumbers) {
+  grpc::ClientContext ctx;
+  v1::GetScoreSheetRequest req;
+  req.set_name("scoreSheets/GB-T19580-2012");
+  v1::ScoreSheet sheet;
+  ASSERT_TRUE(stub_->GetScoreSheet(&ctx, req, &sheet).ok());
+  std::map<std::string, std::pair<std::string, int>> items;
+  for (const auto& i : sheet.items()) {
+    items[i.item_code()] = {i.title(), i.max_points()};
+  }
+  ASSERT_EQ(items.size(), 23u);
+  // 4.x.1 is each category's general clause, never a scored item.
+  for (const char* general : {"4.1.1", "4.4.1", "4.7.1"}) {
+    EXPECT_EQ(items.count(general), 0u) << general;
+  }
+  EXPECT_EQ(items["4.1.2"], std::make_pair(std::string("高层领导的作用"), 50));
+  EXPECT_EQ(items["4.1.3"], std::make_pair(std::string("组织治理"), 30));
+  EXPECT_EQ(items["4.1.4"], std::make_pair(std::string("社会责任"), 30));
+  EXPECT_EQ(items["4.4.7"], std::make_pair(std::string("相关方关系"), 10));
+  EXPECT_EQ(items["4.7.7"], std::make_pair(std::string("领导方面的结果"), 50));
+}
+
+// An assessment stored under the old numbering is renumbered with its sheet.
+TEST(RegistryMigrationTest, AssessmentsScoredBeforeTheRenumberingFollowIt) {
+  std::vector<db::MigrationFile> before;
+  for (const db::MigrationFile& m : Migrations()) {
+    if (m.version < 3) before.push_back(m);
+  }
+  auto created = testing::TestDatabase::Create("registry_upgrade", before);
+  ASSERT_TRUE(created.ok()) << created.status();
+  if (*created == nullptr) {
+    QPP_SKIP_WITHOUT_DB(created->get());
+    return;
+  }
+  testing::TestDatabase& db = **created;
+  auto conn = db::Connect(db.options().connection);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ASSERT_TRUE((*conn)->ExecuteDirect("SET FOREIGN_KEY_CHECKS = 0").ok());
+  ASSERT_TRUE((*conn)
+                  ->ExecuteDirect(
+                      "INSERT INTO self_assessments (id, uscc, sheet_version, "
+                      "assessment_date, assessor_certificate, total_centi, "
+                      "create_time) VALUES (7, '914403000000000001', "
+                      "'GB-T19580-2012', '2015-06-01', 'ZJPS-1', 0, NOW(6))")
+                  .ok());
+  ASSERT_TRUE((*conn)
+                  ->ExecuteDirect("INSERT INTO self_assessment_items "
+                                  "(assessment_id, item_code, percent) VALUES "
+                                  "(7, '4.1.1', 60), (7, '4.1.2', 40), "
+                                  "(7, '4.1.3', 20), (7, '4.7.6', 10)")
+                  .ok());
+  ASSERT_TRUE(
+      db::Migrate(db.options().connection, db.schema(), Migrations()).ok());
+  auto rows = db.Query(
+      "SELECT i.item_code, i.percent, s.title FROM self_assessment_items i "
+      "JOIN score_sheet_items s ON s.version = 'GB-T19580-2012' AND "
+      "s.item_code = i.item_code WHERE i.assessment_id = 7 ORDER BY "
+      "i.item_code");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].String(0), "4.1.2");
+  EXPECT_EQ((*rows)[0].Int(1), 60);
+  EXPECT_EQ((*rows)[0].String(2), "高层领导的作用");
+  EXPECT_EQ((*rows)[2].String(0), "4.1.4");
+  EXPECT_EQ((*rows)[2].String(2), "社会责任");
+  EXPECT_EQ((*rows)[3].String(0), "4.7.7");
+  EXPECT_EQ((*rows)[3].String(2), "领导方面的结果");
 }
 
 }  // namespace
