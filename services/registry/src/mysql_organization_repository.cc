@@ -178,6 +178,23 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
     return n == 1;
   }
 
+  absl::StatusOr<std::vector<StoredOrganization>> GetOrganizations(
+      db::Connection& conn, const std::vector<std::string>& usccs) override {
+    std::vector<StoredOrganization> out;
+    if (usccs.empty()) return out;
+    std::vector<SqlParam> p(usccs.begin(), usccs.end());
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(
+            absl::StrCat("SELECT ", kOrgColumns,
+                         " FROM organizations WHERE uscc IN ",
+                         db::Placeholders(static_cast<int>(usccs.size()))),
+            p));
+    out.reserve(rows.size());
+    for (const Row& r : rows) out.push_back(OrgFromRow(r));
+    return out;
+  }
+
   absl::StatusOr<std::set<std::string>> ExistingUsccs(
       db::Connection& conn, const std::vector<std::string>& usccs) override {
     std::set<std::string> out;

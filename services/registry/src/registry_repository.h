@@ -79,6 +79,9 @@ class OrganizationRepository {
       db::Connection& conn, const v1::Organization& org,
       const std::string& contacts_blob, int64_t expected_version,
       absl::Time now) = 0;
+  // The registered ones of `usccs`, in no particular order.
+  virtual absl::StatusOr<std::vector<StoredOrganization>> GetOrganizations(
+      db::Connection& conn, const std::vector<std::string>& usccs) = 0;
   // The ones of `usccs` that are registered.
   virtual absl::StatusOr<std::set<std::string>> ExistingUsccs(
       db::Connection& conn, const std::vector<std::string>& usccs) = 0;

@@ -491,6 +491,35 @@ TEST_F(RegistryIntegrationTest, ImportStreamsChunksAndSkipsRegisteredRows) {
   EXPECT_EQ(CountRows("organizations"), 297);
 }
 
+TEST_F(RegistryIntegrationTest, BatchGetAnswersInOrderOrNotFound) {
+  v1::BatchGetOrganizationsRequest req;
+  for (int n : {33, 31, 32}) {
+    v1::Organization created;
+    ASSERT_TRUE(Create(NewOrg(n), &created).ok());
+    req.add_names(created.name());
+  }
+  grpc::ClientContext ctx;
+  v1::BatchGetOrganizationsResponse resp;
+  ASSERT_TRUE(stub_->BatchGetOrganizations(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.organizations_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(resp.organizations(i).name(), req.names(i));
+  }
+  auto code = [&](const v1::BatchGetOrganizationsRequest& r) {
+    grpc::ClientContext c;
+    v1::BatchGetOrganizationsResponse out;
+    return stub_->BatchGetOrganizations(&c, r, &out).error_code();
+  };
+  v1::BatchGetOrganizationsRequest missing = req;
+  missing.add_names("organizations/" + Uscc(34));
+  EXPECT_EQ(code(missing), grpc::StatusCode::NOT_FOUND);
+  v1::BatchGetOrganizationsRequest repeated = req;
+  repeated.add_names(req.names(0));
+  EXPECT_EQ(code(repeated), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code(v1::BatchGetOrganizationsRequest()),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(RegistryIntegrationTest, ScoreSheetItemsUseTheStandardsNumbers) {
   grpc::ClientContext ctx;
   v1::GetScoreSheetRequest req;
