@@ -47,6 +47,7 @@ std::string PathSample(const std::string& name) {
 std::string QuerySample(const Struct& doc, const Struct& param) {
   static const std::map<std::string, std::string> by_name = {
       {"updateMask", "displayName"},
+      {"names", "organizations%2F91440300MA5F00001A"},  // kUscc
       {"districtCode", "440305"},
       {"industrySection", "C"},
       {"industryCode", "39"},

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -150,6 +151,54 @@ TEST_F(GatewayRegistryE2E, RegistryKilledGives503WithinASecondAndRecovers) {
   }
   EXPECT_EQ(status, 200);
   EXPECT_TRUE(gw_->WaitServing(true, 10000));
+}
+
+TEST_F(GatewayRegistryE2E, ProgressOfABackFilledYearCountsEnterprisesOnly) {
+  // The programme's history loaded today: a key enterprise and a school
+  // that both introduced the model in 2014 and adopted it that year.
+  const int serial = 50000000 + getpid() % 10000000;
+  for (int i = 0; i < 2; ++i) {
+    const std::string uscc = MakeUscc(serial + i);
+    const bool enterprise = i == 0;
+    HttpResponse created =
+        Http("POST", "/v1/organizations", "programme-office",
+             absl::StrCat(
+                 R"({"uscc": ")", uscc, R"(", "displayName": "深圳市回填测试)",
+                 i, R"(号单位", "kind": ")",
+                 enterprise ? "ORGANIZATION_KIND_ENTERPRISE"
+                            : "ORGANIZATION_KIND_PUBLIC_INSTITUTION",
+                 R"(", "districtCode": "440305", "industryCode": ")",
+                 enterprise ? "3921" : "8321", R"(", "employees": 120, )",
+                 R"("flags": {"keyEnterprise": )",
+                 enterprise ? "true" : "false", "}}"));
+    ASSERT_EQ(created.status, 200) << created.body;
+    for (const char* step : {R"("ADOPTION_STATUS_INTRODUCING", )"
+                             R"("effectiveDate": {"year": 2014, "month": 3, )"
+                             R"("day": 1})",
+                             R"("ADOPTION_STATUS_ADOPTED", )"
+                             R"("effectiveDate": {"year": 2014, "month": 9, )"
+                             R"("day": 1})"}) {
+      HttpResponse stepped =
+          Http("POST",
+               absl::StrCat("/v1/organizations/", uscc, ":setAdoptionStatus"),
+               "programme-office",
+               absl::StrCat(R"({"adoptionStatus": )", step, "}"));
+      ASSERT_EQ(stepped.status, 200) << stepped.body;
+    }
+  }
+  HttpResponse progress = Http("GET", "/v1/progress/2014", "district-440305");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  std::cout << "GET /v1/progress/2014 -> " << progress.body << std::endl;
+  gateway::v1::ProgrammeProgress p;
+  ASSERT_TRUE(
+      google::protobuf::util::JsonStringToMessage(progress.body, &p).ok());
+  ASSERT_EQ(p.targets_size(), 5);
+  EXPECT_EQ(p.plan_year(), 2);
+  ASSERT_TRUE(p.targets(3).available()) << p.targets(3).unavailable_reason();
+  EXPECT_EQ(p.targets(3).current(), 1);  // the enterprise, not the school
+  ASSERT_TRUE(p.phase_target().available());
+  EXPECT_EQ(p.phase_target().goal(), 60);
+  EXPECT_EQ(p.phase_target().current(), 1);  // the key enterprise
 }
 
 }  // namespace

@@ -48,20 +48,16 @@ class RegistryFigures final : public FigureSource {
                               s.error_message()));
             return;
           }
+          // The plan's own figures: industries with a benchmark, enterprises
+          // improved inside the plan's window, enterprises (not every kind
+          // of organisation) that introduced the model, and the flagged key
+          // enterprises running it.
           const registry::v1::TargetCounts& c = state->response;
           Figures f;
-          f["10"] = c.benchmarks_to_date();
+          f["10"] = c.benchmark_industries();
           f["100"] = c.improved_enterprises();
-          f["1000"] = c.introduced_model();
-          int64_t running = 0;
-          for (const auto& a : c.adoption_counts()) {
-            if (a.adoption_status() == registry::v1::ADOPTION_STATUS_ADOPTED ||
-                a.adoption_status() ==
-                    registry::v1::ADOPTION_STATUS_BENCHMARK) {
-              running += a.count();
-            }
-          }
-          f["key_enterprises"] = running;
+          f["1000"] = c.introduced_enterprises();
+          f["key_enterprises"] = c.key_enterprises_running();
           done(std::move(f));
         });
   }
@@ -75,7 +71,7 @@ struct TargetSpec {
 
 constexpr TargetSpec kTargets[] = {
     {"1", "A government quality award that is a national model", ""},
-    {"10", "Industry quality benchmarks designated", kRegistry},
+    {"10", "Industries with a designated quality benchmark", kRegistry},
     {"100", "Enterprises whose performance measurably improved", kRegistry},
     {"1000", "Enterprises that introduced the excellence model", kRegistry},
     {"10000", "People who took quality training", kTraining},

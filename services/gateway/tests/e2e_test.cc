@@ -185,15 +185,15 @@ TEST_F(GatewayE2E, ProgrammeProgressComposesRegistryFigures) {
   ASSERT_EQ(resp.targets_size(), 5);
   EXPECT_EQ(resp.targets(0).kind(), v1::TARGET_KIND_QUALITATIVE);
   EXPECT_TRUE(resp.targets(1).available());
-  EXPECT_EQ(resp.targets(1).current(), 4);
+  EXPECT_EQ(resp.targets(1).current(), 3);  // industries, not organisations
   EXPECT_EQ(resp.targets(1).goal(), 10);
-  EXPECT_EQ(resp.targets(1).percent_complete(), 40);
-  EXPECT_EQ(resp.targets(3).current(), 420);
+  EXPECT_EQ(resp.targets(1).percent_complete(), 30);
+  EXPECT_EQ(resp.targets(3).current(), 380);  // enterprises only
   EXPECT_FALSE(resp.targets(4).available());
   EXPECT_EQ(resp.targets(4).unavailable_reason(),
             "source service is not configured");
   EXPECT_EQ(resp.phase_target().goal(), 30);
-  EXPECT_EQ(resp.phase_target().current(), 29);
+  EXPECT_EQ(resp.phase_target().current(), 21);  // key enterprises only
   HttpResponse r = Http("GET", "/v1/progress/2013", "district-440305");
   ASSERT_EQ(r.status, 200) << r.body;
   v1::ProgrammeProgress via_http;

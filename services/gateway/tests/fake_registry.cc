@@ -155,6 +155,11 @@ grpc::ServerUnaryReactor* FakeRegistry::GetTargetCounts(
   response->set_benchmarks_to_date(4);
   response->set_improved_enterprises(37);
   response->set_introduced_model(420);
+  // The plan's own figures differ from the broader ones above: industries
+  // (not organisations), enterprises only, key enterprises only.
+  response->set_benchmark_industries(3);
+  response->set_introduced_enterprises(380);
+  response->set_key_enterprises_running(21);
   auto* adopted = response->add_adoption_counts();
   adopted->set_adoption_status(registry::v1::ADOPTION_STATUS_ADOPTED);
   adopted->set_count(25);

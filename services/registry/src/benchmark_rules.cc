@@ -49,30 +49,53 @@ absl::Status CheckBenchmarkEligible(const v1::Organization& org) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The day a benchmark whose earliest designation is for `first_year` counts
+// from: 1 January of a past year; for this year or the next, the day it was
+// first recorded this year (else today); never before the model was adopted.
+absl::CivilDay BenchmarkSince(const v1::Organization& org, int first_year,
+                              absl::CivilDay today) {
+  absl::CivilDay since = today;
+  if (first_year < today.year()) {
+    since = absl::CivilDay(first_year, 1, 1);
+  } else if (auto recorded =
+                 dates::ToCivilDay(org.adoption_history().benchmark_date());
+             recorded && recorded->year() == today.year() &&
+             *recorded <= today) {
+    since = *recorded;
+  }
+  if (auto adopted = dates::ToCivilDay(org.adoption_history().adopted_date());
+      adopted && *adopted > since) {
+    since = *adopted;
+  }
+  return since;
+}
+
+}  // namespace
+
 std::optional<v1::Organization> DesignateBenchmark(const v1::Organization& org,
-                                                   int year,
+                                                   int first_year,
                                                    absl::CivilDay today) {
-  if (org.adoption_status() == v1::ADOPTION_STATUS_BENCHMARK) {
+  const absl::CivilDay since = BenchmarkSince(org, first_year, today);
+  if (org.adoption_status() == v1::ADOPTION_STATUS_BENCHMARK &&
+      dates::ToCivilDay(org.adoption_history().benchmark_date()) == since) {
     return std::nullopt;
   }
   v1::Organization out = org;
   out.set_adoption_status(v1::ADOPTION_STATUS_BENCHMARK);
-  // A designation recorded for a past year counts from that year.
-  absl::CivilDay since =
-      year < today.year() ? absl::CivilDay(year, 1, 1) : today;
-  if (auto adopted = dates::ToCivilDay(out.adoption_history().adopted_date());
-      adopted && *adopted > since) {
-    since = *adopted;
-  }
   *out.mutable_adoption_history()->mutable_benchmark_date() =
       dates::ToDate(since);
   return out;
 }
 
-std::optional<v1::Organization> RevokeBenchmark(const v1::Organization& org,
-                                                bool designations_left) {
-  if (designations_left ||
-      org.adoption_status() != v1::ADOPTION_STATUS_BENCHMARK) {
+std::optional<v1::Organization> RevokeBenchmark(
+    const v1::Organization& org, std::optional<int> first_year_left,
+    absl::CivilDay today) {
+  if (first_year_left.has_value()) {
+    return DesignateBenchmark(org, *first_year_left, today);
+  }
+  if (org.adoption_status() != v1::ADOPTION_STATUS_BENCHMARK) {
     return std::nullopt;
   }
   v1::Organization out = org;

@@ -29,17 +29,21 @@ absl::Status PrepareBenchmark(v1::BenchmarkDesignation& designation,
 // MODEL_NOT_ADOPTED) and in good credit standing (else CREDIT_RESTRICTED).
 absl::Status CheckBenchmarkEligible(const v1::Organization& org);
 
-// `org` after its designation for `year` recorded on `today`: adoption
-// status BENCHMARK since the designation counts (1 January of a past year,
-// else today, never before the model was adopted). nullopt if it already is
-// a benchmark (nothing changes).
+// `org` after a designation was recorded on `today`, `first_year` being
+// the earliest year among all its designations (the new one included):
+// adoption status BENCHMARK since its earliest designation counts (1 January
+// of a past year; for this year, the day first recorded or today; never
+// before the model was adopted), so a back-filled earlier designation moves
+// the date back. nullopt if nothing changes.
 std::optional<v1::Organization> DesignateBenchmark(const v1::Organization& org,
-                                                   int year,
+                                                   int first_year,
                                                    absl::CivilDay today);
 
 // `org` after one of its designations was deleted: back to ADOPTED without
-// a benchmark date when no designation is left. nullopt if nothing changes.
-std::optional<v1::Organization> RevokeBenchmark(const v1::Organization& org,
-                                                bool designations_left);
+// a benchmark date when none is left (`first_year_left` nullopt), else
+// dated from the earliest designation left. nullopt if nothing changes.
+std::optional<v1::Organization> RevokeBenchmark(
+    const v1::Organization& org, std::optional<int> first_year_left,
+    absl::CivilDay today);
 
 }  // namespace qpp::registry

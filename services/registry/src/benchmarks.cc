@@ -39,8 +39,10 @@ absl::Status Benchmarks::CreateBenchmarkDesignation(
             "BENCHMARK_EXISTS",
             absl::StrCat(req.parent(), " is already a benchmark in ",
                          designation.year())));
-        if (auto designated =
-                DesignateBenchmark(stored.org, designation.year(), today)) {
+        QPP_ASSIGN_OR_RETURN(std::optional<int> first,
+                             repository_->FirstBenchmarkYear(conn, uscc));
+        if (auto designated = DesignateBenchmark(
+                stored.org, first.value_or(designation.year()), today)) {
           QPP_RETURN_IF_ERROR(
               context_.organizations.Save(conn, stored, *designated, now)
                   .status());
@@ -91,6 +93,7 @@ absl::Status Benchmarks::DeleteBenchmarkDesignation(
       resource::ParseOrganizationChildName(req.name(), "benchmarks", "name"));
   QPP_ASSIGN_OR_RETURN(int year, ParseYearId(name.id, "name"));
   const absl::Time now = context_.clock();
+  const absl::CivilDay today = dates::Today(now);
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
@@ -102,7 +105,7 @@ absl::Status Benchmarks::DeleteBenchmarkDesignation(
         if (!deleted) return status::NotFound(req.name());
         QPP_ASSIGN_OR_RETURN(
             auto first, repository_->FirstBenchmarkYear(conn, name.parent));
-        if (auto revoked = RevokeBenchmark(stored.org, first.has_value())) {
+        if (auto revoked = RevokeBenchmark(stored.org, first, today)) {
           QPP_RETURN_IF_ERROR(
               context_.organizations.Save(conn, stored, *revoked, now)
                   .status());

@@ -19,8 +19,9 @@ constexpr char kOrgColumns[] =
     "flag_high_tech, flag_growth, flag_exemplary_public_service, "
     "credit_standing, credit_since, credit_reason, adoption_status, "
     "introducing_date, adopted_date, benchmark_date, contacts_encrypted, "
-    "state, create_time, update_time, delete_time, version";
-constexpr int kOrgColumnCount = 28;
+    "state, create_time, update_time, delete_time, version, "
+    "flag_key_enterprise";
+constexpr int kOrgColumnCount = 29;
 
 // A DATE parameter of a qpp.type.v1.Date, NULL when unset.
 SqlParam DayParam(const qpp::type::v1::Date& date) {
@@ -69,6 +70,7 @@ StoredOrganization OrgFromRow(const Row& r) {
   if (!r.IsNull(26))
     *o.mutable_delete_time() = dates::ToTimestamp(db::TimeAt(r, 26));
   s.version = r.Int(27);
+  o.mutable_flags()->set_key_enterprise(r.Bool(28));
   o.set_etag(absl::StrCat("\"", s.version, "\""));
   return s;
 }
@@ -137,6 +139,7 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
       params.push_back(ts);
       params.push_back(nullptr);
       params.push_back(int64_t{1});
+      params.push_back(int64_t{orgs[i]->flags().key_enterprise()});
     }
     return conn.Execute(sql, params).status();
   }
@@ -153,6 +156,7 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
             ? SqlParam(db::SqlTime(dates::FromTimestamp(org.delete_time())))
             : SqlParam(nullptr));
     p.push_back(db::SqlTime(now));
+    p.push_back(int64_t{org.flags().key_enterprise()});
     p.push_back(org.uscc());
     p.push_back(expected_version);
     QPP_ASSIGN_OR_RETURN(
@@ -167,10 +171,28 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
             "credit_standing = ?, credit_since = ?, credit_reason = ?, "
             "adoption_status = ?, introducing_date = ?, adopted_date = ?, "
             "benchmark_date = ?, contacts_encrypted = ?, state = ?, "
-            "delete_time = ?, update_time = ?, version = version + 1 "
+            "delete_time = ?, update_time = ?, flag_key_enterprise = ?, "
+            "version = version + 1 "
             "WHERE uscc = ? AND version = ?",
             p));
     return n == 1;
+  }
+
+  absl::StatusOr<std::vector<StoredOrganization>> GetOrganizations(
+      db::Connection& conn, const std::vector<std::string>& usccs) override {
+    std::vector<StoredOrganization> out;
+    if (usccs.empty()) return out;
+    std::vector<SqlParam> p(usccs.begin(), usccs.end());
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(
+            absl::StrCat("SELECT ", kOrgColumns,
+                         " FROM organizations WHERE uscc IN ",
+                         db::Placeholders(static_cast<int>(usccs.size()))),
+            p));
+    out.reserve(rows.size());
+    for (const Row& r : rows) out.push_back(OrgFromRow(r));
+    return out;
   }
 
   absl::StatusOr<std::set<std::string>> ExistingUsccs(

@@ -36,7 +36,8 @@ const std::set<std::string>& UpdatableFields() {
                                 "flags.listing_cultivation",
                                 "flags.high_tech",
                                 "flags.growth",
-                                "flags.exemplary_public_service"};
+                                "flags.exemplary_public_service",
+                                "flags.key_enterprise"};
   return *kFields;
 }
 
@@ -50,6 +51,18 @@ bool Reaches(const SmeThresholds& t, const v1::Organization& org) {
   return (!t.employees || org.employees() >= *t.employees) &&
          (!t.revenue_yuan || org.annual_revenue_yuan() >= *t.revenue_yuan) &&
          (!t.assets_yuan || org.total_assets_yuan() >= *t.assets_yuan);
+}
+
+// Whether `org` reports any figure that `rule` reads (0 means not reported).
+bool HasAnyFigure(const SmeRule& rule, const v1::Organization& org) {
+  for (const SmeThresholds* t : {&rule.large, &rule.medium, &rule.small}) {
+    if ((t->employees && org.employees() > 0) ||
+        (t->revenue_yuan && org.annual_revenue_yuan() > 0) ||
+        (t->assets_yuan && org.total_assets_yuan() > 0)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 // Recomputes fields derived from caller-set ones.
@@ -92,7 +105,9 @@ v1::SizeClass ClassifySize(const ReferenceData& ref,
       best = &rule;
     }
   }
-  if (best == nullptr) return v1::SIZE_CLASS_UNSPECIFIED;
+  if (best == nullptr || !HasAnyFigure(*best, org)) {
+    return v1::SIZE_CLASS_UNSPECIFIED;
+  }
   *rule_set = best->rule_set;
   if (Reaches(best->large, org)) return v1::SIZE_CLASS_LARGE;
   if (Reaches(best->medium, org)) return v1::SIZE_CLASS_MEDIUM;
@@ -255,6 +270,9 @@ absl::StatusOr<v1::Organization> ApplyOrganizationUpdate(
     }
     if (path == "flags.growth") {
       org.mutable_flags()->set_growth(patch.flags().growth());
+    }
+    if (path == "flags.key_enterprise") {
+      org.mutable_flags()->set_key_enterprise(patch.flags().key_enterprise());
     }
     if (path == "flags.exemplary_public_service") {
       org.mutable_flags()->set_exemplary_public_service(

@@ -24,8 +24,10 @@ namespace qpp::registry {
 namespace v1 = ::qpp::registry::v1;
 
 // Size class of an organisation by the rules in force on `day`; only
-// enterprises are classified (others: UNSPECIFIED). Sets *rule_set to the
-// version used.
+// enterprises are classified (others: UNSPECIFIED). An enterprise with none
+// of the figures its rule reads (all of them 0: not reported) is
+// UNSPECIFIED too, never MICRO: its size is unknown. Sets *rule_set to the
+// version used (empty when UNSPECIFIED).
 v1::SizeClass ClassifySize(const ReferenceData& ref,
                            const v1::Organization& org, absl::CivilDay day,
                            std::string* rule_set);

@@ -1,5 +1,9 @@
 #include "services/registry/src/organizations.h"
 
+#include <map>
+#include <set>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -54,6 +58,43 @@ absl::Status Organizations::GetOrganization(
       context_.organizations.Load(*conn, uscc, /*for_update=*/false));
   *resp = std::move(stored.org);
   MaskContacts(*resp);
+  return absl::OkStatus();
+}
+
+absl::Status Organizations::BatchGetOrganizations(
+    const v1::BatchGetOrganizationsRequest& req,
+    v1::BatchGetOrganizationsResponse* resp) {
+  if (req.names_size() == 0 || req.names_size() > kMaxBatchGet) {
+    return status::InvalidField(
+        "names", absl::StrCat("must hold 1..", kMaxBatchGet, " names"));
+  }
+  std::vector<std::string> usccs;
+  usccs.reserve(req.names_size());
+  std::set<std::string> seen;
+  for (int i = 0; i < req.names_size(); ++i) {
+    QPP_ASSIGN_OR_RETURN(std::string uscc,
+                         resource::ParseOrganizationName(
+                             req.names(i), absl::StrCat("names[", i, "]")));
+    if (!seen.insert(uscc).second) {
+      return status::InvalidField(absl::StrCat("names[", i, "]"),
+                                  "is repeated");
+    }
+    usccs.push_back(std::move(uscc));
+  }
+  QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+  QPP_ASSIGN_OR_RETURN(
+      std::vector<StoredOrganization> found,
+      context_.organization_repository.GetOrganizations(*conn, usccs));
+  std::map<std::string, StoredOrganization*> by_uscc;
+  for (StoredOrganization& s : found) by_uscc[s.org.uscc()] = &s;
+  for (int i = 0; i < req.names_size(); ++i) {
+    auto it = by_uscc.find(usccs[i]);
+    if (it == by_uscc.end()) return status::NotFound(req.names(i));
+    QPP_RETURN_IF_ERROR(context_.organizations.OpenContacts(*it->second));
+    v1::Organization* out = resp->add_organizations();
+    *out = std::move(it->second->org);
+    MaskContacts(*out);
+  }
   return absl::OkStatus();
 }
 

@@ -33,6 +33,14 @@ class Organizations final {
   // The organisation with contacts masked.
   absl::Status GetOrganization(const v1::GetOrganizationRequest& req,
                                v1::Organization* resp);
+  // Up to kMaxBatchGet organisations by name, in the order asked, contacts
+  // masked. INVALID_ARGUMENT ("names") for none, too many, malformed or
+  // repeated names; NOT_FOUND for the first unregistered one.
+  absl::Status BatchGetOrganizations(
+      const v1::BatchGetOrganizationsRequest& req,
+      v1::BatchGetOrganizationsResponse* resp);
+  static constexpr int kMaxBatchGet = 500;
+
   // A page of organisations by USCC, active ones unless show_deleted.
   absl::Status ListOrganizations(const v1::ListOrganizationsRequest& req,
                                  v1::ListOrganizationsResponse* resp);

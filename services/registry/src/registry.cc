@@ -32,6 +32,6 @@ Registry::Registry(db::ConnectionPool& pool, RegistryRepositories repositories,
       benchmarks_(context_, std::move(repositories.benchmarks)),
       partnerships_(context_, std::move(repositories.partnerships)),
       target_counts_(context_, std::move(repositories.target_counts),
-                     options.improvement_margin_points) {}
+                     options.target_counts) {}
 
 }  // namespace qpp::registry

@@ -38,9 +38,10 @@
 namespace qpp::registry {
 
 struct RegistryOptions {
-  // Rise of the self-assessment total, in points of 1000, that counts as
-  // "performance improved".
-  int improvement_margin_points = 50;
+  // How the plan's target counts are taken: improvement window, benchmark
+  // industry level, and the margin (points of 1000) used when the
+  // improvement_margins table has none in force.
+  TargetCountSettings target_counts;
   // How long reference data (districts, rules, sheets) is cached.
   absl::Duration reference_ttl = absl::Seconds(60);
 };

@@ -79,6 +79,9 @@ class OrganizationRepository {
       db::Connection& conn, const v1::Organization& org,
       const std::string& contacts_blob, int64_t expected_version,
       absl::Time now) = 0;
+  // The registered ones of `usccs`, in no particular order.
+  virtual absl::StatusOr<std::vector<StoredOrganization>> GetOrganizations(
+      db::Connection& conn, const std::vector<std::string>& usccs) = 0;
   // The ones of `usccs` that are registered.
   virtual absl::StatusOr<std::set<std::string>> ExistingUsccs(
       db::Connection& conn, const std::vector<std::string>& usccs) = 0;
@@ -206,11 +209,11 @@ class PartnershipRepository {
 class TargetCountRepository {
  public:
   virtual ~TargetCountRepository() = default;
-  // Figures of `year` as of the end of `as_of` (China time); an enterprise
-  // improved if its total rose by `improvement_margin_points` or more.
+  // Figures of `year` as of the end of `as_of` (China time), counted as
+  // target_count_rules.h describes, shaped by `settings`.
   virtual absl::StatusOr<TargetFigures> CountTargets(
       db::Connection& conn, int year, absl::CivilDay as_of,
-      int improvement_margin_points) = 0;
+      const TargetCountSettings& settings) = 0;
 };
 
 // The MySQL/MariaDB implementations, one file each.

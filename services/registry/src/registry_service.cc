@@ -64,6 +64,15 @@ grpc::ServerUnaryReactor* RegistryServiceImpl::GetOrganization(
   });
 }
 
+grpc::ServerUnaryReactor* RegistryServiceImpl::BatchGetOrganizations(
+    grpc::CallbackServerContext* ctx,
+    const v1::BatchGetOrganizationsRequest* req,
+    v1::BatchGetOrganizationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return registry_.organizations().BatchGetOrganizations(*req, resp);
+  });
+}
+
 grpc::ServerUnaryReactor* RegistryServiceImpl::ListOrganizations(
     grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* req,
     v1::ListOrganizationsResponse* resp) {

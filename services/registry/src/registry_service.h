@@ -26,6 +26,10 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   grpc::ServerUnaryReactor* GetOrganization(
       grpc::CallbackServerContext* ctx, const v1::GetOrganizationRequest* req,
       v1::Organization* resp) override;
+  grpc::ServerUnaryReactor* BatchGetOrganizations(
+      grpc::CallbackServerContext* ctx,
+      const v1::BatchGetOrganizationsRequest* req,
+      v1::BatchGetOrganizationsResponse* resp) override;
   grpc::ServerUnaryReactor* ListOrganizations(
       grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* req,
       v1::ListOrganizationsResponse* resp) override;

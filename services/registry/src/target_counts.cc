@@ -7,10 +7,10 @@ namespace qpp::registry {
 
 TargetCounts::TargetCounts(const UseCaseContext& context,
                            std::unique_ptr<TargetCountRepository> repository,
-                           int improvement_margin_points)
+                           TargetCountSettings settings)
     : context_(context),
       repository_(std::move(repository)),
-      improvement_margin_points_(improvement_margin_points) {}
+      settings_(settings) {}
 
 absl::Status TargetCounts::GetTargetCounts(
     const v1::GetTargetCountsRequest& req, v1::TargetCounts* resp) {
@@ -18,11 +18,10 @@ absl::Status TargetCounts::GetTargetCounts(
       absl::CivilDay as_of,
       TargetCountsAsOf(req.year(), dates::Today(context_.clock())));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
-  QPP_ASSIGN_OR_RETURN(TargetFigures figures,
-                       repository_->CountTargets(*conn, req.year(), as_of,
-                                                 improvement_margin_points_));
-  *resp =
-      ToTargetCounts(req.year(), as_of, improvement_margin_points_, figures);
+  QPP_ASSIGN_OR_RETURN(
+      TargetFigures figures,
+      repository_->CountTargets(*conn, req.year(), as_of, settings_));
+  *resp = ToTargetCounts(req.year(), as_of, settings_, figures);
   return absl::OkStatus();
 }
 

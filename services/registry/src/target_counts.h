@@ -12,18 +12,18 @@
 #include "absl/status/status.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
+#include "services/registry/src/target_count_rules.h"
 #include "services/registry/src/use_case_context.h"
 
 namespace qpp::registry {
 
 class TargetCounts final {
  public:
-  // The context must outlive this object. An enterprise counts as improved
-  // when its self-assessment total rose by at least
-  // `improvement_margin_points` (of 1000).
+  // The context must outlive this object. `settings` shape the counts
+  // (improvement window, benchmark industry level, fallback margin).
   TargetCounts(const UseCaseContext& context,
                std::unique_ptr<TargetCountRepository> repository,
-               int improvement_margin_points);
+               TargetCountSettings settings);
 
   // The counts of a year 2000..this year, as of its end or today.
   absl::Status GetTargetCounts(const v1::GetTargetCountsRequest& req,
@@ -32,7 +32,7 @@ class TargetCounts final {
  private:
   const UseCaseContext context_;
   std::unique_ptr<TargetCountRepository> repository_;
-  int improvement_margin_points_;
+  const TargetCountSettings settings_;
 };
 
 }  // namespace qpp::registry

@@ -79,20 +79,35 @@ TEST(DesignateBenchmarkTest, DatesTheDesignation) {
   auto before = DesignateBenchmark(org, 2019, kToday);
   EXPECT_EQ(dates::ToCivilDay(before->adoption_history().benchmark_date()),
             absl::CivilDay(2020, 5, 1));
-  // A second designation changes nothing.
-  EXPECT_FALSE(DesignateBenchmark(*now, 2027, kToday).has_value());
+  // A later designation changes nothing: the earliest is still this year.
+  EXPECT_FALSE(DesignateBenchmark(*now, 2026, kToday).has_value());
+  // A back-filled earlier designation moves the date back.
+  auto backfilled = DesignateBenchmark(*now, 2023, kToday);
+  ASSERT_TRUE(backfilled.has_value());
+  EXPECT_EQ(dates::ToCivilDay(backfilled->adoption_history().benchmark_date()),
+            absl::CivilDay(2023, 1, 1));
 }
 
 TEST(RevokeBenchmarkTest, BackToAdoptedWithTheLastDesignation) {
   const v1::Organization benchmark =
       *DesignateBenchmark(Adopted(kToday - 10), 2026, kToday);
-  EXPECT_FALSE(RevokeBenchmark(benchmark, /*designations_left=*/true));
-  auto revoked = RevokeBenchmark(benchmark, /*designations_left=*/false);
+  EXPECT_FALSE(RevokeBenchmark(benchmark, 2026, kToday));
+  auto revoked = RevokeBenchmark(benchmark, std::nullopt, kToday);
   ASSERT_TRUE(revoked.has_value());
   EXPECT_EQ(revoked->adoption_status(), v1::ADOPTION_STATUS_ADOPTED);
   EXPECT_FALSE(dates::IsSet(revoked->adoption_history().benchmark_date()));
   EXPECT_TRUE(dates::IsSet(revoked->adoption_history().adopted_date()));
-  EXPECT_FALSE(RevokeBenchmark(*revoked, false).has_value());
+  EXPECT_FALSE(RevokeBenchmark(*revoked, std::nullopt, kToday).has_value());
+}
+
+TEST(RevokeBenchmarkTest, DeletingTheEarliestOfSeveralMovesTheDateOn) {
+  const v1::Organization benchmark =
+      *DesignateBenchmark(Adopted(absl::CivilDay(2020, 5, 1)), 2021, kToday);
+  auto revoked = RevokeBenchmark(benchmark, 2024, kToday);
+  ASSERT_TRUE(revoked.has_value());
+  EXPECT_EQ(revoked->adoption_status(), v1::ADOPTION_STATUS_BENCHMARK);
+  EXPECT_EQ(dates::ToCivilDay(revoked->adoption_history().benchmark_date()),
+            absl::CivilDay(2024, 1, 1));
 }
 
 }  // namespace

@@ -56,6 +56,17 @@ TEST(ClassifySizeTest, UsesTheRuleSetInForceOnTheDay) {
   EXPECT_EQ(SizeOf(org, absl::CivilDay(2030, 6, 1)), v1::SIZE_CLASS_MEDIUM);
 }
 
+TEST(ClassifySizeTest, WithoutFiguresTheSizeIsUnknownNotMicro) {
+  std::string rule_set;
+  EXPECT_EQ(
+      ClassifySize(TestReference(), Enterprise("39", 0, 0), kToday, &rule_set),
+      v1::SIZE_CLASS_UNSPECIFIED);
+  EXPECT_EQ(rule_set, "");
+  EXPECT_EQ(SizeOf(Enterprise("84", 0, 0)), v1::SIZE_CLASS_UNSPECIFIED);
+  // One figure the rule reads is enough to classify.
+  EXPECT_EQ(SizeOf(Enterprise("39", 19, 0)), v1::SIZE_CLASS_MICRO);
+}
+
 TEST(ClassifySizeTest, OnlyEnterprisesAreClassified) {
   auto org = Enterprise("84", 5000, 0);
   org.set_kind(v1::ORGANIZATION_KIND_PUBLIC_INSTITUTION);

@@ -74,7 +74,8 @@ TEST(TargetCountsTest, SumsTheStatuses) {
                                      {v1::ADOPTION_STATUS_BENCHMARK, 1}};
   figures.awards_in_year = 2;
   figures.improved_enterprises = 4;
-  const v1::TargetCounts counts = ToTargetCounts(2025, kToday, 50, figures);
+  const v1::TargetCounts counts =
+      ToTargetCounts(2025, kToday, TargetCountSettings{}, figures);
   EXPECT_EQ(counts.year(), 2025);
   EXPECT_EQ(dates::ToCivilDay(counts.as_of()), kToday);
   EXPECT_EQ(counts.improvement_margin_points(), 50);
@@ -86,6 +87,43 @@ TEST(TargetCountsTest, SumsTheStatuses) {
   EXPECT_EQ(counts.introduced_model(), 4);
   EXPECT_EQ(counts.awards_in_year(), 2);
   EXPECT_EQ(counts.improved_enterprises(), 4);
+}
+
+TEST(TargetCountsTest, MarginInForceWinsOverTheFallback) {
+  TargetFigures figures;
+  TargetCountSettings settings;
+  settings.fallback_margin_points = 50;
+  EXPECT_EQ(ToTargetCounts(2025, kToday, settings, figures)
+                .improvement_margin_points(),
+            50);
+  figures.margin_points = 80;
+  EXPECT_EQ(ToTargetCounts(2025, kToday, settings, figures)
+                .improvement_margin_points(),
+            80);
+}
+
+TEST(TargetCountsTest, IndustriesAndBreakdownsAsCounted) {
+  TargetFigures figures;
+  figures.benchmark_industry_codes = {"C", "I", "P"};
+  figures.introduced_enterprises = 7;
+  figures.by_district["440303"].introduced_enterprises = 3;
+  figures.by_district["440305"].introduced_enterprises = 4;
+  figures.by_section["I"].improved_enterprises = 1;
+  TargetCountSettings settings;
+  settings.benchmark_industry_level = v1::INDUSTRY_LEVEL_DIVISION;
+  settings.improvement_window_start_year = 2014;
+  const v1::TargetCounts counts =
+      ToTargetCounts(2025, kToday, settings, figures);
+  EXPECT_EQ(counts.benchmark_industries(), 3);
+  EXPECT_EQ(counts.benchmark_industry_codes(1), "I");
+  EXPECT_EQ(counts.benchmark_industry_level(), v1::INDUSTRY_LEVEL_DIVISION);
+  EXPECT_EQ(counts.improvement_window_start_year(), 2014);
+  EXPECT_EQ(counts.introduced_enterprises(), 7);
+  ASSERT_EQ(counts.district_counts_size(), 2);
+  EXPECT_EQ(counts.district_counts(0).code(), "440303");
+  EXPECT_EQ(counts.district_counts(1).introduced_enterprises(), 4);
+  ASSERT_EQ(counts.industry_section_counts_size(), 1);
+  EXPECT_EQ(counts.industry_section_counts(0).improved_enterprises(), 1);
 }
 
 }  // namespace

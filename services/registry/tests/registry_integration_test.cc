@@ -2,12 +2,16 @@
 // channel: statuses, stored rows, concurrency and idempotency.
 
 #include <atomic>
+#include <map>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/str_format.h"
 #include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
+#include "common/db/db.h"
+#include "common/db/migrations.h"
 #include "common/server/executor.h"
 #include "common/server/server.h"
 #include "common/status/grpc_status.h"
@@ -21,117 +25,12 @@
 #include "services/registry/src/migrations.h"
 #include "services/registry/src/registry.h"
 #include "services/registry/src/registry_service.h"
+#include "services/registry/tests/registry_test_fixture.h"
 
 namespace qpp::registry {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
-
-// Valid codes (GB 32100 check characters computed for the test).
-std::string Uscc(int n) {
-  std::string first17 = absl::StrFormat("9144030000000%04d", n);
-  return first17 + *validation::UsccCheckCharacter(first17);
-}
-
-const absl::Time kNow = absl::FromCivil(
-    absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::UTCTimeZone());
-
-class RegistryIntegrationTest
-    : public testing::DatabaseTest<RegistryIntegrationTest> {
- public:
-  static constexpr char kSchemaName[] = "registry";
-  static const std::vector<db::MigrationFile>& SchemaMigrations() {
-    return Migrations();
-  }
-
- protected:
-  void SetUp() override {
-    DatabaseTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(
-        db_->Clear({"partnership_members", "partnership_industries",
-                    "partnerships", "benchmark_designations",
-                    "self_assessment_items", "self_assessments",
-                    "award_records", "organizations", "idempotency_keys"})
-            .ok());
-    pool_ = std::make_unique<db::ConnectionPool>(db_->options(), nullptr);
-    executor_ = std::make_unique<server::Executor>(8, 1024, nullptr);
-    auto cipher =
-        crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring());
-    core_ = std::make_unique<Registry>(*pool_, NewMysqlRegistryRepositories(),
-                                       *cipher, RegistryOptions{},
-                                       [] { return kNow; });
-    service_ = std::make_unique<RegistryServiceImpl>(*core_, *executor_);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    std::vector<
-        std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-        interceptors;
-    interceptors.push_back(server::ParseErrorInterceptorFor(
-        {v1::RegistryService::service_full_name()}));
-    builder.experimental().SetInterceptorCreators(std::move(interceptors));
-    server_ = builder.BuildAndStart();
-    stub_ = v1::RegistryService::NewStub(
-        server_->InProcessChannel(grpc::ChannelArguments()));
-  }
-
-  void TearDown() override {
-    if (server_ != nullptr) server_->Shutdown();
-    if (executor_ != nullptr) executor_->Shutdown();
-  }
-
-  static v1::Organization NewOrg(int n,
-                                 const std::string& district = "440305") {
-    v1::Organization org;
-    org.set_uscc(Uscc(n));
-    org.set_display_name(absl::StrCat("深圳市测试", n, "号科技有限公司"));
-    org.set_kind(v1::ORGANIZATION_KIND_ENTERPRISE);
-    org.set_district_code(district);
-    org.set_industry_code("65");
-    org.set_employees(150);
-    org.set_annual_revenue_yuan(20'000'000);
-    org.set_total_assets_yuan(10'000'000);
-    return org;
-  }
-
-  grpc::Status Create(const v1::Organization& org, v1::Organization* out,
-                      const std::string& request_id = "") {
-    grpc::ClientContext ctx;
-    v1::CreateOrganizationRequest req;
-    *req.mutable_organization() = org;
-    req.set_request_id(request_id);
-    return stub_->CreateOrganization(&ctx, req, out);
-  }
-
-  grpc::Status Get(const std::string& uscc, v1::Organization* out) {
-    grpc::ClientContext ctx;
-    v1::GetOrganizationRequest req;
-    req.set_name("organizations/" + uscc);
-    return stub_->GetOrganization(&ctx, req, out);
-  }
-
-  int64_t CountRows(const std::string& table) {
-    auto rows = db_->Query("SELECT COUNT(*) FROM " + table);
-    EXPECT_TRUE(rows.ok()) << rows.status();
-    return rows.ok() ? (*rows)[0].Int(0) : -1;
-  }
-
-  grpc::Status Advance(const std::string& uscc, v1::AdoptionStatus status) {
-    grpc::ClientContext ctx;
-    v1::SetAdoptionStatusRequest req;
-    req.set_name("organizations/" + uscc);
-    req.set_adoption_status(status);
-    v1::Organization out;
-    return stub_->SetAdoptionStatus(&ctx, req, &out);
-  }
-
-  std::unique_ptr<db::ConnectionPool> pool_;
-  std::unique_ptr<server::Executor> executor_;
-  std::unique_ptr<Registry> core_;
-  std::unique_ptr<RegistryServiceImpl> service_;
-  std::unique_ptr<grpc::Server> server_;
-  std::unique_ptr<v1::RegistryService::Stub> stub_;
-};
 
 TEST_F(RegistryIntegrationTest, CreateThenGetRoundTripsChineseTextAndMasks) {
   v1::Organization org = NewOrg(1);
@@ -158,6 +57,20 @@ TEST_F(RegistryIntegrationTest, CreateThenGetRoundTripsChineseTextAndMasks) {
   EXPECT_EQ((*rows)[0].String(0), org.display_name());
   EXPECT_EQ((*rows)[0].String(1).find("13812345678"), std::string::npos);
   EXPECT_EQ((*rows)[0].String(1).find("欧阳"), std::string::npos);
+}
+
+TEST_F(RegistryIntegrationTest, EnterpriseWithoutFiguresHasNoSizeClass) {
+  v1::Organization org = NewOrg(2);
+  org.set_employees(0);
+  org.set_annual_revenue_yuan(0);
+  org.set_total_assets_yuan(0);
+  v1::Organization created;
+  ASSERT_TRUE(Create(org, &created).ok());
+  EXPECT_EQ(created.size_class(), v1::SIZE_CLASS_UNSPECIFIED);
+  EXPECT_EQ(created.size_rule_version(), "");
+  v1::Organization got;
+  ASSERT_TRUE(Get(org.uscc(), &got).ok());
+  EXPECT_EQ(got.size_class(), v1::SIZE_CLASS_UNSPECIFIED);
 }
 
 TEST_F(RegistryIntegrationTest, RetryWithSameRequestIdWritesOnceSameAnswer) {
@@ -576,6 +489,104 @@ TEST_F(RegistryIntegrationTest, ImportStreamsChunksAndSkipsRegisteredRows) {
   EXPECT_EQ(resp.failures(1).index(), 5);
   EXPECT_EQ(resp.failures(3).index(), 205);
   EXPECT_EQ(CountRows("organizations"), 297);
+}
+
+TEST_F(RegistryIntegrationTest, BatchGetAnswersInOrderOrNotFound) {
+  v1::BatchGetOrganizationsRequest req;
+  for (int n : {33, 31, 32}) {
+    v1::Organization created;
+    ASSERT_TRUE(Create(NewOrg(n), &created).ok());
+    req.add_names(created.name());
+  }
+  grpc::ClientContext ctx;
+  v1::BatchGetOrganizationsResponse resp;
+  ASSERT_TRUE(stub_->BatchGetOrganizations(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.organizations_size(), 3);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(resp.organizations(i).name(), req.names(i));
+  }
+  auto code = [&](const v1::BatchGetOrganizationsRequest& r) {
+    grpc::ClientContext c;
+    v1::BatchGetOrganizationsResponse out;
+    return stub_->BatchGetOrganizations(&c, r, &out).error_code();
+  };
+  v1::BatchGetOrganizationsRequest missing = req;
+  missing.add_names("organizations/" + Uscc(34));
+  EXPECT_EQ(code(missing), grpc::StatusCode::NOT_FOUND);
+  v1::BatchGetOrganizationsRequest repeated = req;
+  repeated.add_names(req.names(0));
+  EXPECT_EQ(code(repeated), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code(v1::BatchGetOrganizationsRequest()),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RegistryIntegrationTest, ScoreSheetItemsUseTheStandardsNumbers) {
+  grpc::ClientContext ctx;
+  v1::GetScoreSheetRequest req;
+  req.set_name("scoreSheets/GB-T19580-2012");
+  v1::ScoreSheet sheet;
+  ASSERT_TRUE(stub_->GetScoreSheet(&ctx, req, &sheet).ok());
+  std::map<std::string, std::pair<std::string, int>> items;
+  for (const auto& i : sheet.items()) {
+    items[i.item_code()] = {i.title(), i.max_points()};
+  }
+  ASSERT_EQ(items.size(), 23u);
+  // 4.x.1 is each category's general clause, never a scored item.
+  for (const char* general : {"4.1.1", "4.4.1", "4.7.1"}) {
+    EXPECT_EQ(items.count(general), 0u) << general;
+  }
+  EXPECT_EQ(items["4.1.2"], std::make_pair(std::string("高层领导的作用"), 50));
+  EXPECT_EQ(items["4.1.3"], std::make_pair(std::string("组织治理"), 30));
+  EXPECT_EQ(items["4.1.4"], std::make_pair(std::string("社会责任"), 30));
+  EXPECT_EQ(items["4.4.7"], std::make_pair(std::string("相关方关系"), 10));
+  EXPECT_EQ(items["4.7.7"], std::make_pair(std::string("领导方面的结果"), 50));
+}
+
+// An assessment stored under the old numbering is renumbered with its sheet.
+TEST(RegistryMigrationTest, AssessmentsScoredBeforeTheRenumberingFollowIt) {
+  std::vector<db::MigrationFile> before;
+  for (const db::MigrationFile& m : Migrations()) {
+    if (m.version < 3) before.push_back(m);
+  }
+  auto created = testing::TestDatabase::Create("registry_upgrade", before);
+  ASSERT_TRUE(created.ok()) << created.status();
+  if (*created == nullptr) {
+    QPP_SKIP_WITHOUT_DB(created->get());
+    return;
+  }
+  testing::TestDatabase& db = **created;
+  auto conn = db::Connect(db.options().connection);
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ASSERT_TRUE((*conn)->ExecuteDirect("SET FOREIGN_KEY_CHECKS = 0").ok());
+  ASSERT_TRUE((*conn)
+                  ->ExecuteDirect(
+                      "INSERT INTO self_assessments (id, uscc, sheet_version, "
+                      "assessment_date, assessor_certificate, total_centi, "
+                      "create_time) VALUES (7, '914403000000000001', "
+                      "'GB-T19580-2012', '2015-06-01', 'ZJPS-1', 0, NOW(6))")
+                  .ok());
+  ASSERT_TRUE((*conn)
+                  ->ExecuteDirect("INSERT INTO self_assessment_items "
+                                  "(assessment_id, item_code, percent) VALUES "
+                                  "(7, '4.1.1', 60), (7, '4.1.2', 40), "
+                                  "(7, '4.1.3', 20), (7, '4.7.6', 10)")
+                  .ok());
+  ASSERT_TRUE(
+      db::Migrate(db.options().connection, db.schema(), Migrations()).ok());
+  auto rows = db.Query(
+      "SELECT i.item_code, i.percent, s.title FROM self_assessment_items i "
+      "JOIN score_sheet_items s ON s.version = 'GB-T19580-2012' AND "
+      "s.item_code = i.item_code WHERE i.assessment_id = 7 ORDER BY "
+      "i.item_code");
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  ASSERT_EQ(rows->size(), 4u);
+  EXPECT_EQ((*rows)[0].String(0), "4.1.2");
+  EXPECT_EQ((*rows)[0].Int(1), 60);
+  EXPECT_EQ((*rows)[0].String(2), "高层领导的作用");
+  EXPECT_EQ((*rows)[2].String(0), "4.1.4");
+  EXPECT_EQ((*rows)[2].String(2), "社会责任");
+  EXPECT_EQ((*rows)[3].String(0), "4.7.7");
+  EXPECT_EQ((*rows)[3].String(2), "领导方面的结果");
 }
 
 }  // namespace
