@@ -43,17 +43,6 @@ absl::string_view View(const grpc::Slice& slice) {
 
 }  // namespace
 
-bool IsValidRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!(absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' ||
-          c == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string NewRequestId() {
   thread_local absl::BitGen gen;
   const uint64_t hi = absl::Uniform<uint64_t>(gen);

@@ -205,9 +205,6 @@ class Gateway final {
   std::unordered_map<std::string, ClientSeries> clients_;
 };
 
-// Whether a request id is acceptable: 1..64 of [A-Za-z0-9._:-].
-bool IsValidRequestId(absl::string_view id);
-
 // A new random request id (UUID version 4 text).
 std::string NewRequestId();
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/validation/text.h"
 #include "services/gateway/src/path_template.h"
 
 namespace qpp::gateway {
@@ -22,50 +23,13 @@ absl::Status CheckDecoded(absl::string_view raw, absl::string_view what,
   if (decoded->find('\0') != std::string::npos) {
     return Bad(absl::StrCat("NUL (%00) in the ", what));
   }
-  if (!IsValidUtf8(*decoded)) {
+  if (!validation::IsValidUtf8(*decoded)) {
     return Bad(absl::StrCat("the ", what, " is not UTF-8 once decoded"));
   }
   return absl::OkStatus();
 }
 
 }  // namespace
-
-bool IsValidUtf8(absl::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    int n;
-    uint32_t cp;
-    if ((c & 0xe0) == 0xc0) {
-      n = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      n = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      n = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + n >= s.size()) return false;  // truncated sequence
-    for (int k = 1; k <= n; ++k) {
-      const unsigned char cc = s[i + k];
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += n + 1;
-  }
-  return true;
-}
 
 absl::Status CheckRequestPath(absl::string_view path) {
   if (path.empty() || path[0] != '/') {

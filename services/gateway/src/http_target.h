@@ -26,8 +26,4 @@ absl::Status CheckRequestPath(absl::string_view path);
 // OK, or INVALID_ARGUMENT.
 absl::Status CheckQuery(absl::string_view query);
 
-// Whether `s` is well-formed UTF-8 (no overlong forms, no surrogates,
-// nothing above U+10FFFF).
-bool IsValidUtf8(absl::string_view s);
-
 }  // namespace qpp::gateway

@@ -29,6 +29,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/testing/process.h"
+#include "common/validation/text.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/create_channel.h"
@@ -521,7 +522,7 @@ TEST_F(EdgeTest, ZEveryAuditLineParsesAsJson) {
   for (const Gateway* gw : {main_, strict_}) {
     for (const std::string& line : gw->AuditLines()) {
       ++lines;
-      EXPECT_TRUE(IsValidUtf8(line)) << line;
+      EXPECT_TRUE(validation::IsValidUtf8(line)) << line;
       google::protobuf::Struct parsed;
       EXPECT_TRUE(
           google::protobuf::util::JsonStringToMessage(line, &parsed).ok())

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "common/validation/text.h"
 #include "gtest/gtest.h"
 
 namespace qpp::gateway {
@@ -41,17 +42,17 @@ TEST(HttpTarget, ChecksQueriesOnceDecoded) {
 }
 
 TEST(HttpTarget, Utf8ValidatorRefusesOverlongSurrogatesAndTruncation) {
-  EXPECT_TRUE(IsValidUtf8(""));
-  EXPECT_TRUE(IsValidUtf8("ascii"));
-  EXPECT_TRUE(IsValidUtf8("\xe6\xb5\x8b\xe8\xaf\x95"));  // 测试
-  EXPECT_TRUE(IsValidUtf8("\xf0\x9f\x98\x80"));          // U+1F600
-  EXPECT_FALSE(IsValidUtf8("\xc0\x80"));                 // overlong NUL
-  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));             // overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));             // surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));         // above U+10FFFF
-  EXPECT_FALSE(IsValidUtf8("\xe6\xb5"));                 // truncated
-  EXPECT_FALSE(IsValidUtf8("\x80"));
-  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_TRUE(validation::IsValidUtf8(""));
+  EXPECT_TRUE(validation::IsValidUtf8("ascii"));
+  EXPECT_TRUE(validation::IsValidUtf8("\xe6\xb5\x8b\xe8\xaf\x95"));  // 测试
+  EXPECT_TRUE(validation::IsValidUtf8("\xf0\x9f\x98\x80"));          // U+1F600
+  EXPECT_FALSE(validation::IsValidUtf8("\xc0\x80"));          // overlong NUL
+  EXPECT_FALSE(validation::IsValidUtf8("\xe0\x80\xaf"));      // overlong '/'
+  EXPECT_FALSE(validation::IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(validation::IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(validation::IsValidUtf8("\xe6\xb5"));          // truncated
+  EXPECT_FALSE(validation::IsValidUtf8("\x80"));
+  EXPECT_FALSE(validation::IsValidUtf8("\xff"));
 }
 
 }  // namespace
