@@ -45,6 +45,9 @@ pid_of() {
   [[ -s $pid_file ]] || return 1
   pid="$(<"$pid_file")"
   [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null || return 1
+  # A server killed with -9 stays a zombie until its parent reaps it (no
+  # init reaps it in some containers): it holds nothing and is not running.
+  [[ "$(ps -o stat= -p "$pid" 2>/dev/null)" == Z* ]] && return 1
   echo "$pid"
 }
 
