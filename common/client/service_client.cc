@@ -103,7 +103,13 @@ absl::Status ServiceClient::Finish(const RequestContext& context,
 
   absl::Status out = status::FromGrpcStatus(status);
   const char* what = nullptr;
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+  if (status.error_code() == grpc::StatusCode::CANCELLED) {
+    // This client never cancels its calls: the server dropped this one (a
+    // call that reached it while it was shutting down). Whether it ran is
+    // unknown, as for UNAVAILABLE, which callers retry.
+    out = absl::UnavailableError(status.error_message());
+    what = " is unavailable; try again later";
+  } else if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
     what = " is unavailable; try again later";
   } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     what = " did not answer in time";

@@ -112,7 +112,9 @@ class ServiceClient final {
   //  - the callee's own status: same code, message and details;
   //  - UNAVAILABLE "<display name> is unavailable; try again later" when the
   //    callee cannot be reached or reports itself unavailable (its details,
-  //    e.g. ErrorInfo SERVER_OVERLOADED or RetryInfo, are kept);
+  //    e.g. ErrorInfo SERVER_OVERLOADED or RetryInfo, are kept), and when
+  //    the callee dropped the call (CANCELLED, as a server does to a call
+  //    that reaches it while it shuts down: this client never cancels);
   //  - DEADLINE_EXCEEDED "<display name> did not answer in time", also when
   //    the caller's deadline had passed before the call;
   //  - INTERNAL when `method` is not a unary method of the service, or

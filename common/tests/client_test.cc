@@ -167,6 +167,13 @@ TEST_F(ServiceClientTest, UnavailableFromTheCalleeNamesTheServiceKeepsDetails) {
   EXPECT_EQ(status::ReasonOf(s), "SERVER_OVERLOADED");
 }
 
+TEST_F(ServiceClientTest, ACallTheCalleeDroppedIsUnavailable) {
+  const absl::Status s = Check(RequestContext(), "dropped");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(s.message(), "registry is unavailable; try again later");
+  EXPECT_EQ(Handled("CANCELLED"), 1);
+}
+
 TEST_F(ServiceClientTest, UnreachableCalleeIsUnavailableByNameNotAddress) {
   const int port = qpp::testing::FreePort();  // nothing listens there
   Connect(absl::StrCat("127.0.0.1:", port));

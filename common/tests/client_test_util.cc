@@ -39,6 +39,10 @@ grpc::Status FakeHealth::Check(grpc::ServerContext* context,
         status::WithReason(absl::StatusCode::kUnavailable, "SERVER_OVERLOADED",
                            "the server at 10.0.0.7:9100 is overloaded"));
   }
+  if (what == "dropped") {
+    // What a server answers to a call that reaches it as it shuts down.
+    return grpc::Status(grpc::StatusCode::CANCELLED, "CANCELLED");
+  }
   if (what == "sleep") {
     const auto until =
         std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -22,6 +22,7 @@ namespace qpp::client::testing {
 //   "bad"         INVALID_ARGUMENT with a BadRequest violation of "uscc";
 //   "overloaded"  UNAVAILABLE, reason SERVER_OVERLOADED, with an address in
 //                 the message;
+//   "dropped"     CANCELLED, as a server stopping answers a new call;
 //   "sleep"       OK after 5 s, or as soon as the call is cancelled;
 //   anything else SERVING.
 class FakeHealth final : public grpc::health::v1::Health::Service {

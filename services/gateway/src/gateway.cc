@@ -216,6 +216,13 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
     return reject("rate_limited", s);
   }
 
+  if (draining_.load(std::memory_order_relaxed)) {
+    return reject(
+        "draining",
+        status::WithReason(absl::StatusCode::kUnavailable, "GATEWAY_DRAINING",
+                           "the gateway is shutting down; retry"));
+  }
+
   const bool mutation =
       out->method != nullptr ? out->method->mutation : IsMutationName(method);
   if (mutation && !audit_->Writable()) {
@@ -258,7 +265,19 @@ void Gateway::NameResponseResources(const MethodInfo& method,
 }
 
 grpc::Status Gateway::SanitizeUpstreamStatus(const Admission& a,
-                                             grpc::Status status) {
+                                             grpc::Status status,
+                                             bool caller_cancelled) {
+  if (status.error_code() == grpc::StatusCode::CANCELLED && !caller_cancelled) {
+    // Nobody here cancelled it: the backend's server dropped the call (a
+    // call that reached it while it was shutting down). Like UNAVAILABLE,
+    // it may or may not have run; a retry with the request id is safe.
+    spdlog::debug("upstream cancelled the call: {}", status.error_message());
+    const std::string service =
+        a.method != nullptr ? a.method->service : std::string("the service");
+    return grpc::Status(
+        grpc::StatusCode::UNAVAILABLE,
+        absl::StrCat(service, " dropped the call; retry later"));
+  }
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE ||
       !status.error_details().empty()) {
     return status;

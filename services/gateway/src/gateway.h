@@ -102,6 +102,12 @@ class Gateway final {
           RateLimiter* limiter, AuditWriter* audit, BackendSet* backends,
           GatewayMetrics* metrics);
 
+  // From now on, new calls (gRPC and HTTP) are refused with UNAVAILABLE
+  // (GATEWAY_DRAINING) while those already admitted finish: the first step
+  // of a graceful stop, so that no call reaches the listeners as they
+  // close. Irreversible; thread-safe.
+  void BeginDrain() { draining_ = true; }
+
   // Replaces the keys and the policy (e.g. after a key was revoked); calls
   // already admitted are unaffected. Thread-safe.
   void Reload(std::shared_ptr<const ApiKeyStore> keys,
@@ -163,10 +169,14 @@ class Gateway final {
 
   // The status to give the caller for an upstream's status: transport
   // failures (UNAVAILABLE without details, whose message names internal
-  // addresses) become a generic "<service> is unavailable" message; every
-  // other status passes unchanged, details included.
+  // addresses) become a generic "<service> is unavailable" message; a
+  // CANCELLED that the caller did not ask for (`caller_cancelled` false: the
+  // backend dropped the call, e.g. as it was stopping) becomes UNAVAILABLE,
+  // which callers retry (with the same request id for writes); every other
+  // status passes unchanged, details included.
   static grpc::Status SanitizeUpstreamStatus(const Admission& admission,
-                                             grpc::Status status);
+                                             grpc::Status status,
+                                             bool caller_cancelled = false);
 
   // The OutboundCall view of an admission, for local upstreams.
   static OutboundCall OutboundOf(const Admission& admission);
@@ -184,6 +194,7 @@ class Gateway final {
                                  int code);
 
   GatewayOptions options_;
+  std::atomic<bool> draining_{false};
   // Swapped whole by Reload; each call works on the pair it started with.
   struct Credentials {
     std::shared_ptr<const ApiKeyStore> keys;

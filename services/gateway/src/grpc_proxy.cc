@@ -1,5 +1,6 @@
 #include "services/gateway/src/grpc_proxy.h"
 
+#include <atomic>
 #include <mutex>
 
 #include "absl/strings/ascii.h"
@@ -104,11 +105,15 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
     admission_.upstream->CallUnary(
         Gateway::OutboundOf(admission_), &client_ctx_, in_.full_method,
         &request_, &response_, [this](grpc::Status s) {
-          Reply(Gateway::SanitizeUpstreamStatus(admission_, std::move(s)));
+          Reply(Gateway::SanitizeUpstreamStatus(admission_, std::move(s),
+                                                cancelled_.load()));
         });
   }
 
-  void OnCancel() override { client_ctx_.TryCancel(); }
+  void OnCancel() override {
+    cancelled_ = true;
+    client_ctx_.TryCancel();
+  }
 
   void OnDone() override { delete this; }
 
@@ -136,6 +141,7 @@ class UnaryReactor final : public grpc::ServerGenericBidiReactor {
   grpc::ByteBuffer request_;
   grpc::ByteBuffer response_;
   int code_ = grpc::StatusCode::CANCELLED;
+  std::atomic<bool> cancelled_{false};  // by the caller
 };
 
 // Streams in both directions between the caller and the upstream.
@@ -231,11 +237,14 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
   void OnUpstreamDone(const grpc::Status& s) {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     upstream_done_ = true;
-    status_ = Gateway::SanitizeUpstreamStatus(admission_, s);
+    status_ = Gateway::SanitizeUpstreamStatus(admission_, s, cancelled_);
     if (!caller_write_in_flight_) FinishLocked();
   }
 
-  void OnCancel() override { client_ctx_.TryCancel(); }
+  void OnCancel() override {
+    cancelled_ = true;
+    client_ctx_.TryCancel();
+  }
 
   void OnDone() override { delete this; }
 
@@ -294,6 +303,7 @@ class StreamReactor final : public grpc::ServerGenericBidiReactor {
   bool writes_done_sent_ = false;
   bool upstream_done_ = false;
   bool finished_ = false;
+  std::atomic<bool> cancelled_{false};  // by the caller
 };
 
 }  // namespace

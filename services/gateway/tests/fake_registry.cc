@@ -72,6 +72,11 @@ std::string FakeRegistry::last_api_key() {
 grpc::ServerUnaryReactor* FakeRegistry::Answer(grpc::CallbackServerContext* ctx,
                                                grpc::Status status) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  if (Meta(ctx, "x-fake-status") == "cancelled") {
+    // What a server stopping answers to a call that reached it too late.
+    reactor->Finish(grpc::Status(grpc::StatusCode::CANCELLED, "CANCELLED"));
+    return reactor;
+  }
   int sleep_ms = 0;
   if (absl::SimpleAtoi(Meta(ctx, "x-fake-sleep-ms"), &sleep_ms) &&
       sleep_ms > 0) {
