@@ -61,6 +61,10 @@ bool GatewayServer::serving() const {
   return health_ != nullptr && health_->serving();
 }
 
+void GatewayServer::BeginDrain() {
+  if (health_ != nullptr) health_->Stop();
+}
+
 void GatewayServer::Shutdown() {
   if (server_ == nullptr || stopped_) return;
   stopped_ = true;

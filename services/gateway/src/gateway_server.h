@@ -55,6 +55,10 @@ class GatewayServer final {
   int tls_port() const { return tls_port_; }
   bool serving() const;
 
+  // Reports NOT_SERVING from now on (the first step of a graceful stop;
+  // calls are still taken).
+  void BeginDrain();
+
   // NOT_SERVING, then drains in-flight calls up to the drain timeout.
   void Shutdown();
 

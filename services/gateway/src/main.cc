@@ -6,12 +6,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/config/config.h"
 #include "common/metrics/metrics.h"
 #include "common/server/process.h"
@@ -67,6 +69,12 @@ ABSL_FLAG(int, audit_retention_days, 180, "Days of audit files kept.");
 ABSL_FLAG(int, default_deadline_ms, 10000,
           "Deadline of calls that set none, milliseconds.");
 ABSL_FLAG(int, max_deadline_ms, 60000, "Upper bound of any deadline, ms.");
+ABSL_FLAG(int, drain_seconds, 20,
+          "On SIGTERM: grace period for in-flight gRPC calls, seconds.");
+ABSL_FLAG(int, lame_duck_ms, 1000,
+          "On SIGTERM, first: how long new calls are refused with "
+          "UNAVAILABLE (and health says NOT_SERVING) while admitted ones "
+          "finish, before the listeners close.");
 ABSL_FLAG(int, max_message_bytes, 4 * 1024 * 1024,
           "Largest gRPC message, either direction.");
 ABSL_FLAG(int, max_http_body_bytes, 1024 * 1024, "Largest HTTP request body.");
@@ -245,6 +253,8 @@ absl::Status Run() {
   server_options.tls.tls_client_ca_file =
       absl::GetFlag(FLAGS_tls_client_ca_file);
   server_options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  server_options.drain_timeout =
+      absl::Seconds(std::max(0, absl::GetFlag(FLAGS_drain_seconds)));
   GatewayServer server(server_options, &proxy, backends.get());
   QPP_RETURN_IF_ERROR(server.Start());
 
@@ -295,6 +305,13 @@ absl::Status Run() {
     gateway.Reload(fresh->keys, fresh->policy);
   }
   spdlog::info("signal {}: shutting down", signal);
+  // Refuse new calls explicitly (UNAVAILABLE, which clients retry) before
+  // closing the listeners: a call that reaches a gRPC server while it shuts
+  // down is answered CANCELLED, which clients do not retry.
+  gateway.BeginDrain();
+  server.BeginDrain();
+  absl::SleepFor(
+      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_lame_duck_ms))));
   if (http != nullptr) http->Stop();
   server.Shutdown();
   return absl::OkStatus();

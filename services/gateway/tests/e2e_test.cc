@@ -2,10 +2,12 @@
 // registry: transcoding, credentials, authorisation, limits, deadlines,
 // streams and the gateway's own services. The same gateway in front of the
 // real registry is tested in tests/e2e.
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -143,6 +145,59 @@ TEST_F(GatewayE2E, DeadlineShorterThanTheWorkIsDeadlineExceeded) {
   HttpResponse d = Http("GET", "/v1/" + kOrg, "programme-office", "",
                         {{"Grpc-Metadata-X-Fake-Sleep-Ms", "1300"}});
   EXPECT_EQ(d.status, 504);
+}
+
+TEST_F(GatewayE2E, ACallTheBackendDroppedIsUnavailableNotCancelled) {
+  // The caller did not cancel: CANCELLED would tell it not to retry.
+  auto md = Key("programme-office");
+  md.emplace("x-fake-status", "cancelled");
+  registry::v1::GetOrganizationRequest req;
+  req.set_name(kOrg);
+  grpc::Status s = GenericUnaryCall(
+      gw_->channel, "/qpp.registry.v1.RegistryService/GetOrganization",
+      req.SerializeAsString(), md, nullptr, 2000);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(s.error_message(),
+            "qpp.registry.v1.RegistryService dropped the call; retry later");
+  HttpResponse r = Http("GET", "/v1/" + kOrg, "programme-office", "",
+                        {{"Grpc-Metadata-X-Fake-Status", "cancelled"}});
+  EXPECT_EQ(r.status, 503) << r.body;
+}
+
+TEST_F(GatewayE2E, OnSigtermNewCallsAreRefusedRetryablyThenItExits) {
+  std::unique_ptr<GatewayProcess> gw = StartGateway(backend_port_, "drain");
+  ASSERT_NE(gw, nullptr);
+  ASSERT_TRUE(gw->WaitServing(true, 10000));
+  // A call admitted before the signal finishes during the drain.
+  std::multimap<std::string, std::string> md = {
+      {"x-api-key", gw->keys.at("programme-office")},
+      {"x-fake-sleep-ms", "400"}};
+  registry::v1::GetOrganizationRequest req;
+  req.set_name(kOrg);
+  grpc::Status slow;
+  std::thread in_flight([&] {
+    slow = GenericUnaryCall(gw->channel,
+                            "/qpp.registry.v1.RegistryService/GetOrganization",
+                            req.SerializeAsString(), md, nullptr, 5000);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  gw->process->Signal(SIGTERM);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+
+  std::multimap<std::string, std::string> fresh = {
+      {"x-api-key", gw->keys.at("programme-office")}};
+  grpc::Status refused = GenericUnaryCall(
+      gw->channel, "/qpp.registry.v1.RegistryService/GetOrganization",
+      req.SerializeAsString(), fresh, nullptr, 2000);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(refused.error_message(), "the gateway is shutting down; retry");
+  EXPECT_NE(refused.error_details().find("GATEWAY_DRAINING"),
+            std::string::npos);
+  EXPECT_FALSE(gw->Serving());
+
+  in_flight.join();
+  EXPECT_TRUE(slow.ok()) << slow.error_message();
+  EXPECT_EQ(gw->process->Wait(15000), 0);
 }
 
 TEST_F(GatewayE2E, ClientStreamingIsForwarded) {
