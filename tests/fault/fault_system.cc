@@ -1,0 +1,192 @@
+#include "tests/fault/fault_system.h"
+
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/crypto/cipher.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/create_channel.h"
+#include "services/gateway/src/api_keys.h"
+
+namespace qpp::fault {
+namespace {
+
+namespace fs = std::filesystem;
+namespace health = ::grpc::health::v1;
+
+std::string ReadFirstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return std::string(absl::StripAsciiWhitespace(line));
+}
+
+// The programme office's rights with a rate limit far above the load, so
+// that the tests measure faults, not the limiter.
+constexpr char kPolicy[] = R"json({
+  "defaultRateLimit": {"requestsPerSecond": 10, "burst": 20},
+  "roles": [{
+    "name": "programme_office",
+    "description": "Programme office (fault tests).",
+    "allow": ["qpp.registry.v1.RegistryService/*", "grpc.health.v1.Health/*"],
+    "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
+  }],
+  "principals": [{"id": "programme-office", "roles": ["programme_office"]}]
+})json";
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
+    const std::string& dir) {
+  std::unique_ptr<FaultSystem> system(new FaultSystem());
+  system->dir_ = dir;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::create_directories(fs::path(dir) / "gateway" / "audit");
+  system->db_port_ = testing::FreePort();
+  system->registry_port_ = testing::FreePort();
+  system->gateway_port_ = testing::FreePort();
+  system->gateway_http_port_ = testing::FreePort();
+  system->keyring_ = crypto::DataCipher::GenerateKeyring();
+
+  if (absl::Status s = system->StartDatabase(); !s.ok()) return s;
+  system->db_password_ = ReadFirstLine(dir + "/db/secrets/db_password");
+
+  auto key = gateway::GenerateKey("programme-office");
+  if (!key.ok()) return key.status();
+  system->api_key_ = key->key;
+  std::ofstream(fs::path(dir) / "gateway" / "keys") << key->entry << "\n";
+  std::ofstream(fs::path(dir) / "gateway" / "policy.json") << kPolicy;
+
+  if (absl::Status s = system->StartRegistry(); !s.ok()) return s;
+  if (absl::Status s = system->StartGateway(); !s.ok()) return s;
+  return system;
+}
+
+FaultSystem::~FaultSystem() {
+  gateway_.reset();
+  registry_.reset();
+  SignalDatabase(SIGCONT);
+  (void)StopDatabase();
+}
+
+absl::Status FaultSystem::RunScript(const std::string& command,
+                                    const std::string& extra) {
+  const std::string line = absl::StrCat(
+      "bash '", QPP_SOURCE_DIR, "/deploy/local/mariadb.sh' ", command, " '",
+      dir_, "/db' ", extra, " >>'", dir_, "/mariadb-script.log' 2>&1");
+  const int rc = std::system(line.c_str());
+  if (rc != 0) {
+    return absl::InternalError(absl::StrCat(
+        "mariadb.sh ", command, " failed; see ", dir_, "/mariadb-script.log"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FaultSystem::StartDatabase() {
+  return RunScript("start", absl::StrCat(db_port_));
+}
+
+absl::Status FaultSystem::StopDatabase() { return RunScript("stop", ""); }
+
+int FaultSystem::DatabasePid() const {
+  int pid = 0;
+  if (!absl::SimpleAtoi(ReadFirstLine(dir_ + "/db/mariadb.pid"), &pid)) {
+    return 0;
+  }
+  return pid;
+}
+
+void FaultSystem::SignalDatabase(int sig) {
+  if (int pid = DatabasePid(); pid > 0) ::kill(pid, sig);
+}
+
+absl::Status FaultSystem::StartRegistry() {
+  registry_.reset();  // reaps a killed one
+  auto child = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-registry",
+      {absl::StrCat("--listen_address=127.0.0.1:", registry_port_),
+       "--metrics_address=", "--db_host=127.0.0.1",
+       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
+       "--db_name=qpp_fault_registry", "--drain_seconds=10"},
+      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
+      dir_ + "/registry.log");
+  if (!child.ok()) return child.status();
+  registry_ = *std::move(child);
+  auto up = WaitServing(registry_address(), "", absl::Seconds(30));
+  return up.ok() ? absl::OkStatus() : up.status();
+}
+
+absl::Status FaultSystem::StartGateway() {
+  gateway_.reset();
+  const fs::path gw = fs::path(dir_) / "gateway";
+  auto child = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-gateway",
+      {absl::StrCat("--listen_address=127.0.0.1:", gateway_port_),
+       absl::StrCat("--http_address=127.0.0.1:", gateway_http_port_),
+       "--metrics_address=",
+       absl::StrCat("--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
+                    registry_port_),
+       "--api_keys_file=" + (gw / "keys").string(),
+       "--policy_file=" + (gw / "policy.json").string(),
+       "--audit_dir=" + (gw / "audit").string(), "--max_deadline_ms=5000",
+       "--default_deadline_ms=2000", "--drain_seconds=10"},
+      {}, dir_ + "/gateway.log");
+  if (!child.ok()) return child.status();
+  gateway_ = *std::move(child);
+  auto up = WaitServing(gateway_address(), "", absl::Seconds(30));
+  return up.ok() ? absl::OkStatus() : up.status();
+}
+
+absl::StatusOr<absl::Duration> FaultSystem::WaitServing(
+    const std::string& address, const std::string& service,
+    absl::Duration timeout) {
+  const absl::Time start = absl::Now();
+  while (absl::Now() - start < timeout) {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto stub = health::Health::NewStub(grpc::CreateCustomChannel(
+        address, grpc::InsecureChannelCredentials(), args));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(500));
+    health::HealthCheckRequest req;
+    req.set_service(service);
+    health::HealthCheckResponse resp;
+    if (stub->Check(&ctx, req, &resp).ok() &&
+        resp.status() == health::HealthCheckResponse::SERVING) {
+      return absl::Now() - start;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return absl::DeadlineExceededError(absl::StrCat(
+      address, " not SERVING after ", absl::FormatDuration(timeout)));
+}
+
+std::string FaultSystem::registry_address() const {
+  return absl::StrCat("127.0.0.1:", registry_port_);
+}
+
+std::string FaultSystem::gateway_address() const {
+  return absl::StrCat("127.0.0.1:", gateway_port_);
+}
+
+absl::StatusOr<std::unique_ptr<db::Connection>> FaultSystem::ConnectDatabase()
+    const {
+  db::ConnectionOptions options;
+  options.host = "127.0.0.1";
+  options.port = db_port_;
+  options.user = "qpp";
+  options.password = db_password_;
+  options.database = "qpp_fault_registry";
+  return db::Connect(options);
+}
+
+}  // namespace qpp::fault

@@ -1,0 +1,68 @@
+#pragma once
+
+// The system under fault: a MariaDB of its own (durable settings, so that a
+// killed server keeps what it acknowledged), the real qpp-registry and the
+// real qpp-gateway on fixed loopback ports, each of which a test may kill,
+// pause, stop and start again while load runs.
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/db/db.h"
+#include "common/testing/process.h"
+
+namespace qpp::fault {
+
+class FaultSystem final {
+ public:
+  // Starts the database, the registry and the gateway under `dir` (created;
+  // logs stay there). Fails if any does not come up.
+  static absl::StatusOr<std::unique_ptr<FaultSystem>> Start(
+      const std::string& dir);
+  ~FaultSystem();
+
+  // The registry.
+  absl::Status StartRegistry();
+  testing::ChildProcess& registry() { return *registry_; }
+  // The gateway.
+  absl::Status StartGateway();
+  testing::ChildProcess& gateway() { return *gateway_; }
+  // The database: kill -9 (or another signal) of mariadbd, a clean stop, a
+  // start on the same port and data.
+  void SignalDatabase(int sig);
+  absl::Status StopDatabase();
+  absl::Status StartDatabase();
+
+  // Waits until `address`'s health service answers SERVING for `service`
+  // ("" for the server); the time it took, or an error after `timeout`.
+  static absl::StatusOr<absl::Duration> WaitServing(const std::string& address,
+                                                    const std::string& service,
+                                                    absl::Duration timeout);
+
+  std::string registry_address() const;
+  std::string gateway_address() const;
+  const std::string& api_key() const { return api_key_; }
+  // A new connection to the registry's schema, for the ledger's check.
+  absl::StatusOr<std::unique_ptr<db::Connection>> ConnectDatabase() const;
+  const std::string& dir() const { return dir_; }
+
+ private:
+  FaultSystem() = default;
+  absl::Status RunScript(const std::string& command, const std::string& extra);
+  int DatabasePid() const;
+
+  std::string dir_;
+  int db_port_ = 0;
+  std::string db_password_;
+  std::string keyring_;
+  int registry_port_ = 0;
+  int gateway_port_ = 0;
+  int gateway_http_port_ = 0;
+  std::string api_key_;
+  std::unique_ptr<testing::ChildProcess> registry_;
+  std::unique_ptr<testing::ChildProcess> gateway_;
+};
+
+}  // namespace qpp::fault

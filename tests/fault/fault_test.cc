@@ -1,0 +1,234 @@
+// Faults while the integrators' load runs through the gateway: processes
+// killed and restarted, the database killed or restarted, a backend paused
+// beyond the deadline, graceful stops. Each case ends with the ledger's
+// check against the database (every acknowledged create stored exactly
+// once, nothing half-written, every replay answered the same way) and the
+// time the system took to be SERVING again. Label "fault";
+// QPP_FAULT_LOAD_SECONDS (default 5) and QPP_FAULT_CONCURRENCY (default 8)
+// size the load of each case.
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <future>
+#include <iostream>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "grpcpp/create_channel.h"
+#include "gtest/gtest.h"
+#include "tests/fault/fault_system.h"
+#include "tests/load/load_engine.h"
+#include "tests/load/registry_mix.h"
+
+namespace qpp::fault {
+namespace {
+
+using load::LoadReport;
+
+FaultSystem* system_ = nullptr;
+
+// A positive integer from the environment, else `fallback`.
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  int n = 0;
+  return v != nullptr && absl::SimpleAtoi(v, &n) && n > 0 ? n : fallback;
+}
+std::atomic<int> next_case{0};
+
+class FaultTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string dir = (std::filesystem::temp_directory_path() /
+                             absl::StrCat("qpp_fault_", getpid()))
+                                .string();
+    auto system = FaultSystem::Start(dir);
+    if (!system.ok()) {
+      std::cerr << "fault system did not start: " << system.status() << "\n";
+      return;
+    }
+    system_ = system->release();
+  }
+  static void TearDownTestSuite() {
+    delete system_;
+    system_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_NE(system_, nullptr) << "the system under test did not start";
+    // A case that failed half-way may have left a part down.
+    if (!system_->registry().running())
+      ASSERT_TRUE(system_->StartRegistry().ok());
+    if (!system_->gateway().running())
+      ASSERT_TRUE(system_->StartGateway().ok());
+  }
+
+  // Runs the registry mix through the gateway for `duration`, calls `fault`
+  // one second in (on this thread), then checks the ledger. `fault` returns
+  // the time until the system was SERVING again.
+  LoadReport RunWithFault(const std::string& label,
+                          const std::function<absl::Duration()>& fault) {
+    const absl::Duration duration =
+        absl::Seconds(EnvInt("QPP_FAULT_LOAD_SECONDS", 5));
+    load::Ledger ledger;
+    load::RegistryMixOptions mix;
+    mix.serial_base = 20'000'000 + 200'000 * next_case++;
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+    auto channel = grpc::CreateCustomChannel(
+        system_->gateway_address(), grpc::InsecureChannelCredentials(), args);
+    load::LoadOptions options;
+    options.concurrency = EnvInt("QPP_FAULT_CONCURRENCY", 8);
+    options.duration = duration;
+    options.deadline = absl::Seconds(1);
+    options.retry = true;
+    options.retry_budget = absl::Seconds(30);
+    options.metadata.push_back({"x-api-key", system_->api_key()});
+    const auto ops = load::RegistryMix(channel, mix, &ledger);
+
+    auto running = std::async(std::launch::async,
+                              [&] { return load::RunLoad(ops, options); });
+    absl::SleepFor(absl::Seconds(1));
+    const absl::Duration recovery = fault();
+    LoadReport report = running.get();
+
+    std::cout << "---- " << label << ": SERVING again after "
+              << absl::FormatDuration(recovery) << "\n"
+              << report.Table();
+    EXPECT_LT(recovery, absl::Seconds(15)) << label;
+
+    // Every logical call ended well: the faults cost retries, not answers.
+    for (const auto& [name, m] : report.methods) {
+      for (const auto& [code, n] : m.codes) {
+        EXPECT_EQ(code, grpc::StatusCode::OK)
+            << label << ": " << name << " ended " << load::CodeName(code) << " "
+            << n << " times";
+      }
+    }
+    auto conn = system_->ConnectDatabase();
+    EXPECT_TRUE(conn.ok()) << conn.status();
+    if (conn.ok()) {
+      int64_t checked = 0;
+      const std::vector<std::string> problems =
+          load::VerifyRegistryLedger(**conn, ledger, &checked);
+      for (const std::string& p : problems) ADD_FAILURE() << label << ": " << p;
+      std::cout << label << ": ledger " << checked << " creates, "
+                << ledger.acknowledged() << " acknowledged, " << problems.size()
+                << " problems\n";
+    }
+    EXPECT_GT(ledger.acknowledged(), 0) << label;
+    RecordProperty(label + "_acknowledged",
+                   static_cast<int>(ledger.acknowledged()));
+    RecordProperty(label + "_recovery_ms",
+                   static_cast<int>(absl::ToInt64Milliseconds(recovery)));
+    return report;
+  }
+
+  static absl::Duration WaitBothServing() {
+    auto registry = FaultSystem::WaitServing(system_->registry_address(), "",
+                                             absl::Seconds(30));
+    auto gateway = FaultSystem::WaitServing(system_->gateway_address(), "",
+                                            absl::Seconds(30));
+    if (!registry.ok() || !gateway.ok()) return absl::InfiniteDuration();
+    return std::max(*registry, *gateway);
+  }
+};
+
+// The attempts of every method ended OK or UNAVAILABLE only: a graceful
+// stop fails no call that it had accepted.
+void ExpectOnlyOkOrUnavailable(const LoadReport& report,
+                               const std::string& label) {
+  for (const auto& [name, m] : report.methods) {
+    for (const auto& [code, n] : m.attempt_codes) {
+      EXPECT_TRUE(code == grpc::StatusCode::OK ||
+                  code == grpc::StatusCode::UNAVAILABLE)
+          << label << ": " << name << " had " << n << " attempts end "
+          << load::CodeName(code);
+    }
+  }
+}
+
+TEST_F(FaultTest, RegistryKilledAndRestarted) {
+  RunWithFault("registry_kill9", [] {
+    system_->registry().Signal(SIGKILL);
+    system_->registry().Wait(5000);
+    absl::SleepFor(absl::Milliseconds(500));
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartRegistry().ok());
+    return absl::Now() - restart;
+  });
+}
+
+TEST_F(FaultTest, GatewayKilledAndRestarted) {
+  RunWithFault("gateway_kill9", [] {
+    system_->gateway().Signal(SIGKILL);
+    system_->gateway().Wait(5000);
+    absl::SleepFor(absl::Milliseconds(500));
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartGateway().ok());
+    return absl::Now() - restart;
+  });
+}
+
+TEST_F(FaultTest, DatabaseKilledAndRestarted) {
+  RunWithFault("mariadb_kill9", [] {
+    system_->SignalDatabase(SIGKILL);
+    absl::SleepFor(absl::Seconds(1));
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartDatabase().ok());
+    absl::SleepFor(absl::Milliseconds(100));
+    return absl::Now() - restart + WaitBothServing();
+  });
+}
+
+TEST_F(FaultTest, DatabaseRestartedCleanly) {
+  RunWithFault("mariadb_restart", [] {
+    EXPECT_TRUE(system_->StopDatabase().ok());
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartDatabase().ok());
+    return absl::Now() - restart + WaitBothServing();
+  });
+}
+
+TEST_F(FaultTest, RegistryPausedBeyondTheDeadline) {
+  RunWithFault("registry_sigstop", [] {
+    system_->registry().Signal(SIGSTOP);
+    absl::SleepFor(absl::Seconds(3));  // three attempt deadlines
+    const absl::Time resume = absl::Now();
+    system_->registry().Signal(SIGCONT);
+    return absl::Now() - resume + WaitBothServing();
+  });
+}
+
+TEST_F(FaultTest, RegistryStoppedGracefully) {
+  const LoadReport report = RunWithFault("registry_sigterm", [] {
+    system_->registry().Signal(SIGTERM);
+    EXPECT_EQ(system_->registry().Wait(15000), 0) << "exit status";
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartRegistry().ok());
+    return absl::Now() - restart;
+  });
+  ExpectOnlyOkOrUnavailable(report, "registry_sigterm");
+}
+
+TEST_F(FaultTest, GatewayStoppedGracefully) {
+  const LoadReport report = RunWithFault("gateway_sigterm", [] {
+    system_->gateway().Signal(SIGTERM);
+    EXPECT_EQ(system_->gateway().Wait(15000), 0) << "exit status";
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartGateway().ok());
+    return absl::Now() - restart;
+  });
+  ExpectOnlyOkOrUnavailable(report, "gateway_sigterm");
+}
+
+}  // namespace
+}  // namespace qpp::fault

@@ -1,0 +1,219 @@
+// qpp-load: the mixed load of integrators, through the gateway (or straight
+// at a service on loopback), with the bare-echo baseline of the same run.
+//
+//   build/bin/qpp-load --target=127.0.0.1:9000 \
+//       --api_key_file=.run/gateway/dev_api_key --duration=20s
+//
+// Prints per method: calls, QPS, p50/p99/p99.9 latency, retries and final
+// status codes; then the baseline (a callback echo server in a child
+// process, driven by the same engine with the same concurrency or rate),
+// and the ledger's check when --verify_db_* name the registry's database.
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/testing/process.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/server_builder.h"
+#include "qpp/bench/echo.grpc.pb.h"
+#include "tests/load/load_engine.h"
+#include "tests/load/registry_mix.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:9000",
+          "gRPC address of the gateway (or of the registry itself).");
+ABSL_FLAG(std::string, api_key_file, "",
+          "File holding the API key (else QPP_API_KEY); none when the target "
+          "is a service on loopback.");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10),
+          "How long new calls are started.");
+ABSL_FLAG(int, concurrency, 32, "Closed loop: calls in flight.");
+ABSL_FLAG(double, rate, 0,
+          "Open loop when > 0: calls started per second, whatever the "
+          "answers do.");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(2), "Deadline per attempt.");
+ABSL_FLAG(bool, retry, true,
+          "Retry UNAVAILABLE and DEADLINE_EXCEEDED with the same request id.");
+ABSL_FLAG(int, serial_base, 0,
+          "First USCC serial of the organisations created (8 digits); 0: one "
+          "derived from the clock, so that runs do not collide.");
+ABSL_FLAG(std::string, mix, "create=2,get=5,list=2,replay=1",
+          "Weights of the registry operations.");
+ABSL_FLAG(bool, baseline, true, "Also measure the bare callback echo.");
+ABSL_FLAG(int, serve_echo, 0, "Internal: serve the echo baseline on PORT.");
+
+namespace {
+
+class EchoImpl final : public qpp::bench::EchoService::CallbackService {
+  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
+                                 const qpp::bench::EchoMessage* req,
+                                 qpp::bench::EchoMessage* resp) override {
+    *resp = *req;
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+};
+
+int ServeEcho(int port) {
+  EchoImpl service;
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
+                           grpc::InsecureServerCredentials());
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  if (server == nullptr) return 1;
+  server->Wait();
+  return 0;
+}
+
+class EchoCall final : public qpp::load::Call {
+ public:
+  explicit EchoCall(qpp::bench::EchoService::Stub* stub) : stub_(stub) {
+    req_.set_payload(std::string(64, 'x'));
+  }
+  void Start(grpc::ClientContext* context,
+             std::function<void(grpc::Status)> done) override {
+    stub_->async()->Echo(context, &req_, &resp_, std::move(done));
+  }
+
+ private:
+  qpp::bench::EchoService::Stub* stub_;
+  qpp::bench::EchoMessage req_, resp_;
+};
+
+bool ParseMix(const std::string& text, qpp::load::RegistryMixOptions* out) {
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    const size_t eq = item.find('=');
+    if (eq == std::string::npos) return false;
+    const std::string key = item.substr(0, eq);
+    double weight = 0;
+    try {
+      weight = std::stod(item.substr(eq + 1));
+    } catch (...) {
+      return false;
+    }
+    if (weight < 0) return false;
+    if (key == "create") {
+      out->create_weight = weight;
+    } else if (key == "get") {
+      out->get_weight = weight;
+    } else if (key == "list") {
+      out->list_weight = weight;
+    } else if (key == "replay") {
+      out->replay_weight = weight;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string ApiKey() {
+  const std::string file = absl::GetFlag(FLAGS_api_key_file);
+  std::string key;
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::getline(in, key);
+  } else if (const char* env = std::getenv("QPP_API_KEY")) {
+    key = env;
+  }
+  return std::string(absl::StripAsciiWhitespace(key));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Mixed load through the gateway with a bare-echo baseline.");
+  absl::ParseCommandLine(argc, argv);
+  if (int port = absl::GetFlag(FLAGS_serve_echo); port > 0) {
+    return ServeEcho(port);
+  }
+
+  qpp::load::LoadOptions options;
+  options.concurrency = absl::GetFlag(FLAGS_concurrency);
+  options.rate = absl::GetFlag(FLAGS_rate);
+  options.duration = absl::GetFlag(FLAGS_duration);
+  options.deadline = absl::GetFlag(FLAGS_deadline);
+  options.retry = absl::GetFlag(FLAGS_retry);
+  if (options.concurrency < 1 || options.rate < 0) {
+    std::cerr << "--concurrency must be >= 1 and --rate >= 0\n";
+    return 2;
+  }
+  const std::string key = ApiKey();
+  if (!key.empty()) options.metadata.push_back({"x-api-key", key});
+
+  qpp::load::RegistryMixOptions mix;
+  if (!ParseMix(absl::GetFlag(FLAGS_mix), &mix)) {
+    std::cerr << "--mix: want e.g. create=2,get=5,list=2,replay=1\n";
+    return 2;
+  }
+  mix.serial_base = absl::GetFlag(FLAGS_serial_base);
+  if (mix.serial_base == 0) {
+    // 10000000–99999999: ten-second steps of the clock, wrapping.
+    mix.serial_base =
+        10'000'000 +
+        static_cast<int>((absl::ToUnixSeconds(absl::Now()) / 10) % 8'000) *
+            10'000;
+  }
+
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel(
+      absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
+  qpp::load::Ledger ledger;
+  const auto ops = qpp::load::RegistryMix(channel, mix, &ledger);
+  std::cout << "== qpp mix against " << absl::GetFlag(FLAGS_target) << " ("
+            << (options.rate > 0
+                    ? absl::StrCat("open loop, ", options.rate, " calls/s")
+                    : absl::StrCat("closed loop, ", options.concurrency,
+                                   " in flight"))
+            << ")\n";
+  const qpp::load::LoadReport report = qpp::load::RunLoad(ops, options);
+  std::cout << report.Table();
+  std::cout << "ledger: " << ledger.entries().size() << " creates sent, "
+            << ledger.acknowledged() << " acknowledged, "
+            << ledger.violations().size() << " broken promises\n";
+  for (const std::string& v : ledger.violations())
+    std::cout << "  " << v << "\n";
+
+  if (absl::GetFlag(FLAGS_baseline)) {
+    const int port = qpp::testing::FreePort();
+    auto echo = qpp::testing::ChildProcess::Start(
+        "/proc/self/exe", {absl::StrCat("--serve_echo=", port)}, {},
+        absl::StrCat("/tmp/qpp-load-echo-", getpid(), ".log"));
+    if (!echo.ok()) {
+      std::cerr << "echo baseline: " << echo.status() << "\n";
+      return 1;
+    }
+    auto echo_channel =
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                  grpc::InsecureChannelCredentials(), args);
+    echo_channel->WaitForConnected(
+        absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+    auto stub = qpp::bench::EchoService::NewStub(echo_channel);
+    qpp::load::LoadOptions echo_options = options;
+    echo_options.metadata.clear();
+    const qpp::load::LoadReport baseline = qpp::load::RunLoad(
+        {{"Echo (baseline)", 1,
+          [&stub] { return std::make_unique<EchoCall>(stub.get()); }}},
+        echo_options);
+    std::cout << "== bare callback echo, same engine and load shape\n"
+              << baseline.Table();
+    std::printf("mix QPS is %.1f%% of the echo baseline\n",
+                baseline.Qps() > 0 ? 100.0 * report.Qps() / baseline.Qps() : 0);
+  }
+  return ledger.violations().empty() ? 0 : 1;
+}
