@@ -107,6 +107,19 @@ TEST(MaskTest, MasksPersonalData) {
   EXPECT_EQ(MaskIdNumber("11010519491231002X"), "110***********002X");
 }
 
+TEST(MaskTest, MaskingNeverBreaksUtf8) {
+  // Found by the validators' fuzz target: byte-wise masking cut a
+  // two-byte character in half.
+  EXPECT_EQ(MaskPhone("\xd0\x90p"), "**");
+  EXPECT_EQ(MaskPhone("电话13812345678"), "电话1******5678");
+  EXPECT_EQ(MaskIdNumber("身份证号码440305199001011234"),
+            "身份证****************1234");
+  EXPECT_TRUE(IsValidUtf8(MaskIdNumber("АБВГДЕЖЗИЙ")));
+  EXPECT_EQ(MaskPhone("\xff\xfe"
+                      "1234"),
+            "******");
+}
+
 TEST(ContactTest, AcceptsMobilesAndLandlines) {
   for (const char* good :
        {"13812345678", "19912345678", "0755-88888888", "88888888"}) {

@@ -99,14 +99,30 @@ std::string MaskName(absl::string_view name) {
   return absl::StrCat(name.substr(0, first), std::string(rest, '*'));
 }
 
+namespace {
+
+// Keeps the first `head` and last `tail` characters of `s` and stars the
+// rest, counting characters, not bytes, so that the result is valid UTF-8
+// whenever `s` is (the values masked are validated ASCII, but a masker must
+// never be the one to break a string). Invalid UTF-8 is starred whole.
+std::string KeepEnds(absl::string_view s, size_t head, size_t tail) {
+  if (!IsValidUtf8(s)) return std::string(s.size(), '*');
+  const size_t chars = Utf8Length(s);
+  if (head + tail >= chars) return std::string(chars, '*');
+  const size_t head_bytes = PrefixBytes(s, head);
+  const size_t tail_start = PrefixBytes(s, chars - tail);
+  return absl::StrCat(s.substr(0, head_bytes),
+                      std::string(chars - head - tail, '*'),
+                      s.substr(tail_start));
+}
+
+}  // namespace
+
 std::string MaskPhone(absl::string_view phone) {
-  if (phone.size() >= 11) {
-    return absl::StrCat(phone.substr(0, 3), std::string(phone.size() - 7, '*'),
-                        phone.substr(phone.size() - 4));
-  }
-  if (phone.size() <= 2) return std::string(phone.size(), '*');
-  return absl::StrCat(std::string(phone.size() - 2, '*'),
-                      phone.substr(phone.size() - 2));
+  const size_t chars = Utf8Length(phone);
+  if (chars >= 11) return KeepEnds(phone, 3, 4);
+  if (chars <= 2) return std::string(chars, '*');
+  return KeepEnds(phone, 0, 2);
 }
 
 std::string MaskEmail(absl::string_view email) {
@@ -117,9 +133,8 @@ std::string MaskEmail(absl::string_view email) {
 }
 
 std::string MaskIdNumber(absl::string_view id) {
-  if (id.size() < 8) return std::string(id.size(), '*');
-  return absl::StrCat(id.substr(0, 3), std::string(id.size() - 7, '*'),
-                      id.substr(id.size() - 4));
+  if (Utf8Length(id) < 8) return std::string(Utf8Length(id), '*');
+  return KeepEnds(id, 3, 4);
 }
 
 }  // namespace qpp::validation
