@@ -7,7 +7,8 @@
 # end-to-end, and the Helm chart's checks and smoke test, label "chart")
 # against a throwaway MariaDB.
 #
-# Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [CTEST ARGS...]
+# Usage: tests/run.sh [--no-install] [--no-build] [--no-lint] [--no-fuzz]
+#                     [CTEST ARGS...]
 #   e.g. tests/run.sh -L unit          only the tests labelled "unit"
 #        tests/run.sh -R Uscc -j2      a subset, two at a time
 #
@@ -17,7 +18,12 @@
 # QPP_TEST_DB_PASSWORD, and create their own qpp_test_* schemas; end-to-end
 # tests find the binaries through QPP_TEST_BIN_DIR.
 #
-# Exit status: CTest's if it failed, else 1 if a lint failed, else 0.
+# A full run (no CTest arguments) ends with a short pass of the fuzz
+# targets (tests/fuzz/run.sh, clang with ASan+UBSan; QPP_FUZZ_RUNS
+# executions per target, default 100000); --no-fuzz leaves it out.
+#
+# Exit status: CTest's if it failed, else 1 if the fuzz pass or a lint
+# failed, else 0.
 # QPP_LINT=warn reports lint findings without failing the run;
 # QPP_BUILD_DIR (default build) and QPP_BUILD_JOBS (default 2) as named.
 set -euo pipefail
@@ -26,12 +32,13 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 BUILD_DIR="${QPP_BUILD_DIR:-$ROOT/build}"
 
-install=1 build=1 lint=1
+install=1 build=1 lint=1 fuzz=1
 while (($#)); do
   case "$1" in
     --no-install) install=0 ;;
     --no-build) build=0 ;;
     --no-lint) lint=0 ;;
+    --no-fuzz) fuzz=0 ;;
     -h | --help)
       awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
       exit 0 ;;
@@ -210,6 +217,19 @@ elif grep -q 'No tests were found' "$ctest_log"; then
 fi
 
 # ---------------------------------------------------------------------------
+fuzz_failed=0
+if [[ $fuzz == 1 && ${#ctest_args[@]} == 0 ]]; then
+  step "Fuzz targets, short pass (ASan+UBSan)"
+  if bash "$ROOT/tests/fuzz/run.sh" --runs "${QPP_FUZZ_RUNS:-100000}" \
+      --build-dir "$BUILD_DIR-fuzz"; then
+    summary+=("fuzz: ok (${QPP_FUZZ_RUNS:-100000} executions per target)")
+  else
+    fuzz_failed=1
+    summary+=("fuzz: FAILED, see above")
+  fi
+fi
+
+# ---------------------------------------------------------------------------
 echo
 echo "==> Summary"
 if ((${#summary[@]})); then printf '%s\n' "${summary[@]}"; fi
@@ -219,6 +239,8 @@ fi
 status=0
 if ((ctest_status != 0)); then
   status="$ctest_status"
+elif ((fuzz_failed)); then
+  status=1
 elif ((lint_failed)) && [[ ${QPP_LINT:-fail} != warn ]]; then
   echo "lint: FAILED, see above (QPP_LINT=warn makes lint findings advisory)"
   status=1

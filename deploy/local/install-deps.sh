@@ -40,6 +40,8 @@ RUN_PACKAGES=(
   golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev
   yamllint
   mariadb-backup    # physical backups (docs/operations.md)
+  # The fuzz targets (tests/fuzz): clang with libFuzzer and the sanitizers.
+  clang libclang-rt-dev
 )
 
 build_only=0
