@@ -11,7 +11,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -19,7 +21,10 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/testing/process.h"
@@ -50,6 +55,16 @@ ABSL_FLAG(std::string, mix, "create=2,get=5,list=2,replay=1",
           "Weights of the registry operations.");
 ABSL_FLAG(bool, baseline, true, "Also measure the bare callback echo.");
 ABSL_FLAG(int, serve_echo, 0, "Internal: serve the echo baseline on PORT.");
+ABSL_FLAG(bool, soak, false,
+          "Soak: measure the maximum (closed loop, 10 s), then run open loop "
+          "at --soak_fraction of it for --duration, printing every "
+          "--interval the QPS, p99 and, for each --watch process, its RSS, "
+          "open file descriptors and TCP connections.");
+ABSL_FLAG(double, soak_fraction, 0.5, "Soak: share of the measured maximum.");
+ABSL_FLAG(absl::Duration, interval, absl::Minutes(1), "Soak: report period.");
+ABSL_FLAG(std::string, watch, "",
+          "Soak: processes to watch, name=pid,name=pid (e.g. "
+          "gateway=1234,registry=1240).");
 
 namespace {
 
@@ -132,6 +147,109 @@ std::string ApiKey() {
   return std::string(absl::StripAsciiWhitespace(key));
 }
 
+// What /proc says of a watched process.
+struct ProcessSample {
+  int64_t rss_kb = -1;
+  int fds = -1;
+  int tcp = -1;  // sockets among the descriptors
+};
+
+ProcessSample SampleProcess(int pid) {
+  ProcessSample out;
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "VmRSS:")) {
+      int64_t kb = 0;
+      if (absl::SimpleAtoi(absl::StripAsciiWhitespace(absl::StripSuffix(
+                               absl::StripPrefix(line, "VmRSS:"), "kB")),
+                           &kb)) {
+        out.rss_kb = kb;
+      }
+    }
+  }
+  std::error_code ec;
+  const std::string fd_dir = absl::StrCat("/proc/", pid, "/fd");
+  int fds = 0, sockets = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(fd_dir, ec)) {
+    ++fds;
+    std::error_code link_ec;
+    const auto target = std::filesystem::read_symlink(entry.path(), link_ec);
+    if (!link_ec && absl::StartsWith(target.string(), "socket:")) ++sockets;
+  }
+  if (!ec) {
+    out.fds = fds;
+    out.tcp = sockets;
+  }
+  return out;
+}
+
+// Runs the soak and prints its curve; false if a watched process died or
+// the ledger found a broken promise.
+bool Soak(const std::vector<qpp::load::Operation>& ops,
+          qpp::load::LoadOptions options, qpp::load::Ledger& ledger) {
+  std::vector<std::pair<std::string, int>> watched;
+  for (absl::string_view item :
+       absl::StrSplit(absl::GetFlag(FLAGS_watch), ',', absl::SkipEmpty())) {
+    const size_t eq = item.find('=');
+    int pid = 0;
+    if (eq == absl::string_view::npos ||
+        !absl::SimpleAtoi(item.substr(eq + 1), &pid)) {
+      std::cerr << "--watch: want name=pid, got " << item << "\n";
+      return false;
+    }
+    watched.emplace_back(std::string(item.substr(0, eq)), pid);
+  }
+  const absl::Duration total = options.duration;
+  if (options.rate <= 0) {
+    qpp::load::LoadOptions probe = options;
+    probe.duration = absl::Seconds(10);
+    probe.rate = 0;
+    const qpp::load::LoadReport max = qpp::load::RunLoad(ops, probe);
+    std::cout << "== maximum, closed loop with " << probe.concurrency
+              << " in flight\n"
+              << max.Table();
+    options.rate =
+        std::max(1.0, max.Qps() * absl::GetFlag(FLAGS_soak_fraction));
+  }
+  std::printf("== soak at %.0f calls/s for %s\n", options.rate,
+              absl::FormatDuration(total).c_str());
+  std::printf("%8s %8s %9s %9s %7s", "minute", "qps", "p50 ms", "p99 ms",
+              "errors");
+  for (const auto& [name, pid] : watched) {
+    std::printf("  %12s %5s %5s", (name + " rss MB").c_str(), "fds", "sock");
+  }
+  std::printf("\n");
+  const absl::Time start = absl::Now();
+  bool alive = true;
+  while (absl::Now() - start < total && alive) {
+    options.duration =
+        std::min(absl::GetFlag(FLAGS_interval), total - (absl::Now() - start));
+    const qpp::load::LoadReport r = qpp::load::RunLoad(ops, options);
+    qpp::load::MethodStats all;
+    for (const auto& [name, m] : r.methods) {
+      all.latency_us.insert(all.latency_us.end(), m.latency_us.begin(),
+                            m.latency_us.end());
+      all.calls += m.calls;
+    }
+    const int64_t errors = r.calls() - r.ok();
+    std::printf("%8.1f %8.0f %9.2f %9.2f %7lld",
+                absl::ToDoubleMinutes(absl::Now() - start), r.Qps(),
+                all.PercentileMs(0.5), all.PercentileMs(0.99),
+                static_cast<long long>(errors));
+    for (const auto& [name, pid] : watched) {
+      const ProcessSample p = SampleProcess(pid);
+      if (p.rss_kb < 0) alive = false;
+      std::printf("  %12.1f %5d %5d", static_cast<double>(p.rss_kb) / 1024.0,
+                  p.fds, p.tcp);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+  }
+  if (!alive) std::cout << "a watched process is gone\n";
+  return alive && ledger.violations().empty();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -175,6 +293,13 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
   qpp::load::Ledger ledger;
   const auto ops = qpp::load::RegistryMix(channel, mix, &ledger);
+  if (absl::GetFlag(FLAGS_soak)) {
+    const bool ok = Soak(ops, options, ledger);
+    std::cout << "ledger: " << ledger.entries().size() << " creates sent, "
+              << ledger.acknowledged() << " acknowledged, "
+              << ledger.violations().size() << " broken promises\n";
+    return ok ? 0 : 1;
+  }
   std::cout << "== qpp mix against " << absl::GetFlag(FLAGS_target) << " ("
             << (options.rate > 0
                     ? absl::StrCat("open loop, ", options.rate, " calls/s")

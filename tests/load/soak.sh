@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Soak: the whole system as deploy/local/run.sh starts it (in a run folder of
+# its own, .run-soak), the integrators' mix through the gateway at half the
+# maximum measured first, for 30 minutes; every minute the QPS, p50/p99 and,
+# per process, RSS, open descriptors and sockets. Not part of CI.
+#
+# Usage: tests/load/soak.sh [--minutes N] [--fraction F]
+#   --minutes N    length of the soak (default 30)
+#   --fraction F   share of the measured maximum (default 0.5)
+# Stop a local run on the same ports (deploy/local/run.sh) first. The
+# curve is printed and kept in .run-soak/soak.txt.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+minutes=30 fraction=0.5
+while (($#)); do
+  case "$1" in
+    --minutes) minutes="$2"; shift ;;
+    --fraction) fraction="$2"; shift ;;
+    -h | --help)
+      awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
+      exit 0 ;;
+    *) echo "soak.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+RUN_DIR="$ROOT/.run-soak"
+mkdir -p "$RUN_DIR"
+# The shipped policy, with the development key's rate limit lifted so that
+# the soak measures the system, not the limiter.
+/usr/bin/python3 - "$ROOT/deploy/gateway/policy.json" \
+    "$RUN_DIR/policy.json" <<'PY'
+import json, sys
+policy = json.load(open(sys.argv[1]))
+for p in policy["principals"]:
+    if p["id"] == "dev":
+        p["rateLimit"] = {"requestsPerSecond": 100000, "burst": 100000}
+json.dump(policy, open(sys.argv[2], "w"), indent=2)
+PY
+
+QPP_RUN_DIR="$RUN_DIR" QPP_GATEWAY_POLICY_FILE="$RUN_DIR/policy.json" \
+  setsid bash deploy/local/run.sh --no-install --no-demo --db-port 3317 \
+  >"$RUN_DIR/run.log" 2>&1 &
+run_pid=$!
+stop() {
+  kill -TERM "$run_pid" 2>/dev/null || true
+  wait "$run_pid" 2>/dev/null || true
+}
+trap stop EXIT
+
+echo "waiting for the system (log: $RUN_DIR/run.log)"
+for _ in $(seq 1 600); do
+  if grep -q "gateway" "$RUN_DIR/run.log" 2>/dev/null &&
+      [[ -s $RUN_DIR/gateway/dev_api_key ]] &&
+      /usr/bin/python3 "$ROOT/deploy/local/grpc_health.py" 127.0.0.1:9000 \
+        >/dev/null 2>&1; then
+    break
+  fi
+  kill -0 "$run_pid" 2>/dev/null || { tail -20 "$RUN_DIR/run.log"; exit 1; }
+  sleep 1
+done
+
+watch=""
+for pid_file in "$RUN_DIR"/pids/*.pid; do
+  [[ -e $pid_file ]] || continue
+  watch+="$(basename "$pid_file" .pid)=$(<"$pid_file"),"
+done
+if [[ -s $RUN_DIR/mariadb.pid ]]; then
+  watch+="mariadb=$(<"$RUN_DIR/mariadb.pid"),"
+fi
+
+"$ROOT/build/bin/qpp-load" --soak --duration="${minutes}m" \
+  --soak_fraction="$fraction" --watch="${watch%,}" \
+  --api_key_file="$RUN_DIR/gateway/dev_api_key" --target=127.0.0.1:9000 \
+  | tee "$RUN_DIR/soak.txt"
