@@ -20,7 +20,9 @@
 #
 # A full run (no CTest arguments) ends with a short pass of the fuzz
 # targets (tests/fuzz/run.sh, clang with ASan+UBSan; QPP_FUZZ_RUNS
-# executions per target, default 100000); --no-fuzz leaves it out.
+# executions per target, default 100000; --no-fuzz leaves it out) and,
+# with QPP_SANITIZE_UNIT=1, the unit tests built again with ASan+UBSan in
+# $QPP_BUILD_DIR-asan.
 #
 # Exit status: CTest's if it failed, else 1 if the fuzz pass or a lint
 # failed, else 0.
@@ -217,6 +219,32 @@ elif grep -q 'No tests were found' "$ctest_log"; then
 fi
 
 # ---------------------------------------------------------------------------
+# The unit tests again, built with ASan and UBSan in a folder of their own
+# (only their targets), on a full run with QPP_SANITIZE_UNIT=1.
+sanitize_failed=0
+if [[ ${QPP_SANITIZE_UNIT:-0} == 1 && ${#ctest_args[@]} == 0 ]]; then
+  step "Unit tests under ASan+UBSan"
+  asan_dir="$BUILD_DIR-asan"
+  mapfile -t unit_targets < <(ctest --test-dir "$BUILD_DIR" -L unit \
+    --show-only=json-v1 | /usr/bin/python3 -c '
+import json, os, sys
+tests = json.load(sys.stdin)["tests"]
+print("\n".join(sorted({os.path.basename(t["command"][0]) for t in tests})))')
+  if [[ ! -f $asan_dir/build.ninja ]]; then
+    cmake -S "$ROOT" -B "$asan_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+      -DQPP_SANITIZE=ON >/dev/null
+  fi
+  if ninja -C "$asan_dir" -j"${QPP_BUILD_JOBS:-2}" "${unit_targets[@]}" &&
+      ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+      ctest --test-dir "$asan_dir" -L unit --output-on-failure; then
+    summary+=("asan+ubsan unit tests: ok (${#unit_targets[@]} binaries)")
+  else
+    sanitize_failed=1
+    summary+=("asan+ubsan unit tests: FAILED, see above")
+  fi
+fi
+
+# ---------------------------------------------------------------------------
 fuzz_failed=0
 if [[ $fuzz == 1 && ${#ctest_args[@]} == 0 ]]; then
   step "Fuzz targets, short pass (ASan+UBSan)"
@@ -239,7 +267,7 @@ fi
 status=0
 if ((ctest_status != 0)); then
   status="$ctest_status"
-elif ((fuzz_failed)); then
+elif ((fuzz_failed || sanitize_failed)); then
   status=1
 elif ((lint_failed)) && [[ ${QPP_LINT:-fail} != warn ]]; then
   echo "lint: FAILED, see above (QPP_LINT=warn makes lint findings advisory)"
