@@ -39,9 +39,9 @@ struct CertificateOptions {
 
 class Certificates final {
  public:
-  // The context and the repositories must outlive this object.
-  Certificates(const UseCaseContext& context,
-               std::unique_ptr<CertificateRepository> repository,
+  // The context and the repositories (the certificates' own shared with
+  // the appointments) must outlive this object.
+  Certificates(const UseCaseContext& context, CertificateRepository& repository,
                RegistrationRepository& registrations, CourseRepository& courses,
                CertificateOptions options);
 
@@ -54,6 +54,9 @@ class Certificates final {
   // One certificate.
   absl::Status GetCertificate(const v1::GetCertificateRequest& req,
                               v1::Certificate* resp);
+  // A page of certificates by id, filtered by holder, type and state today.
+  absl::Status ListCertificates(const v1::ListCertificatesRequest& req,
+                                v1::ListCertificatesResponse* resp);
   // Revokes, recording the reason and `call`'s principal.
   absl::Status RevokeCertificate(const RequestContext& call,
                                  const v1::RevokeCertificateRequest& req,
@@ -75,7 +78,7 @@ class Certificates final {
   std::string NewCode();
 
   const UseCaseContext context_;
-  std::unique_ptr<CertificateRepository> repository_;
+  CertificateRepository& repository_;
   RegistrationRepository& registrations_;
   CourseRepository& courses_;
   const CertificateOptions options_;

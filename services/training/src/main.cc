@@ -8,6 +8,7 @@
 #include "services/training/src/migrations.h"
 #include "services/training/src/registry_client.h"
 #include "services/training/src/training.h"
+#include "services/training/src/training_metrics.h"
 #include "services/training/src/training_service.h"
 
 ABSL_FLAG(std::string, registry_address, "127.0.0.1:9101",
@@ -22,6 +23,10 @@ ABSL_FLAG(std::string, certificate_validity, "",
           "\"QUALITY_ENGINEER=3,CHIEF_QUALITY_OFFICER=5\".");
 ABSL_FLAG(std::string, certificate_issuer, "Quality Promotion Programme Office",
           "The issuing body recorded on certificates earned through training.");
+
+ABSL_FLAG(int, statistics_refresh_seconds, 60,
+          "Seconds between refreshes of the training gauges on /metrics "
+          "(0: never).");
 
 namespace qpp::training {
 
@@ -40,6 +45,13 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
       env.pool, NewMysqlTrainingRepositories(),
       NewGrpcRegistryClient(std::move(channel), env.metrics),
       std::move(env.cipher), std::move(certificates), env.clock));
+  auto gauges =
+      std::make_shared<StatisticsGauges>(env.metrics, core->statistics());
+  if (const int seconds = absl::GetFlag(FLAGS_statistics_refresh_seconds);
+      seconds > 0) {
+    gauges->Start(absl::Seconds(seconds));
+  }
+  parts.Keep(std::move(gauges));
   parts.Serve(std::make_shared<TrainingServiceImpl>(*core, env.executor,
                                                     env.principal_trust),
               v1::TrainingService::service_full_name());
