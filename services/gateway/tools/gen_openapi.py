@@ -473,9 +473,12 @@ class Generator:
                 "required": True,
                 "content": {"application/json": {"schema": schema}},
             }
+        # A lookup by required query parameters (e.g. a certificate's
+        # number and code) can find nothing, as a resource name can.
+        looks_up = any(q.get("required") for q in query)
         op["responses"] = openapi_common.responses(
             self.ref(method.output_type),
-            names_resource=names_resource,
+            names_resource=names_resource or looks_up,
             mutation=binding["verb"] != "get",
             has_body=bool(binding["body"]))
         if method.full_name in self.public_methods:
