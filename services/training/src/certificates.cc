@@ -21,7 +21,8 @@ Certificates::Certificates(const UseCaseContext& context,
       repository_(repository),
       registrations_(registrations),
       courses_(courses),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      cache_(options_.verification_cache_ttl) {}
 
 std::string Certificates::NewCode() {
   std::lock_guard<std::mutex> lock(random_mu_);
@@ -186,7 +187,8 @@ absl::Status Certificates::RevokeCertificate(
   const std::string by =
       call.principal().empty() ? "unknown" : call.principal().name;
   const absl::Time now = context_.clock();
-  return db::RunIdempotent(
+  // Forgotten whatever the outcome: the next verification reads again.
+  const absl::Status done = db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
@@ -204,6 +206,8 @@ absl::Status Certificates::RevokeCertificate(
         *resp = ToCertificate(*stored, dates::Today(now));
         return absl::OkStatus();
       });
+  cache_.Erase(number);
+  return done;
 }
 
 absl::Status Certificates::ReinstateCertificate(
@@ -211,7 +215,8 @@ absl::Status Certificates::ReinstateCertificate(
   QPP_ASSIGN_OR_RETURN(std::string number,
                        ParseCertificateName(req.name(), "name"));
   const absl::Time now = context_.clock();
-  return db::RunIdempotent(
+  // Forgotten whatever the outcome: the next verification reads again.
+  const absl::Status done = db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
@@ -229,6 +234,8 @@ absl::Status Certificates::ReinstateCertificate(
         *resp = ToCertificate(*stored, dates::Today(now));
         return absl::OkStatus();
       });
+  cache_.Erase(number);
+  return done;
 }
 
 absl::Status Certificates::VerifyCertificate(
@@ -239,8 +246,12 @@ absl::Status Certificates::VerifyCertificate(
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   std::optional<CertificateRecord> found;
   if (well_formed) {
-    QPP_ASSIGN_OR_RETURN(
-        found, repository_.GetCertificate(*conn, req.number(), false));
+    found = cache_.Get(req.number(), now);
+    if (!found.has_value()) {
+      QPP_ASSIGN_OR_RETURN(
+          found, repository_.GetCertificate(*conn, req.number(), false));
+      if (found.has_value()) cache_.Put(*found, now);
+    }
   }
   const bool matched =
       found.has_value() &&

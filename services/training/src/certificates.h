@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "common/context/request_context.h"
 #include "qpp/training/v1/training_service.pb.h"
+#include "services/training/src/certificate_cache.h"
 #include "services/training/src/certificate_rules.h"
 #include "services/training/src/training_repository.h"
 #include "services/training/src/use_case_context.h"
@@ -35,6 +36,9 @@ struct CertificateOptions {
   ValidityYears validity_years;
   // The issuing body recorded on certificates earned through training.
   std::string issuing_body = "Quality Promotion Programme Office";
+  // How long public verification may answer from certificates it read
+  // before (certificate_cache.h); zero reads every time.
+  absl::Duration verification_cache_ttl = absl::ZeroDuration();
 };
 
 class Certificates final {
@@ -82,6 +86,7 @@ class Certificates final {
   RegistrationRepository& registrations_;
   CourseRepository& courses_;
   const CertificateOptions options_;
+  CertificateCache cache_;
   std::mutex random_mu_;
   std::random_device random_;
 };

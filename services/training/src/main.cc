@@ -24,6 +24,10 @@ ABSL_FLAG(std::string, certificate_validity, "",
 ABSL_FLAG(std::string, certificate_issuer, "Quality Promotion Programme Office",
           "The issuing body recorded on certificates earned through training.");
 
+ABSL_FLAG(int, certificate_cache_seconds, 2,
+          "Seconds public verification may answer from a certificate it read "
+          "before (0: read every time); a revocation on another replica "
+          "reaches verification at most this late.");
 ABSL_FLAG(int, statistics_refresh_seconds, 60,
           "Seconds between refreshes of the training gauges on /metrics "
           "(0: never).");
@@ -40,6 +44,8 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
       ParseValidityYears(absl::GetFlag(FLAGS_certificate_validity),
                          absl::GetFlag(FLAGS_certificate_validity_years)));
   certificates.issuing_body = absl::GetFlag(FLAGS_certificate_issuer);
+  certificates.verification_cache_ttl =
+      absl::Seconds(absl::GetFlag(FLAGS_certificate_cache_seconds));
   server::ServiceParts parts;
   Training* core = parts.Keep(std::make_shared<Training>(
       env.pool, NewMysqlTrainingRepositories(),
