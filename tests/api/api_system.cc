@@ -15,6 +15,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "services/gateway/src/api_keys.h"
 #include "services/registry/src/migrations.h"
+#include "services/training/src/migrations.h"
 
 namespace qpp::api_test {
 namespace {
@@ -89,6 +90,10 @@ absl::Status ApiSystem::Start() {
     return absl::FailedPreconditionError("no test database (QPP_TEST_DB_*)");
   }
   db_ = *std::move(db);
+  auto training_db =
+      testing::TestDatabase::Create("api_training", training::Migrations());
+  if (!training_db.ok()) return training_db.status();
+  training_db_ = *std::move(training_db);
   dir_ = (fs::temp_directory_path() / absl::StrCat("qpp_api_e2e_", getpid()))
              .string();
   fs::remove_all(dir_);
@@ -117,6 +122,20 @@ absl::Status ApiSystem::Start() {
       dir_ + "/registry.log");
   if (!registry.ok()) return registry.status();
   registry_ = *std::move(registry);
+  const auto& t = training_db_->options().connection;
+  const int training_port = testing::FreePort();
+  auto training = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-training",
+      {absl::StrCat("--listen_address=127.0.0.1:", training_port),
+       "--metrics_address=", "--db_host=" + t.host,
+       absl::StrCat("--db_port=", t.port), "--db_user=" + t.user,
+       "--db_name=" + t.database,
+       absl::StrCat("--registry_address=127.0.0.1:", registry_port_)},
+      {{"QPP_DB_PASSWORD", t.password},
+       {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}},
+      dir_ + "/training.log");
+  if (!training.ok()) return training.status();
+  training_ = *std::move(training);
 
   grpc_port_ = testing::FreePort();
   http_port_ = testing::FreePort();
@@ -125,8 +144,10 @@ absl::Status ApiSystem::Start() {
       {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
        absl::StrCat("--http_address=127.0.0.1:", http_port_),
        "--metrics_address=",
-       absl::StrCat("--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
-                    registry_port_),
+       absl::StrCat(
+           "--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
+           registry_port_,
+           ",qpp.training.v1.TrainingService=127.0.0.1:", training_port),
        "--api_keys_file=" + dir_ + "/keys",
        "--policy_file=" + std::string(QPP_SOURCE_DIR) +
            "/deploy/gateway/policy.json",
@@ -148,7 +169,7 @@ absl::Status ApiSystem::Start() {
 }
 
 ApiSystem::~ApiSystem() {
-  for (auto* p : {gateway_.get(), registry_.get()}) {
+  for (auto* p : {gateway_.get(), training_.get(), registry_.get()}) {
     if (p == nullptr) continue;
     p->Signal(SIGTERM);
     p->Wait(10000);
@@ -192,7 +213,8 @@ ShellResult ApiSystem::Shell(const std::string& script) const {
 
 std::string ApiSystem::Logs() const {
   return absl::StrCat("--- gateway.log\n", ReadFile(dir_ + "/gateway.log"),
-                      "--- registry.log\n", ReadFile(dir_ + "/registry.log"));
+                      "--- registry.log\n", ReadFile(dir_ + "/registry.log"),
+                      "--- training.log\n", ReadFile(dir_ + "/training.log"));
 }
 
 }  // namespace qpp::api_test

@@ -1,10 +1,10 @@
 #pragma once
 
 // The public API as an integrator meets it, for the tests of its contract:
-// the real qpp-registry on the test MariaDB (its own schema, migrated)
-// behind the real qpp-gateway with the shipped policy and API keys made for
-// the test. Started once per test binary by ApiSystem::Get(); stopped at
-// exit.
+// the real qpp-registry and qpp-training on the test MariaDB (a schema
+// each, migrated) behind the real qpp-gateway with the shipped policy and API
+// keys made for the test. Started once per test binary by ApiSystem::Get();
+// stopped at exit.
 
 #include <map>
 #include <memory>
@@ -53,7 +53,7 @@ class ApiSystem final {
   // as docs/integration.md expects and node_modules/.bin (buf) on PATH.
   ShellResult Shell(const std::string& script) const;
 
-  // The logs of the two processes, for failure messages.
+  // The logs of the processes, for failure messages.
   std::string Logs() const;
 
  private:
@@ -61,7 +61,9 @@ class ApiSystem final {
   absl::Status Start();
 
   std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<testing::TestDatabase> training_db_;
   std::unique_ptr<testing::ChildProcess> registry_;
+  std::unique_ptr<testing::ChildProcess> training_;
   std::unique_ptr<testing::ChildProcess> gateway_;
   std::string dir_;
   std::map<std::string, std::string> keys_;

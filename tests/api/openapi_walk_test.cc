@@ -30,6 +30,13 @@ std::string Str(const Struct& s, const std::string& name) {
   return v != nullptr ? v->string_value() : std::string();
 }
 
+// Samples of the resources the walk creates first (training's ids and the
+// certificate's number and code are assigned by the service).
+std::map<std::string, std::string>& Created() {
+  static auto* created = new std::map<std::string, std::string>();
+  return *created;
+}
+
 // A value for a path parameter, named after a resource pattern's variable.
 std::string PathSample(const std::string& name) {
   static const std::map<std::string, std::string> samples = {
@@ -38,6 +45,7 @@ std::string PathSample(const std::string& name) {
       {"partnership", kUscc},  {"score_sheet", "current"},
       {"year", "2024"},
   };
+  if (auto it = Created().find(name); it != Created().end()) return it->second;
   auto it = samples.find(name);
   return it == samples.end() ? std::string() : it->second;
 }
@@ -59,6 +67,9 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
   };
   const std::string name = Str(param, "name");
   if (auto it = by_name.find(name); it != by_name.end()) return it->second;
+  if (auto it = Created().find("query:" + name); it != Created().end()) {
+    return it->second;
+  }
   if (name == "requestId") {
     static int n = 0;
     return absl::StrCat("00000000-0000-4000-8000-", 100000000000 + ++n);
@@ -91,6 +102,72 @@ struct Operation {
   Struct op;
 };
 
+// The last segment of a resource name.
+std::string IdOf(const std::string& name) {
+  return name.substr(name.rfind('/') + 1);
+}
+
+// A course, a session given by the organisation kUscc, a trainee employed by
+// it, a registration that attended and passed, and its certificate; their
+// ids become the samples of training's path and query parameters.
+void CreateTrainingSamples(ApiSystem& system) {
+  auto name_of = [](const qpp::gateway::testing::HttpResponse& r) {
+    auto json = ParseJson(r.body);
+    EXPECT_TRUE(json.ok()) << r.body;
+    return json.ok() ? Str(*json, "name") : std::string();
+  };
+  auto course = system.Http(
+      "POST", "/v1/courses",
+      R"({"title":"质量工程师培训","kind":"COURSE_KIND_QUALITY_ENGINEER",)"
+      R"("hours":24,"hasExam":true,)"
+      R"("certificateType":"CERTIFICATE_TYPE_QUALITY_ENGINEER"})");
+  ASSERT_EQ(course.status, 200) << course.body;
+  const std::string course_name = name_of(course);
+  auto session = system.Http(
+      "POST", absl::StrCat("/v1/", course_name, "/sessions"),
+      absl::StrCat(R"({"startDate":{"year":2024,"month":3,"day":1},)",
+                   R"("endDate":{"year":2024,"month":3,"day":2},)",
+                   R"("place":"福田区","provider":"organizations/)", kUscc,
+                   R"(","capacity":5})"));
+  ASSERT_EQ(session.status, 200) << session.body;
+  auto trainee = system.Http(
+      "POST", "/v1/trainees",
+      absl::StrCat(
+          R"({"displayName":"张三","residentId":"11010519491231002X",)",
+          R"("phone":"13812345678","employer":"organizations/)", kUscc,
+          R"("})"));
+  ASSERT_EQ(trainee.status, 200) << trainee.body;
+  auto registration =
+      system.Http("POST", "/v1/registrations",
+                  absl::StrCat(R"({"session":")", name_of(session),
+                               R"(","trainee":")", name_of(trainee), R"("})"));
+  ASSERT_EQ(registration.status, 200) << registration.body;
+  const std::string registration_name = name_of(registration);
+  auto attended = system.Http(
+      "POST", absl::StrCat("/v1/", registration_name, ":recordAttendance"),
+      R"({"attended":true,"examResult":"EXAM_RESULT_PASSED","examScore":80})");
+  ASSERT_EQ(attended.status, 200) << attended.body;
+  auto certificate = system.Http(
+      "POST", "/v1/certificates:issue",
+      absl::StrCat(R"({"registration":")", registration_name, R"("})"));
+  ASSERT_EQ(certificate.status, 200) << certificate.body;
+  auto cert = ParseJson(certificate.body);
+  ASSERT_TRUE(cert.ok());
+  std::map<std::string, std::string>& c = Created();
+  c["course"] = IdOf(course_name);
+  c["session"] = IdOf(name_of(session));
+  c["trainee"] = IdOf(name_of(trainee));
+  c["registration"] = IdOf(registration_name);
+  c["certificate"] = Str(*cert, "number");
+  c["query:number"] = Str(*cert, "number");
+  c["query:verificationCode"] = Str(*cert, "verificationCode");
+  c["query:provider"] = absl::StrCat("organizations%2F", kUscc);
+  c["query:employer"] = absl::StrCat("organizations%2F", kUscc);
+  c["query:session"] = absl::StrReplaceAll(name_of(session), {{"/", "%2F"}});
+  c["query:trainee"] = absl::StrReplaceAll(name_of(trainee), {{"/", "%2F"}});
+  c["query:holder"] = c["query:trainee"];
+}
+
 TEST(OpenApiWalk, EveryDocumentedOperationReachesItsMethod) {
   QPP_API_SYSTEM_OR_SKIP(system);
   auto doc =
@@ -109,6 +186,7 @@ TEST(OpenApiWalk, EveryDocumentedOperationReachesItsMethod) {
       "POST", absl::StrCat("/v1/organizations/", kUscc, "/awards"),
       R"({"year":2024,"level":"AWARD_LEVEL_GRAND_AWARD","category":"制造业"})");
   ASSERT_EQ(award.status, 200) << award.body;
+  CreateTrainingSamples(*system);
 
   std::vector<Operation> ops;
   for (const auto& [path, item] :

@@ -31,6 +31,8 @@ std::vector<std::string> GatewayRegistryE2E::registry_args_;
 std::map<std::string, std::string> GatewayRegistryE2E::registry_env_;
 int GatewayRegistryE2E::registry_port_ = 0;
 qpp::testing::ChildProcess* GatewayRegistryE2E::registry_ = nullptr;
+int GatewayRegistryE2E::training_port_ = 0;
+qpp::testing::ChildProcess* GatewayRegistryE2E::training_ = nullptr;
 GatewayProcess* GatewayRegistryE2E::gw_ = nullptr;
 
 void GatewayRegistryE2E::SetUpTestSuite() {
@@ -47,7 +49,27 @@ void GatewayRegistryE2E::SetUpTestSuite() {
                    {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}};
   registry_port_ = qpp::testing::FreePort();
   StartRegistry();
-  gw_ = gateway::testing::StartGateway(registry_port_, "real").release();
+  // Training on a schema of its own, asking the registry above.
+  training_port_ = qpp::testing::FreePort();
+  std::vector<std::string> training_args = {
+      "--metrics_address=",
+      std::string("--db_host=") + host,
+      std::string("--db_port=") + (port ? port : "3306"),
+      std::string("--db_user=") + (user ? user : "qpp"),
+      absl::StrCat("--db_name=qpp_test_gw_training_", getpid()),
+      absl::StrCat("--listen_address=127.0.0.1:", training_port_),
+      absl::StrCat("--registry_address=127.0.0.1:", registry_port_)};
+  auto training = qpp::testing::ChildProcess::Start(
+      qpp::testing::BinDir() + "/qpp-training", training_args, registry_env_,
+      (fs::temp_directory_path() /
+       absl::StrCat("qpp_gw_e2e_training_", getpid(), ".log"))
+          .string());
+  ASSERT_TRUE(training.ok()) << training.status();
+  training_ = training->release();
+  gw_ = gateway::testing::StartGateway(
+            registry_port_, "real",
+            {{"qpp.training.v1.TrainingService", training_port_}})
+            .release();
 }
 
 void GatewayRegistryE2E::StartRegistry() {
@@ -69,6 +91,12 @@ void GatewayRegistryE2E::TearDownTestSuite() {
     fs::remove_all(gw_->dir);
     delete gw_;
     gw_ = nullptr;
+  }
+  if (training_ != nullptr) {
+    training_->Signal(SIGTERM);
+    training_->Wait(10000);
+    delete training_;
+    training_ = nullptr;
   }
   if (registry_ != nullptr) {
     registry_->Signal(SIGTERM);

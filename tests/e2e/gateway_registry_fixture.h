@@ -1,8 +1,9 @@
 #pragma once
 
 // The fixture of the cross-service end-to-end tests: the real qpp-registry
-// binary on a MariaDB schema of its own and the real qpp-gateway in front of
-// it, started once per test binary. The tests skip unless QPP_TEST_DB_* name
+// and qpp-training binaries, each on a MariaDB schema of its own (training
+// asking the registry), and the real qpp-gateway in front of both, started
+// once per test binary. The tests skip unless QPP_TEST_DB_* name
 // a database server (tests/run.sh starts one), and fail instead when
 // QPP_TEST_REQUIRE_DB=1.
 
@@ -43,6 +44,8 @@ class GatewayRegistryE2E : public ::testing::Test {
   static std::map<std::string, std::string> registry_env_;
   static int registry_port_;
   static qpp::testing::ChildProcess* registry_;
+  static int training_port_;
+  static qpp::testing::ChildProcess* training_;
   static gateway::testing::GatewayProcess* gw_;
 };
 

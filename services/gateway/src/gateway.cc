@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/metrics/metrics.h"
 #include "common/status/status.h"
+#include "services/gateway/src/apis.h"
 #include "spdlog/spdlog.h"
 
 namespace qpp::gateway {
@@ -86,7 +87,9 @@ Gateway::Gateway(GatewayOptions options, const ApiKeyStore* keys,
       limiter_(limiter),
       audit_(audit),
       backends_(backends),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      public_methods_(options_.public_methods.begin(),
+                      options_.public_methods.end()) {}
 
 std::shared_ptr<const Gateway::Credentials> Gateway::credentials() const {
   std::lock_guard<std::mutex> lock(credentials_mu_);
@@ -167,6 +170,13 @@ absl::Status Gateway::Authenticate(const Inbound& in, const Credentials& creds,
                             : std::string("unknown");
     return absl::OkStatus();
   }
+  // No credentials at all: only a public method, as the anonymous
+  // principal. A wrong key was refused above, public method or not.
+  if (public_methods_.count(in.full_method) > 0) {
+    out->principal = kAnonymousPrincipal;
+    out->anonymous = true;
+    return absl::OkStatus();
+  }
   return status::WithReason(absl::StatusCode::kUnauthenticated,
                             "MISSING_CREDENTIALS",
                             "send an API key in x-api-key or "
@@ -210,8 +220,13 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
                                    "no backend serves ", service)));
   }
 
+  // Anonymous callers share no bucket: each client address has its own.
+  const std::string bucket =
+      out->anonymous
+          ? absl::StrCat(kAnonymousPrincipal, "@", AddressKey(in.peer))
+          : out->principal;
   if (absl::Status s = limiter_->Acquire(
-          out->principal, creds->policy->RateLimitFor(out->principal));
+          bucket, creds->policy->RateLimitFor(out->principal));
       !s.ok()) {
     return reject("rate_limited", s);
   }

@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -41,6 +42,9 @@ struct GatewayOptions {
   absl::Duration default_deadline = absl::Seconds(10);
   // Upper bound of any caller's deadline.
   absl::Duration max_deadline = absl::Seconds(60);
+  // Methods ("/pkg.Service/Method") answered without credentials, as
+  // kAnonymousPrincipal, rate-limited per client address (apis.h).
+  std::vector<std::string> public_methods;
 };
 
 enum class Protocol { kGrpc = 0, kHttp = 1 };
@@ -93,6 +97,9 @@ struct Admission {
   // not allowed, refusal budget spent): counts against the address's
   // refusal budget and audit allowance (refusal_budget.h).
   bool refused = false;
+  // A call without credentials to a public method: principal
+  // kAnonymousPrincipal, rate-limited by client address.
+  bool anonymous = false;
 };
 
 // The core. Thread-safe; dependencies are not owned and must outlive it.
@@ -128,7 +135,8 @@ class Gateway final {
   // apply until the first Reload. Errors, in order of checking:
   //  RESOURCE_EXHAUSTED with reason TOO_MANY_REFUSED_CALLS (the address
   //    spent its refusal budget; before authentication);
-  //  UNAUTHENTICATED (no credentials, or an invalid API key);
+  //  UNAUTHENTICATED (no credentials for a method that is not public, or
+  //    an invalid API key, also for a public method);
   //  PERMISSION_DENIED (the policy does not allow the method; also for
   //    malformed method names, so nothing is revealed to a caller that may
   //    not call it);
@@ -212,6 +220,7 @@ class Gateway final {
   BackendSet* backends_;
   GatewayMetrics* metrics_;
   std::unordered_map<std::string, std::unique_ptr<MethodInfo>> methods_;
+  std::unordered_set<std::string> public_methods_;
   std::mutex client_mu_;
   std::unordered_map<std::string, ClientSeries> clients_;
 };

@@ -235,6 +235,7 @@ absl::Status Run() {
       absl::Milliseconds(absl::GetFlag(FLAGS_default_deadline_ms));
   options.max_deadline =
       absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
+  options.public_methods = PublicMethods();
   Gateway gateway(options, creds.keys.get(), creds.policy.get(), &limiter,
                   &audit, backends.get(), &metrics);
   gateway.SetRefusalBudget(&refusals);

@@ -10,6 +10,7 @@
 #include "grpcpp/client_context.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
+#include "qpp/training/v1/training_service.grpc.pb.h"
 #include "services/gateway/src/gateway.h"
 
 namespace qpp::gateway {
@@ -63,6 +64,41 @@ class RegistryFigures final : public FigureSource {
   }
 };
 
+class TrainingFigures final : public FigureSource {
+ public:
+  std::string service() const override { return kTraining; }
+
+  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
+             const OutboundCall& call,
+             std::function<void(absl::StatusOr<Figures>)> done) override {
+    struct State {
+      std::unique_ptr<training::v1::TrainingService::Stub> stub;
+      grpc::ClientContext ctx;
+      training::v1::GetTrainingStatisticsRequest request;
+      training::v1::TrainingStatistics response;
+    };
+    auto state = std::make_shared<State>();
+    state->stub = training::v1::TrainingService::NewStub(channel);
+    state->ctx.set_deadline(call.deadline);
+    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
+    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
+    state->request.set_year(year);
+    state->stub->async()->GetTrainingStatistics(
+        &state->ctx, &state->request, &state->response,
+        [state, done = std::move(done)](grpc::Status s) {
+          if (!s.ok()) {
+            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                              s.error_message()));
+            return;
+          }
+          // "10000": distinct people trained by the end of the year.
+          Figures f;
+          f["10000"] = state->response.to_date().people_trained();
+          done(std::move(f));
+        });
+  }
+};
+
 struct TargetSpec {
   const char* id;
   const char* title;
@@ -87,11 +123,15 @@ std::unique_ptr<FigureSource> NewRegistryFigures() {
   return std::make_unique<RegistryFigures>();
 }
 
+std::unique_ptr<FigureSource> NewTrainingFigures() {
+  return std::make_unique<TrainingFigures>();
+}
+
 ProgressUpstream::ProgressUpstream(ProgressPlan plan,
                                    const BackendSet* backends)
     : plan_(plan), backends_(backends) {
   sources_.push_back(NewRegistryFigures());
-  // A training FigureSource goes here once the training service exists.
+  sources_.push_back(NewTrainingFigures());
 }
 
 void ProgressUpstream::CallUnary(const OutboundCall& call,

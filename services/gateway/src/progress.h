@@ -51,6 +51,9 @@ class FigureSource {
 // Registry's figures, from RegistryService.GetTargetCounts.
 std::unique_ptr<FigureSource> NewRegistryFigures();
 
+// Training's figures, from TrainingService.GetTrainingStatistics.
+std::unique_ptr<FigureSource> NewTrainingFigures();
+
 // The progress service as an in-process upstream.
 class ProgressUpstream final : public Upstream {
  public:

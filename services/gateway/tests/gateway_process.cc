@@ -68,8 +68,9 @@ std::vector<std::string> GatewayProcess::AuditLines() const {
 // Starts qpp-gateway routing the registry to `backend_port`, with a key for
 // every principal of the shipped policy plus "limited" (programme office
 // rights, 2 calls/s, burst 3).
-std::unique_ptr<GatewayProcess> StartGateway(int backend_port,
-                                             const std::string& name) {
+std::unique_ptr<GatewayProcess> StartGateway(
+    int backend_port, const std::string& name,
+    const std::map<std::string, int>& more_backends) {
   auto gw = std::make_unique<GatewayProcess>();
   gw->dir = fs::temp_directory_path() /
             absl::StrCat("qpp_gw_e2e_", name, "_", getpid());
@@ -101,6 +102,10 @@ std::unique_ptr<GatewayProcess> StartGateway(int backend_port,
   }
   std::ofstream(gw->dir / "keys") << keys_file;
 
+  std::string backends = absl::StrCat(kRegistry, "=127.0.0.1:", backend_port);
+  for (const auto& [service, port] : more_backends) {
+    absl::StrAppend(&backends, ",", service, "=127.0.0.1:", port);
+  }
   gw->grpc_port = qpp::testing::FreePort();
   gw->http_port = qpp::testing::FreePort();
   gw->metrics_port = qpp::testing::FreePort();
@@ -109,7 +114,7 @@ std::unique_ptr<GatewayProcess> StartGateway(int backend_port,
       {absl::StrCat("--listen_address=127.0.0.1:", gw->grpc_port),
        absl::StrCat("--http_address=127.0.0.1:", gw->http_port),
        absl::StrCat("--metrics_address=127.0.0.1:", gw->metrics_port),
-       absl::StrCat("--backends=", kRegistry, "=127.0.0.1:", backend_port),
+       "--backends=" + backends,
        "--api_keys_file=" + (gw->dir / "keys").string(),
        "--policy_file=" + (gw->dir / "policy.json").string(),
        "--audit_dir=" + (gw->dir / "audit").string(), "--max_deadline_ms=1500",

@@ -43,8 +43,10 @@ struct GatewayProcess {
 // `backend_port`, with a key for every principal of the shipped policy plus
 // "limited" (programme office rights, 2 calls/s, burst 3). `name` tells the
 // temporary directories of concurrent gateways apart. Null (with a test
-// failure) if the binary cannot be started.
-std::unique_ptr<GatewayProcess> StartGateway(int backend_port,
-                                             const std::string& name);
+// failure) if the binary cannot be started. `more_backends` routes further
+// services ("<package.Service>" -> port).
+std::unique_ptr<GatewayProcess> StartGateway(
+    int backend_port, const std::string& name,
+    const std::map<std::string, int>& more_backends = {});
 
 }  // namespace qpp::gateway::testing

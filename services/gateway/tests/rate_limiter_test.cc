@@ -1,5 +1,6 @@
 #include "services/gateway/src/rate_limiter.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "google/rpc/error_details.pb.h"
@@ -48,6 +49,25 @@ TEST_F(RateLimiterTest, BucketsArePerKeyAndZeroRateIsUnlimited) {
   for (int i = 0; i < 1000; ++i) {
     ASSERT_TRUE(limiter_.Acquire("c", RateLimitConfig{0, 0}).ok());
   }
+}
+
+TEST(RateLimiterBound, RefilledBucketsAreDroppedPastTheBound) {
+  absl::Time now = absl::FromUnixSeconds(1700000000);
+  RateLimiter limiter([&now] { return now; }, /*max_buckets=*/4);
+  const RateLimitConfig limit{1, 2};
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(limiter.Acquire(absl::StrCat("k", i), limit).ok());
+  }
+  // Still draining: nothing may be dropped, a spent bucket stays spent.
+  ASSERT_TRUE(limiter.Acquire("k0", limit).ok());
+  ASSERT_FALSE(limiter.Acquire("k0", limit).ok());
+  ASSERT_TRUE(limiter.Acquire("k4", limit).ok());
+  EXPECT_EQ(limiter.size(), 5u);
+  EXPECT_FALSE(limiter.Acquire("k0", limit).ok());
+  // Once refilled, the idle buckets go on the next new key.
+  now += absl::Seconds(3);
+  ASSERT_TRUE(limiter.Acquire("k5", limit).ok());
+  EXPECT_EQ(limiter.size(), 1u);
 }
 
 }  // namespace

@@ -473,9 +473,12 @@ class Generator:
                 "required": True,
                 "content": {"application/json": {"schema": schema}},
             }
+        # A lookup by required query parameters (e.g. a certificate's
+        # number and code) can find nothing, as a resource name can.
+        looks_up = any(q.get("required") for q in query)
         op["responses"] = openapi_common.responses(
             self.ref(method.output_type),
-            names_resource=names_resource,
+            names_resource=names_resource or looks_up,
             mutation=binding["verb"] != "get",
             has_body=bool(binding["body"]))
         if method.full_name in self.public_methods:
@@ -536,6 +539,12 @@ class Generator:
         self.tags.append(openapi_common.gateway_tag(self.index))
         schemas = dict(self.schemas)
         schemas.update(openapi_common.error_schemas(self.index, self))
+        # google.rpc.Status in a response (a batch's per-row status) brings
+        # google.protobuf.Any, which the typed details of error_schemas
+        # replace: leave it out once nothing refers to it.
+        text = json.dumps([schemas, self.paths])
+        if "Any" in schemas and '"#/components/schemas/Any"' not in text:
+            del schemas["Any"]
         schemas = dict(sorted(schemas.items()))
         paths = {p: {v: self.paths[p][v] for v in _VERBS if v in self.paths[p]}
                  for p in sorted(self.paths)}

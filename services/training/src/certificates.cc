@@ -1,8 +1,10 @@
 #include "services/training/src/certificates.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/db/idempotency.h"
+#include "common/paging/list_page.h"
 #include "common/status/status.h"
 #include "common/validation/text.h"
 #include "services/training/src/registration_rules.h"
@@ -11,15 +13,16 @@
 namespace qpp::training {
 
 Certificates::Certificates(const UseCaseContext& context,
-                           std::unique_ptr<CertificateRepository> repository,
+                           CertificateRepository& repository,
                            RegistrationRepository& registrations,
                            CourseRepository& courses,
                            CertificateOptions options)
     : context_(context),
-      repository_(std::move(repository)),
+      repository_(repository),
       registrations_(registrations),
       courses_(courses),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      cache_(options_.verification_cache_ttl) {}
 
 std::string Certificates::NewCode() {
   std::lock_guard<std::mutex> lock(random_mu_);
@@ -34,17 +37,16 @@ absl::Status Certificates::Insert(db::Connection& conn,
   record.expiry_date =
       ExpiryDate(record.issue_date,
                  years == options_.validity_years.end() ? 3 : years->second);
-  absl::StatusOr<int64_t> id =
-      repository_->InsertCertificate(conn, record, now);
+  absl::StatusOr<int64_t> id = repository_.InsertCertificate(conn, record, now);
   QPP_RETURN_IF_ERROR(status::OnAlreadyExists(
       id.status(), "CERTIFICATE_EXISTS",
       absl::StrCat("registrations/", record.registration_id,
                    " already has its certificate")));
   const std::string number =
       CertificateNumber(record.type, record.issue_date.year(), *id);
-  QPP_RETURN_IF_ERROR(repository_->SetNumber(conn, *id, number));
+  QPP_RETURN_IF_ERROR(repository_.SetNumber(conn, *id, number));
   QPP_ASSIGN_OR_RETURN(auto stored,
-                       repository_->GetCertificate(conn, number, false));
+                       repository_.GetCertificate(conn, number, false));
   *resp = ToCertificate(*stored, dates::Today(now));
   return absl::OkStatus();
 }
@@ -120,9 +122,57 @@ absl::Status Certificates::GetCertificate(const v1::GetCertificateRequest& req,
                        ParseCertificateName(req.name(), "name"));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   QPP_ASSIGN_OR_RETURN(auto found,
-                       repository_->GetCertificate(*conn, number, false));
+                       repository_.GetCertificate(*conn, number, false));
   if (!found.has_value()) return status::NotFound(req.name());
   *resp = ToCertificate(*found, dates::Today(context_.clock()));
+  return absl::OkStatus();
+}
+
+absl::Status Certificates::ListCertificates(
+    const v1::ListCertificatesRequest& req,
+    v1::ListCertificatesResponse* resp) {
+  CertificateFilter filter;
+  status::FieldErrors errors;
+  if (!req.holder().empty()) {
+    auto holder = ParseTraineeName(req.holder(), "holder");
+    if (holder.ok()) {
+      filter.trainee_id = *holder;
+    } else {
+      errors.Add("holder", "must be trainees/{trainee}");
+    }
+  }
+  if (!v1::CertificateType_IsValid(req.certificate_type())) {
+    errors.Add("certificate_type", "is not a known certificate type");
+  }
+  if (!v1::Certificate::State_IsValid(req.state())) {
+    errors.Add("state", "is not a known state");
+  }
+  QPP_RETURN_IF_ERROR(errors.ToStatus());
+  filter.type = req.certificate_type();
+  filter.state = req.state();
+  filter.today = dates::Today(context_.clock());
+  QPP_ASSIGN_OR_RETURN(
+      auto page,
+      paging::ListPage(
+          req,
+          [&](const std::string& after,
+              int limit) -> absl::StatusOr<std::vector<CertificateRecord>> {
+            int64_t after_id = 0;
+            if (!after.empty() &&
+                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
+              return status::InvalidField("page_token",
+                                          "is not a token of this list");
+            }
+            QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
+                                 context_.pool.Acquire());
+            return repository_.ListCertificates(*conn, filter, after_id, limit);
+          },
+          [](const CertificateRecord& c) { return absl::StrCat(c.id); }));
+  resp->Clear();
+  resp->set_next_page_token(page.next_page_token);
+  for (const auto& c : page.rows) {
+    *resp->add_certificates() = ToCertificate(c, filter.today);
+  }
   return absl::OkStatus();
 }
 
@@ -137,24 +187,27 @@ absl::Status Certificates::RevokeCertificate(
   const std::string by =
       call.principal().empty() ? "unknown" : call.principal().name;
   const absl::Time now = context_.clock();
-  return db::RunIdempotent(
+  // Forgotten whatever the outcome: the next verification reads again.
+  const absl::Status done = db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
-                             repository_->GetCertificate(conn, number, true));
+                             repository_.GetCertificate(conn, number, true));
         if (!found.has_value()) return status::NotFound(req.name());
         if (found->revoked) {
           return status::WithReason(
               absl::StatusCode::kFailedPrecondition, "ALREADY_REVOKED",
               absl::StrCat(req.name(), " is already revoked"));
         }
-        QPP_RETURN_IF_ERROR(repository_->SetRevoked(conn, found->id, true,
-                                                    req.reason(), by, now));
+        QPP_RETURN_IF_ERROR(repository_.SetRevoked(conn, found->id, true,
+                                                   req.reason(), by, now));
         QPP_ASSIGN_OR_RETURN(auto stored,
-                             repository_->GetCertificate(conn, number, false));
+                             repository_.GetCertificate(conn, number, false));
         *resp = ToCertificate(*stored, dates::Today(now));
         return absl::OkStatus();
       });
+  cache_.Erase(number);
+  return done;
 }
 
 absl::Status Certificates::ReinstateCertificate(
@@ -162,11 +215,12 @@ absl::Status Certificates::ReinstateCertificate(
   QPP_ASSIGN_OR_RETURN(std::string number,
                        ParseCertificateName(req.name(), "name"));
   const absl::Time now = context_.clock();
-  return db::RunIdempotent(
+  // Forgotten whatever the outcome: the next verification reads again.
+  const absl::Status done = db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(auto found,
-                             repository_->GetCertificate(conn, number, true));
+                             repository_.GetCertificate(conn, number, true));
         if (!found.has_value()) return status::NotFound(req.name());
         if (!found->revoked) {
           return status::WithReason(
@@ -174,12 +228,14 @@ absl::Status Certificates::ReinstateCertificate(
               absl::StrCat(req.name(), " is not revoked"));
         }
         QPP_RETURN_IF_ERROR(
-            repository_->SetRevoked(conn, found->id, false, "", "", now));
+            repository_.SetRevoked(conn, found->id, false, "", "", now));
         QPP_ASSIGN_OR_RETURN(auto stored,
-                             repository_->GetCertificate(conn, number, false));
+                             repository_.GetCertificate(conn, number, false));
         *resp = ToCertificate(*stored, dates::Today(now));
         return absl::OkStatus();
       });
+  cache_.Erase(number);
+  return done;
 }
 
 absl::Status Certificates::VerifyCertificate(
@@ -190,14 +246,18 @@ absl::Status Certificates::VerifyCertificate(
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   std::optional<CertificateRecord> found;
   if (well_formed) {
-    QPP_ASSIGN_OR_RETURN(
-        found, repository_->GetCertificate(*conn, req.number(), false));
+    found = cache_.Get(req.number(), now);
+    if (!found.has_value()) {
+      QPP_ASSIGN_OR_RETURN(
+          found, repository_.GetCertificate(*conn, req.number(), false));
+      if (found.has_value()) cache_.Put(*found, now);
+    }
   }
   const bool matched =
       found.has_value() &&
       CodesMatch(req.verification_code(), found->verification_code);
   // Recorded whatever the outcome; a malformed number as "?".
-  QPP_RETURN_IF_ERROR(repository_->RecordVerification(
+  QPP_RETURN_IF_ERROR(repository_.RecordVerification(
       *conn, well_formed ? req.number() : "?", matched, now));
   if (!matched) {
     return status::WithReason(
@@ -222,7 +282,7 @@ absl::Status Certificates::CheckCertificate(
   QPP_RETURN_IF_ERROR(errors.ToStatus());
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   QPP_ASSIGN_OR_RETURN(auto found,
-                       repository_->GetCertificate(*conn, req.number(), false));
+                       repository_.GetCertificate(*conn, req.number(), false));
   resp->Clear();
   if (!found.has_value()) return absl::OkStatus();
   const v1::Certificate::State state =

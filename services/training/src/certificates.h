@@ -23,6 +23,7 @@
 #include "absl/status/status.h"
 #include "common/context/request_context.h"
 #include "qpp/training/v1/training_service.pb.h"
+#include "services/training/src/certificate_cache.h"
 #include "services/training/src/certificate_rules.h"
 #include "services/training/src/training_repository.h"
 #include "services/training/src/use_case_context.h"
@@ -35,13 +36,16 @@ struct CertificateOptions {
   ValidityYears validity_years;
   // The issuing body recorded on certificates earned through training.
   std::string issuing_body = "Quality Promotion Programme Office";
+  // How long public verification may answer from certificates it read
+  // before (certificate_cache.h); zero reads every time.
+  absl::Duration verification_cache_ttl = absl::ZeroDuration();
 };
 
 class Certificates final {
  public:
-  // The context and the repositories must outlive this object.
-  Certificates(const UseCaseContext& context,
-               std::unique_ptr<CertificateRepository> repository,
+  // The context and the repositories (the certificates' own shared with
+  // the appointments) must outlive this object.
+  Certificates(const UseCaseContext& context, CertificateRepository& repository,
                RegistrationRepository& registrations, CourseRepository& courses,
                CertificateOptions options);
 
@@ -54,6 +58,9 @@ class Certificates final {
   // One certificate.
   absl::Status GetCertificate(const v1::GetCertificateRequest& req,
                               v1::Certificate* resp);
+  // A page of certificates by id, filtered by holder, type and state today.
+  absl::Status ListCertificates(const v1::ListCertificatesRequest& req,
+                                v1::ListCertificatesResponse* resp);
   // Revokes, recording the reason and `call`'s principal.
   absl::Status RevokeCertificate(const RequestContext& call,
                                  const v1::RevokeCertificateRequest& req,
@@ -75,10 +82,11 @@ class Certificates final {
   std::string NewCode();
 
   const UseCaseContext context_;
-  std::unique_ptr<CertificateRepository> repository_;
+  CertificateRepository& repository_;
   RegistrationRepository& registrations_;
   CourseRepository& courses_;
   const CertificateOptions options_;
+  CertificateCache cache_;
   std::mutex random_mu_;
   std::random_device random_;
 };

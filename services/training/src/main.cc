@@ -8,6 +8,7 @@
 #include "services/training/src/migrations.h"
 #include "services/training/src/registry_client.h"
 #include "services/training/src/training.h"
+#include "services/training/src/training_metrics.h"
 #include "services/training/src/training_service.h"
 
 ABSL_FLAG(std::string, registry_address, "127.0.0.1:9101",
@@ -23,6 +24,14 @@ ABSL_FLAG(std::string, certificate_validity, "",
 ABSL_FLAG(std::string, certificate_issuer, "Quality Promotion Programme Office",
           "The issuing body recorded on certificates earned through training.");
 
+ABSL_FLAG(int, certificate_cache_seconds, 2,
+          "Seconds public verification may answer from a certificate it read "
+          "before (0: read every time); a revocation on another replica "
+          "reaches verification at most this late.");
+ABSL_FLAG(int, statistics_refresh_seconds, 60,
+          "Seconds between refreshes of the training gauges on /metrics "
+          "(0: never).");
+
 namespace qpp::training {
 
 absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
@@ -35,11 +44,20 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
       ParseValidityYears(absl::GetFlag(FLAGS_certificate_validity),
                          absl::GetFlag(FLAGS_certificate_validity_years)));
   certificates.issuing_body = absl::GetFlag(FLAGS_certificate_issuer);
+  certificates.verification_cache_ttl =
+      absl::Seconds(absl::GetFlag(FLAGS_certificate_cache_seconds));
   server::ServiceParts parts;
   Training* core = parts.Keep(std::make_shared<Training>(
       env.pool, NewMysqlTrainingRepositories(),
       NewGrpcRegistryClient(std::move(channel), env.metrics),
       std::move(env.cipher), std::move(certificates), env.clock));
+  auto gauges =
+      std::make_shared<StatisticsGauges>(env.metrics, core->statistics());
+  if (const int seconds = absl::GetFlag(FLAGS_statistics_refresh_seconds);
+      seconds > 0) {
+    gauges->Start(absl::Seconds(seconds));
+  }
+  parts.Keep(std::move(gauges));
   parts.Serve(std::make_shared<TrainingServiceImpl>(*core, env.executor,
                                                     env.principal_trust),
               v1::TrainingService::service_full_name());

@@ -1,5 +1,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/sql_values.h"
+#include "common/db/where_clause.h"
 #include "common/status/status.h"
 #include "services/training/src/training_repository.h"
 
@@ -8,6 +9,49 @@ namespace {
 
 using db::Row;
 using db::Rows;
+
+absl::StatusOr<std::vector<CertificateRecord>> QueryCertificates(
+    db::Connection& conn, const db::WhereClause& where, int limit,
+    bool for_update) {
+  std::vector<db::SqlParam> params = where.params();
+  params.push_back(int64_t{limit});
+  QPP_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn.Query(
+          absl::StrCat(
+              "SELECT c.id, c.number, c.verification_code, "
+              "c.certificate_type, c.trainee_id, t.display_name, "
+              "COALESCE(c.registration_id, 0), c.issuing_body, "
+              "c.issue_date, c.expiry_date, c.revoked, c.revoke_reason, "
+              "c.revoked_by, c.revoke_time, c.create_time, c.version "
+              "FROM certificates c JOIN trainees t ON t.id = c.trainee_id",
+              where.Sql(), " ORDER BY c.id LIMIT ?",
+              for_update ? " FOR UPDATE" : ""),
+          params));
+  std::vector<CertificateRecord> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) {
+    CertificateRecord c;
+    c.id = r.Int(0);
+    c.number = r.String(1);
+    c.verification_code = r.String(2);
+    c.type = static_cast<v1::CertificateType>(r.Int(3));
+    c.trainee_id = r.Int(4);
+    c.holder_name = r.String(5);
+    c.registration_id = r.Int(6);
+    c.issuing_body = r.String(7);
+    c.issue_date = db::DayAt(r, 8).value_or(absl::CivilDay());
+    c.expiry_date = db::DayAt(r, 9).value_or(absl::CivilDay());
+    c.revoked = r.Bool(10);
+    c.revoke_reason = r.String(11);
+    c.revoked_by = r.String(12);
+    if (!r.IsNull(13)) c.revoke_time = db::TimeAt(r, 13);
+    c.create_time = db::TimeAt(r, 14);
+    c.version = r.Int(15);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
 
 class MysqlCertificateRepository final : public CertificateRepository {
  public:
@@ -40,39 +84,42 @@ class MysqlCertificateRepository final : public CertificateRepository {
   absl::StatusOr<std::optional<CertificateRecord>> GetCertificate(
       db::Connection& conn, const std::string& number,
       bool for_update) override {
-    QPP_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Query(
-            absl::StrCat(
-                "SELECT c.id, c.number, c.verification_code, "
-                "c.certificate_type, c.trainee_id, t.display_name, "
-                "COALESCE(c.registration_id, 0), c.issuing_body, "
-                "c.issue_date, c.expiry_date, c.revoked, c.revoke_reason, "
-                "c.revoked_by, c.revoke_time, c.create_time, c.version "
-                "FROM certificates c JOIN trainees t ON t.id = c.trainee_id "
-                "WHERE c.number = ?",
-                for_update ? " FOR UPDATE" : ""),
-            {number}));
-    if (rows.empty()) return std::nullopt;
-    const Row& r = rows[0];
-    CertificateRecord c;
-    c.id = r.Int(0);
-    c.number = r.String(1);
-    c.verification_code = r.String(2);
-    c.type = static_cast<v1::CertificateType>(r.Int(3));
-    c.trainee_id = r.Int(4);
-    c.holder_name = r.String(5);
-    c.registration_id = r.Int(6);
-    c.issuing_body = r.String(7);
-    c.issue_date = db::DayAt(r, 8).value_or(absl::CivilDay());
-    c.expiry_date = db::DayAt(r, 9).value_or(absl::CivilDay());
-    c.revoked = r.Bool(10);
-    c.revoke_reason = r.String(11);
-    c.revoked_by = r.String(12);
-    if (!r.IsNull(13)) c.revoke_time = db::TimeAt(r, 13);
-    c.create_time = db::TimeAt(r, 14);
-    c.version = r.Int(15);
-    return c;
+    db::WhereClause where;
+    where.And("c.number = ?", {number});
+    QPP_ASSIGN_OR_RETURN(auto list,
+                         QueryCertificates(conn, where, 1, for_update));
+    if (list.empty()) return std::nullopt;
+    return std::move(list[0]);
+  }
+
+  absl::StatusOr<std::vector<CertificateRecord>> ListCertificates(
+      db::Connection& conn, const CertificateFilter& filter, int64_t after_id,
+      int limit) override {
+    db::WhereClause where;
+    // Numbered: a certificate gets its number in the transaction that
+    // inserts it.
+    where.And("c.id > ? AND c.number IS NOT NULL", {after_id});
+    if (filter.trainee_id != 0) {
+      where.And("c.trainee_id = ?", {filter.trainee_id});
+    }
+    if (filter.type != v1::CERTIFICATE_TYPE_UNSPECIFIED) {
+      where.And("c.certificate_type = ?", {int64_t{filter.type}});
+    }
+    const std::string today = db::SqlDay(filter.today);
+    switch (filter.state) {
+      case v1::Certificate::STATE_VALID:
+        where.And("c.revoked = 0 AND c.expiry_date >= ?", {today});
+        break;
+      case v1::Certificate::STATE_REVOKED:
+        where.And("c.revoked = 1", {});
+        break;
+      case v1::Certificate::STATE_EXPIRED:
+        where.And("c.revoked = 0 AND c.expiry_date < ?", {today});
+        break;
+      default:
+        break;
+    }
+    return QueryCertificates(conn, where, limit, /*for_update=*/false);
   }
 
   absl::Status SetRevoked(db::Connection& conn, int64_t id, bool revoked,

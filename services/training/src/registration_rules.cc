@@ -1,5 +1,6 @@
 #include "services/training/src/registration_rules.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/resource/names.h"
@@ -8,6 +9,42 @@
 #include "services/training/src/trainee_rules.h"
 
 namespace qpp::training {
+
+absl::Status CheckAttendanceUpload(
+    const v1::BatchRecordAttendanceRequest& req) {
+  status::FieldErrors errors;
+  if (!ParseSessionName(req.session(), "session").ok()) {
+    errors.Add("session", "is required: courses/{course}/sessions/{session}");
+  }
+  if (req.rows().empty()) {
+    errors.Add("rows", "must hold at least one row");
+  } else if (req.rows_size() > kMaxAttendanceRows) {
+    errors.Add("rows", absl::StrCat("must hold at most ", kMaxAttendanceRows,
+                                    " rows; split the upload"));
+  }
+  return errors.ToStatus();
+}
+
+absl::Status CheckSameSession(const RegistrationRecord& registration,
+                              int64_t session_id, absl::string_view name) {
+  if (registration.session_id == session_id) return absl::OkStatus();
+  return status::WithReason(
+      absl::StatusCode::kFailedPrecondition, "WRONG_SESSION",
+      absl::StrCat(name, " is a registration of another session"));
+}
+
+google::rpc::Status ToRpcStatus(const absl::Status& s) {
+  google::rpc::Status out;
+  out.set_code(s.raw_code());
+  out.set_message(std::string(s.message()));
+  s.ForEachPayload([&](absl::string_view type_url, const absl::Cord& value) {
+    if (!absl::StartsWith(type_url, "type.googleapis.com/")) return;
+    google::protobuf::Any* any = out.add_details();
+    any->set_type_url(std::string(type_url));
+    any->set_value(std::string(value));
+  });
+  return out;
+}
 
 std::string RegistrationName(int64_t id) {
   return absl::StrCat("registrations/", id);

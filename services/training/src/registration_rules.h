@@ -12,7 +12,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/status/status.h"
+#include "google/rpc/status.pb.h"
 #include "qpp/training/v1/resources.pb.h"
+#include "qpp/training/v1/training_service.pb.h"
 #include "services/training/src/training_repository.h"
 
 namespace qpp::training {
@@ -43,6 +45,23 @@ absl::Status CheckAttendance(const RegistrationRecord& registration,
                              bool course_has_exam, bool attended,
                              v1::Registration::ExamResult result,
                              int32_t score);
+
+// The largest bulk attendance upload.
+inline constexpr int kMaxAttendanceRows = 1000;
+
+// The request-level checks of a bulk attendance upload: a session name and
+// 1..kMaxAttendanceRows rows. INVALID_ARGUMENT with field violations
+// otherwise (rows are checked one by one as they are applied).
+absl::Status CheckAttendanceUpload(const v1::BatchRecordAttendanceRequest& req);
+
+// FAILED_PRECONDITION (WRONG_SESSION) unless `registration` is of the
+// session `session_id`; `name` is the row's registration name.
+absl::Status CheckSameSession(const RegistrationRecord& registration,
+                              int64_t session_id, absl::string_view name);
+
+// A status as google.rpc.Status: code, message and the error details it
+// carries (status.h's payloads).
+google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 // The registration as the API shows it.
 v1::Registration ToRegistration(const RegistrationRecord& record);

@@ -192,4 +192,66 @@ absl::Status Registrations::RecordAttendance(
       });
 }
 
+absl::StatusOr<v1::Registration> Registrations::ApplyAttendanceRow(
+    db::Connection& conn, int64_t session_id, const v1::AttendanceRow& row,
+    absl::Time now) {
+  QPP_ASSIGN_OR_RETURN(
+      int64_t id, ParseRegistrationName(row.registration(), "registration"));
+  QPP_ASSIGN_OR_RETURN(auto found, repository_.GetRegistration(conn, id, true));
+  if (!found.has_value()) return status::NotFound(row.registration());
+  QPP_RETURN_IF_ERROR(CheckSameSession(*found, session_id, row.registration()));
+  QPP_ASSIGN_OR_RETURN(auto course,
+                       courses_.GetCourse(conn, found->course_id, false));
+  const bool has_exam = course.has_value() && course->course.has_exam();
+  QPP_RETURN_IF_ERROR(CheckAttendance(*found, has_exam, row.attended(),
+                                      row.exam_result(), row.exam_score()));
+  QPP_RETURN_IF_ERROR(repository_.SetAttendance(
+      conn, id, row.attended(), row.exam_result(), row.exam_score(), now));
+  QPP_ASSIGN_OR_RETURN(auto stored,
+                       repository_.GetRegistration(conn, id, false));
+  return ToRegistration(*stored);
+}
+
+absl::Status Registrations::BatchRecordAttendance(
+    const v1::BatchRecordAttendanceRequest& req,
+    v1::BatchRecordAttendanceResponse* resp) {
+  QPP_RETURN_IF_ERROR(CheckAttendanceUpload(req));
+  QPP_ASSIGN_OR_RETURN(SessionKey session,
+                       ParseSessionName(req.session(), "session"));
+  const absl::Time now = context_.clock();
+  // One transaction: a database failure leaves nothing half applied, while
+  // a refused row only skips itself.
+  return db::RunIdempotent(
+      context_.pool, req.request_id(), req, resp,
+      [&](db::Connection& conn) -> absl::Status {
+        resp->Clear();
+        QPP_ASSIGN_OR_RETURN(
+            auto capacity,
+            repository_.LockSession(conn, session.course_id, session.id));
+        if (!capacity.has_value()) return status::NotFound(req.session());
+        for (int i = 0; i < req.rows_size(); ++i) {
+          v1::AttendanceRowResult* result = resp->add_results();
+          result->set_index(i);
+          absl::StatusOr<v1::Registration> applied =
+              ApplyAttendanceRow(conn, session.id, req.rows(i), now);
+          if (applied.ok()) {
+            result->mutable_status();  // OK: code 0
+            *result->mutable_registration() = *std::move(applied);
+            resp->set_applied_count(resp->applied_count() + 1);
+            continue;
+          }
+          // A failure of the database itself fails the whole upload.
+          const absl::StatusCode code = applied.status().code();
+          if (code == absl::StatusCode::kUnavailable ||
+              code == absl::StatusCode::kAborted ||
+              code == absl::StatusCode::kInternal) {
+            return applied.status();
+          }
+          *result->mutable_status() = ToRpcStatus(applied.status());
+          resp->set_failed_count(resp->failed_count() + 1);
+        }
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace qpp::training

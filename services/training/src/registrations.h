@@ -48,11 +48,23 @@ class Registrations final {
   // Records attendance and the exam result of a confirmed registration.
   absl::Status RecordAttendance(const v1::RecordAttendanceRequest& req,
                                 v1::Registration* resp);
+  // Records a session's attendance in bulk: each row checked and applied
+  // as RecordAttendance would, answered with its own status; valid rows
+  // applied whatever the others do. Idempotent by request_id.
+  absl::Status BatchRecordAttendance(
+      const v1::BatchRecordAttendanceRequest& req,
+      v1::BatchRecordAttendanceResponse* resp);
 
  private:
   const UseCaseContext context_;
   RegistrationRepository& repository_;
   CourseRepository& courses_;
+
+  // One row of BatchRecordAttendance inside its transaction: the recorded
+  // registration, or why the row is refused (nothing of it written).
+  absl::StatusOr<v1::Registration> ApplyAttendanceRow(
+      db::Connection& conn, int64_t session_id, const v1::AttendanceRow& row,
+      absl::Time now);
 };
 
 }  // namespace qpp::training

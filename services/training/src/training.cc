@@ -9,6 +9,8 @@ TrainingRepositories NewMysqlTrainingRepositories() {
   repositories.trainees = NewMysqlTraineeRepository();
   repositories.registrations = NewMysqlRegistrationRepository();
   repositories.certificates = NewMysqlCertificateRepository();
+  repositories.statistics = NewMysqlStatisticsRepository();
+  repositories.appointments = NewMysqlAppointmentRepository();
   return repositories;
 }
 
@@ -20,14 +22,18 @@ Training::Training(db::ConnectionPool& pool, TrainingRepositories repositories,
       cipher_(std::move(cipher)),
       course_repository_(std::move(repositories.courses)),
       registration_repository_(std::move(repositories.registrations)),
+      certificate_repository_(std::move(repositories.certificates)),
       context_{pool, *registry_, cipher_, std::move(clock)},
       courses_(context_, *course_repository_),
       sessions_(context_, std::move(repositories.sessions),
                 *course_repository_),
       trainees_(context_, std::move(repositories.trainees)),
       registrations_(context_, *registration_repository_, *course_repository_),
-      certificates_(context_, std::move(repositories.certificates),
+      certificates_(context_, *certificate_repository_,
                     *registration_repository_, *course_repository_,
-                    std::move(certificate_options)) {}
+                    std::move(certificate_options)),
+      statistics_(context_, std::move(repositories.statistics)),
+      appointments_(context_, std::move(repositories.appointments),
+                    *certificate_repository_) {}
 
 }  // namespace qpp::training

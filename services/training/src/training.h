@@ -13,6 +13,8 @@
 //   trainees    trainees.h, trainee_rules.h
 //   registrations  registrations.h, registration_rules.h
 //   certificates   certificates.h, certificate_rules.h
+//   appointments   appointments.h, appointment_rules.h
+//   statistics     statistics.h, statistics_rules.h
 // The registry, the one service training calls: registry_client.h.
 
 #include <memory>
@@ -20,11 +22,13 @@
 #include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
 #include "common/db/db.h"
+#include "services/training/src/appointments.h"
 #include "services/training/src/certificates.h"
 #include "services/training/src/courses.h"
 #include "services/training/src/registrations.h"
 #include "services/training/src/registry_client.h"
 #include "services/training/src/sessions.h"
+#include "services/training/src/statistics.h"
 #include "services/training/src/trainees.h"
 #include "services/training/src/training_repository.h"
 #include "services/training/src/use_case_context.h"
@@ -38,6 +42,8 @@ struct TrainingRepositories {
   std::unique_ptr<TraineeRepository> trainees;
   std::unique_ptr<RegistrationRepository> registrations;
   std::unique_ptr<CertificateRepository> certificates;
+  std::unique_ptr<StatisticsRepository> statistics;
+  std::unique_ptr<AppointmentRepository> appointments;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -61,6 +67,8 @@ class Training final {
   Trainees& trainees() { return trainees_; }
   Registrations& registrations() { return registrations_; }
   Certificates& certificates() { return certificates_; }
+  Statistics& statistics() { return statistics_; }
+  Appointments& appointments() { return appointments_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -68,12 +76,15 @@ class Training final {
   const crypto::DataCipher cipher_;
   std::unique_ptr<CourseRepository> course_repository_;
   std::unique_ptr<RegistrationRepository> registration_repository_;
+  std::unique_ptr<CertificateRepository> certificate_repository_;
   UseCaseContext context_;
   Courses courses_;
   Sessions sessions_;
   Trainees trainees_;
   Registrations registrations_;
   Certificates certificates_;
+  Statistics statistics_;
+  Appointments appointments_;
 };
 
 }  // namespace qpp::training

@@ -247,6 +247,15 @@ struct CertificateRecord {
   int64_t version = 0;
 };
 
+// Which certificates a list returns; unset fields do not filter.
+struct CertificateFilter {
+  int64_t trainee_id = 0;
+  v1::CertificateType type = v1::CERTIFICATE_TYPE_UNSPECIFIED;
+  // The state as of `today`.
+  v1::Certificate::State state = v1::Certificate::STATE_UNSPECIFIED;
+  absl::CivilDay today;
+};
+
 class CertificateRepository {
  public:
   virtual ~CertificateRepository() = default;
@@ -261,6 +270,10 @@ class CertificateRepository {
   // Locked until the transaction ends if `for_update`; nullopt if none.
   virtual absl::StatusOr<std::optional<CertificateRecord>> GetCertificate(
       db::Connection& conn, const std::string& number, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<CertificateRecord>> ListCertificates(
+      db::Connection& conn, const CertificateFilter& filter, int64_t after_id,
+      int limit) = 0;
   // Revokes (`revoked`, with reason and principal) or reinstates.
   virtual absl::Status SetRevoked(db::Connection& conn, int64_t id,
                                   bool revoked, const std::string& reason,
@@ -271,11 +284,81 @@ class CertificateRepository {
                                           bool matched, absl::Time now) = 0;
 };
 
+// An appointment as stored, with its certificate's number and its
+// appointee's name.
+struct AppointmentRecord {
+  int64_t id = 0;
+  std::string organization_uscc;
+  v1::Appointment::Role role = v1::Appointment::ROLE_UNSPECIFIED;
+  int64_t certificate_id = 0;
+  std::string certificate_number;
+  int64_t trainee_id = 0;
+  std::string appointee_name;
+  absl::CivilDay start_date;
+  std::optional<absl::CivilDay> end_date;
+  absl::Time create_time;
+};
+
+// Which appointments a list returns; unset fields do not filter.
+struct AppointmentFilter {
+  std::string organization_uscc;
+  v1::Appointment::Role role = v1::Appointment::ROLE_UNSPECIFIED;
+};
+
+class AppointmentRepository {
+ public:
+  virtual ~AppointmentRepository() = default;
+  // Inserts the appointment (id, number, name and time ignored); returns
+  // its new id.
+  virtual absl::StatusOr<int64_t> InsertAppointment(
+      db::Connection& conn, const AppointmentRecord& appointment,
+      absl::Time now) = 0;
+  // Ordered by id, after `after_id` (0 for the first page); `only_id`, if
+  // not 0, returns that appointment alone.
+  virtual absl::StatusOr<std::vector<AppointmentRecord>> ListAppointments(
+      db::Connection& conn, const AppointmentFilter& filter, int64_t after_id,
+      int limit, int64_t only_id = 0) = 0;
+};
+
+// A count of one course kind and employer district.
+struct KindDistrictCount {
+  // COURSE_KIND_UNSPECIFIED for recognised certificates (no course).
+  v1::CourseKind kind = v1::COURSE_KIND_UNSPECIFIED;
+  std::string district_code;
+  int64_t count = 0;
+};
+
+// The raw training figures of a period of days (statistics_rules.h turns
+// them into the API's figures).
+struct PeriodCounts {
+  // Attended registrations of sessions that ended in the period.
+  std::vector<KindDistrictCount> person_times;
+  // People whose first certificate was issued in the period, by that
+  // certificate's course kind and the holder's employer district.
+  std::vector<KindDistrictCount> newly_certified;
+  // Distinct people with an attended registration of a session that ended
+  // in the period: in all, per course kind, per employer district.
+  int64_t people_trained = 0;
+  std::vector<KindDistrictCount> people_by_kind;
+  std::vector<KindDistrictCount> people_by_district;
+};
+
+class StatisticsRepository {
+ public:
+  virtual ~StatisticsRepository() = default;
+  // The counts of the days `first` through `last`.
+  virtual absl::StatusOr<PeriodCounts> CountPeriod(db::Connection& conn,
+                                                   absl::CivilDay first,
+                                                   absl::CivilDay last) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<CourseRepository> NewMysqlCourseRepository();
 std::unique_ptr<SessionRepository> NewMysqlSessionRepository();
 std::unique_ptr<TraineeRepository> NewMysqlTraineeRepository();
 std::unique_ptr<RegistrationRepository> NewMysqlRegistrationRepository();
 std::unique_ptr<CertificateRepository> NewMysqlCertificateRepository();
+std::unique_ptr<StatisticsRepository> NewMysqlStatisticsRepository();
+std::unique_ptr<AppointmentRepository> NewMysqlAppointmentRepository();
 
 }  // namespace qpp::training

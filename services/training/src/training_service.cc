@@ -233,4 +233,46 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::CheckCertificate(
   });
 }
 
+grpc::ServerUnaryReactor* TrainingServiceImpl::BatchRecordAttendance(
+    grpc::CallbackServerContext* ctx,
+    const v1::BatchRecordAttendanceRequest* req,
+    v1::BatchRecordAttendanceResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.registrations().BatchRecordAttendance(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListCertificates(
+    grpc::CallbackServerContext* ctx, const v1::ListCertificatesRequest* req,
+    v1::ListCertificatesResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.certificates().ListCertificates(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::CreateAppointment(
+    grpc::CallbackServerContext* ctx, const v1::CreateAppointmentRequest* req,
+    v1::Appointment* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return training_.appointments().CreateAppointment(
+        RequestContextFromServer(*ctx, trust_), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::ListAppointments(
+    grpc::CallbackServerContext* ctx, const v1::ListAppointmentsRequest* req,
+    v1::ListAppointmentsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.appointments().ListAppointments(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* TrainingServiceImpl::GetTrainingStatistics(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetTrainingStatisticsRequest* req, v1::TrainingStatistics* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.statistics().GetTrainingStatistics(*req, resp);
+  });
+}
+
 }  // namespace qpp::training

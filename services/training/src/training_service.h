@@ -99,6 +99,10 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
   grpc::ServerUnaryReactor* RecordAttendance(
       grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
       v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* BatchRecordAttendance(
+      grpc::CallbackServerContext* ctx,
+      const v1::BatchRecordAttendanceRequest* req,
+      v1::BatchRecordAttendanceResponse* resp) override;
 
   // Certificates (certificates.h).
   grpc::ServerUnaryReactor* IssueCertificate(
@@ -111,6 +115,9 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
   grpc::ServerUnaryReactor* GetCertificate(grpc::CallbackServerContext* ctx,
                                            const v1::GetCertificateRequest* req,
                                            v1::Certificate* resp) override;
+  grpc::ServerUnaryReactor* ListCertificates(
+      grpc::CallbackServerContext* ctx, const v1::ListCertificatesRequest* req,
+      v1::ListCertificatesResponse* resp) override;
   grpc::ServerUnaryReactor* RevokeCertificate(
       grpc::CallbackServerContext* ctx, const v1::RevokeCertificateRequest* req,
       v1::Certificate* resp) override;
@@ -124,6 +131,20 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
   grpc::ServerUnaryReactor* CheckCertificate(
       grpc::CallbackServerContext* ctx, const v1::CheckCertificateRequest* req,
       v1::CheckCertificateResponse* resp) override;
+
+  // Appointments (appointments.h).
+  grpc::ServerUnaryReactor* CreateAppointment(
+      grpc::CallbackServerContext* ctx, const v1::CreateAppointmentRequest* req,
+      v1::Appointment* resp) override;
+  grpc::ServerUnaryReactor* ListAppointments(
+      grpc::CallbackServerContext* ctx, const v1::ListAppointmentsRequest* req,
+      v1::ListAppointmentsResponse* resp) override;
+
+  // Statistics (statistics.h).
+  grpc::ServerUnaryReactor* GetTrainingStatistics(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetTrainingStatisticsRequest* req,
+      v1::TrainingStatistics* resp) override;
 
  private:
   Training& training_;

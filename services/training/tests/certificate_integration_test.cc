@@ -151,5 +151,57 @@ TEST_F(CertificateIntegrationTest, NoCertificateWithoutAPassedExam) {
   EXPECT_EQ(Count("certificates"), 0);
 }
 
+TEST_F(CertificateIntegrationTest,
+       VerificationCacheStalenessIsBoundedByItsTtl) {
+  // Training with a 10 s verification cache and a clock the test moves.
+  absl::Time now = kNow;
+  auto registry = std::make_unique<FakeRegistry>();
+  registry_ = registry.get();
+  registry_->Add({Uscc(1), "深圳市质量协会", "440304", true});
+  CertificateOptions options;
+  options.verification_cache_ttl = absl::Seconds(10);
+  training_ = std::make_unique<Training>(
+      *pool_, NewMysqlTrainingRepositories(), std::move(registry),
+      *crypto::DataCipher::FromKeyring(crypto::DataCipher::GenerateKeyring()),
+      options, [&now] { return now; });
+  v1::IssueCertificateRequest issue;
+  issue.set_registration(PassedRegistration(1).name());
+  v1::Certificate cert;
+  ASSERT_TRUE(training_->certificates().IssueCertificate(issue, &cert).ok());
+  v1::VerifyCertificateResponse v;
+  ASSERT_TRUE(Verify(cert.number(), cert.verification_code(), &v).ok());
+
+  // Another replica revokes it: this one may answer from its cache, for
+  // at most 10 s; every verification is recorded all the same.
+  {
+    auto conn = pool_->Acquire();
+    ASSERT_TRUE(conn.ok());
+    ASSERT_TRUE((*conn)
+                    ->Execute("UPDATE certificates SET revoked = 1 WHERE "
+                              "number = ?",
+                              {cert.number()})
+                    .ok());
+  }
+  now += absl::Seconds(9);
+  ASSERT_TRUE(Verify(cert.number(), cert.verification_code(), &v).ok());
+  EXPECT_EQ(v.state(), v1::Certificate::STATE_VALID);
+  now += absl::Seconds(1);
+  ASSERT_TRUE(Verify(cert.number(), cert.verification_code(), &v).ok());
+  EXPECT_EQ(v.state(), v1::Certificate::STATE_REVOKED);
+  EXPECT_EQ(Count("certificate_verifications"), 3);
+  // A wrong code is refused from the cache too.
+  EXPECT_EQ(Verify(cert.number(), "AAAAAAAAAAAAAAAA", &v).code(),
+            absl::StatusCode::kNotFound);
+
+  // This replica's own reinstatement is seen at once.
+  v1::ReinstateCertificateRequest reinstate;
+  reinstate.set_name(cert.name());
+  v1::Certificate back;
+  ASSERT_TRUE(
+      training_->certificates().ReinstateCertificate(reinstate, &back).ok());
+  ASSERT_TRUE(Verify(cert.number(), cert.verification_code(), &v).ok());
+  EXPECT_EQ(v.state(), v1::Certificate::STATE_VALID);
+}
+
 }  // namespace
 }  // namespace qpp::training

@@ -77,9 +77,9 @@ class TrainingIntegrationTest
   void SetUp() override {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"certificate_verifications", "certificates",
-                            "registrations", "trainees", "sessions", "courses",
-                            "idempotency_keys"})
+    ASSERT_TRUE(db_->Clear({"appointments", "certificate_verifications",
+                            "certificates", "registrations", "trainees",
+                            "sessions", "courses", "idempotency_keys"})
                     .ok());
     db::PoolOptions options = db_->options();
     // Concurrency tests queue many more callers than connections.
