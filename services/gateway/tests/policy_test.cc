@@ -82,6 +82,21 @@ TEST(ShippedPolicy, RoleMatrix) {
   }
 }
 
+// Every district office is confined to its own district; city-wide
+// principals have none.
+TEST(ShippedPolicy, DistrictOfficesHaveTheirDistrict) {
+  const Policy p = ShippedPolicy();
+  for (int code = 440303; code <= 440311; ++code) {
+    const std::string id = "district-" + std::to_string(code);
+    EXPECT_EQ(p.AttributesOf(id).district, std::to_string(code)) << id;
+    EXPECT_EQ(p.AttributesOf(id).roles, "district_office") << id;
+  }
+  EXPECT_EQ(p.AttributesOf("programme-office").district, "");
+  EXPECT_EQ(p.AttributesOf("programme-office").roles, "programme_office");
+  EXPECT_EQ(p.AttributesOf("finance-funding").district, "");
+  EXPECT_EQ(p.AttributesOf("nobody").roles, "");
+}
+
 TEST(ShippedPolicy, RateLimits) {
   const Policy p = ShippedPolicy();
   EXPECT_EQ(p.RateLimitFor("programme-office").requests_per_second, 200);
@@ -106,6 +121,8 @@ TEST(Policy, PrincipalLimitOverridesRolesAndMostGenerousRoleWins) {
   EXPECT_EQ(p->RateLimitFor("own").burst, 2);
   EXPECT_TRUE(p->Authorize("both", "y.S", "GetX").ok());
   EXPECT_FALSE(p->Authorize("both", "y.S", "SetX").ok());
+  EXPECT_EQ(p->AttributesOf("both").roles, "a,b");
+  EXPECT_EQ(p->AttributesOf("both").district, "");
 }
 
 TEST(Policy, BadPoliciesAreRejected) {
@@ -117,6 +134,10 @@ TEST(Policy, BadPoliciesAreRejected) {
            R"({"principals": [{"id": "p", "roles": ["missing"]}]})",
            R"({"principals": [{"id": "p"}, {"id": "p"}]})",
            R"({"unknownField": 1})",
+           R"({"roles": [{"name": "a", "allow": ["x.S/*"]}],
+               "principals": [{"id": "p", "roles": ["a"], "district": "4403"}]})",
+           R"({"roles": [{"name": "a", "allow": ["x.S/*"]}],
+               "principals": [{"id": "p", "roles": ["a"], "district": "44030X"}]})",
        }) {
     auto p = Policy::FromJson(bad);
     EXPECT_FALSE(p.ok()) << bad;
