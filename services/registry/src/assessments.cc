@@ -46,13 +46,17 @@ absl::Status Assessments::CreateSelfAssessment(
   QPP_ASSIGN_OR_RETURN(
       v1::SelfAssessment scored,
       ScoreSelfAssessment(*ref, req.self_assessment(), dates::Today(now)));
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  if (!scope.city_wide() && !req.request_id().empty()) {
+    // Before the replay of a stored answer (see ChangeOrganization).
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(*conn, scope, uscc));
+  }
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_RETURN_IF_ERROR(
-            context_.organizations
-                .LoadActive(conn, DistrictScope::Of(call.principal()), uscc)
-                .status());
+            context_.organizations.LoadActive(conn, scope, uscc).status());
         QPP_ASSIGN_OR_RETURN(
             int64_t id, repository_->InsertAssessment(conn, uscc, scored, now));
         *resp = scored;

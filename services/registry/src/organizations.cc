@@ -234,6 +234,13 @@ absl::Status Organizations::ChangeOrganization(
                                                        absl::Time)>
         change) {
   const absl::Time now = context_.clock();
+  if (!scope.city_wide() && !request_id.empty()) {
+    // Before the replay of a stored answer, which would otherwise hand a
+    // district office another district's organisation for a request id it
+    // learnt.
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(*conn, scope, uscc));
+  }
   return db::RunIdempotent(
       context_.pool, request_id, req, resp,
       [&](db::Connection& conn) -> absl::Status {

@@ -334,6 +334,28 @@ TEST_F(DistrictIntegrationTest, WritesOutsideItsRightsAreRefused) {
   EXPECT_EQ(CountRows("organizations"), 1);
 }
 
+// A request id learnt from another district does not replay that
+// district's answer: the scope is checked before any replay.
+TEST_F(DistrictIntegrationTest, AnotherDistrictsRequestIdReplaysNothing) {
+  v1::Organization theirs;
+  ASSERT_TRUE(CreateAs(kB, NewOrg(11, kB), &theirs).ok());
+  auto update = [&](const std::string& district, v1::Organization* out) {
+    grpc::ClientContext ctx;
+    As(ctx, district);
+    v1::UpdateOrganizationRequest req;
+    req.mutable_organization()->set_name(theirs.name());
+    req.mutable_organization()->set_employees(77);
+    req.mutable_update_mask()->add_paths("employees");
+    req.set_request_id("5b1d0f0e-7d44-4c55-9a37-0c1e2f3a4b5c");
+    return stub_->UpdateOrganization(&ctx, req, out);
+  };
+  v1::Organization out;
+  ASSERT_TRUE(update(kB, &out).ok());
+  v1::Organization replayed;
+  ExpectOutside(update(kA, &replayed), kA, kB);
+  EXPECT_EQ(replayed.uscc(), "");
+}
+
 // A district office whose policy entry lacks the district may act for no
 // organisation at all: the registry fails closed rather than city-wide.
 TEST_F(DistrictIntegrationTest, DistrictRoleWithoutADistrictGetsNothing) {
