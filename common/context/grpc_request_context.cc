@@ -24,6 +24,19 @@ std::string SingleValue(const grpc::ServerContextBase& call, const char* key) {
   return std::string(first->second.data(), first->second.size());
 }
 
+// Fills the principal from the headers of a caller whose word is believed:
+// the name, and the role and district that the gateway set beside it.
+void ReadBelievedPrincipal(const grpc::ServerContextBase& call,
+                           Principal& principal) {
+  principal.name = SingleValue(call, kPrincipalHeader);
+  std::string role = SingleValue(call, kRoleHeader);
+  if (IsValidRoleList(role)) principal.role = std::move(role);
+  std::string district = SingleValue(call, kDistrictHeader);
+  if (IsValidDistrictCode(district)) {
+    principal.district_code = std::move(district);
+  }
+}
+
 }  // namespace
 
 std::string PeerNameOf(const grpc::ServerContextBase& call) {
@@ -49,14 +62,14 @@ RequestContext RequestContextFromServer(const grpc::ServerContextBase& call,
     context.set_request_id(std::move(request_id));
   }
   if (!trust.require_peer) {
-    context.mutable_principal().name = SingleValue(call, kPrincipalHeader);
+    ReadBelievedPrincipal(call, context.mutable_principal());
     return context;
   }
   const std::string peer = PeerNameOf(call);
   if (peer.empty()) return context;
   if (std::find(trust.trusted_peers.begin(), trust.trusted_peers.end(), peer) !=
       trust.trusted_peers.end()) {
-    context.mutable_principal().name = SingleValue(call, kPrincipalHeader);
+    ReadBelievedPrincipal(call, context.mutable_principal());
   } else {
     context.mutable_principal().name = "service:" + peer;
   }

@@ -29,8 +29,10 @@ struct PrincipalTrust {
 //  - principal: the name in x-qpp-principal, empty when it is absent or
 //    sent more than once, when `trust` requires a trusted peer and the
 //    caller is not one: then the principal is the calling service itself,
-//    "service:<certificate name>" (its own rights, not its caller's). Role
-//    and district code stay empty: the service derives them from the name.
+//    "service:<certificate name>" (its own rights, not its caller's);
+//  - role and district code: from x-qpp-role and x-qpp-district, only
+//    where the principal header is believed (else empty: a service's own
+//    rights are city-wide), each empty when absent, repeated or malformed.
 // This is the one function that decides whether the header is believed.
 RequestContext RequestContextFromServer(const grpc::ServerContextBase& call,
                                         const PrincipalTrust& trust = {});

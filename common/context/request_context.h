@@ -24,10 +24,13 @@ struct Principal {
   // "cert:<subject>" for an mTLS client certificate; empty when the call
   // names nobody (a call that did not come through the gateway).
   std::string name;
-  // Attributes that services' authorisation rules read, e.g. the role
-  // "district-office" and its district code "440304". Not sent between
-  // services: each service derives them from `name` (so that a caller
-  // cannot claim them); empty until it does.
+  // Attributes that services' authorisation rules read: the principal's
+  // roles in the gateway's policy, comma-separated (e.g.
+  // "district_office"), and the district it is confined to (e.g.
+  // "440304"; empty for a city-wide principal). The gateway sets them (its
+  // policy is the one source) and RequestContextFromServer reads them only
+  // where it believes `name`. Not forwarded by one service to another: a
+  // service calls others with its own, city-wide rights.
   std::string role;
   std::string district_code;
 

@@ -303,6 +303,50 @@ TEST_F(RequestContextFromServerTest, IgnoresARepeatedPrincipal) {
   EXPECT_TRUE(Seen(call).principal().empty());
 }
 
+TEST_F(RequestContextFromServerTest, ReadsRoleAndDistrictOfABelievedPrincipal) {
+  grpc::ClientContext call;
+  call.AddMetadata("x-qpp-principal", "district-440304");
+  call.AddMetadata("x-qpp-role", "district_office");
+  call.AddMetadata("x-qpp-district", "440304");
+  const RequestContext seen = Seen(call);
+  EXPECT_EQ(seen.principal().name, "district-440304");
+  EXPECT_EQ(seen.principal().role, "district_office");
+  EXPECT_EQ(seen.principal().district_code, "440304");
+}
+
+TEST_F(RequestContextFromServerTest, DropsAMalformedOrRepeatedDistrict) {
+  {
+    grpc::ClientContext call;
+    call.AddMetadata("x-qpp-principal", "district-440304");
+    call.AddMetadata("x-qpp-district", "4403O4");
+    call.AddMetadata("x-qpp-role", "District Office");
+    const RequestContext seen = Seen(call);
+    EXPECT_EQ(seen.principal().district_code, "");
+    EXPECT_EQ(seen.principal().role, "");
+  }
+  grpc::ClientContext call;
+  call.AddMetadata("x-qpp-principal", "district-440304");
+  call.AddMetadata("x-qpp-district", "440304");
+  call.AddMetadata("x-qpp-district", "440305");
+  EXPECT_EQ(Seen(call).principal().district_code, "");
+}
+
+// Where the principal header is not believed (mTLS required, and this
+// caller has no certificate), neither are its role and district.
+TEST_F(RequestContextFromServerTest, IgnoresTheDistrictOfAnUntrustedCaller) {
+  PrincipalTrust trust;
+  trust.require_peer = true;
+  server_.service().set_trust(trust);
+  grpc::ClientContext call;
+  call.AddMetadata("x-qpp-principal", "programme-office");
+  call.AddMetadata("x-qpp-role", "district_office");
+  call.AddMetadata("x-qpp-district", "440304");
+  const RequestContext seen = Seen(call);
+  EXPECT_TRUE(seen.principal().empty());
+  EXPECT_EQ(seen.principal().role, "");
+  EXPECT_EQ(seen.principal().district_code, "");
+}
+
 TEST(MakeChannelTest, RefusesIncompleteSettings) {
   EXPECT_EQ(MakeChannel(ChannelOptions()).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -21,7 +21,7 @@ grpc::Status FakeHealth::Check(grpc::ServerContext* context,
                                health::HealthCheckResponse* response) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    last_ = RequestContextFromServer(*context);
+    last_ = RequestContextFromServer(*context, trust_);
     ++calls_;
   }
   const std::string& what = request->service();
@@ -58,6 +58,11 @@ grpc::Status FakeHealth::Check(grpc::ServerContext* context,
 RequestContext FakeHealth::last() {
   std::lock_guard<std::mutex> lock(mu_);
   return last_;
+}
+
+void FakeHealth::set_trust(PrincipalTrust trust) {
+  std::lock_guard<std::mutex> lock(mu_);
+  trust_ = std::move(trust);
 }
 
 int FakeHealth::calls() {

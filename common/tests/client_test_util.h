@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 
+#include "common/context/grpc_request_context.h"
 #include "common/context/request_context.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
@@ -31,12 +32,15 @@ class FakeHealth final : public grpc::health::v1::Health::Service {
                      const grpc::health::v1::HealthCheckRequest* request,
                      grpc::health::v1::HealthCheckResponse* response) override;
 
-  // RequestContextFromServer of the last call.
+  // RequestContextFromServer of the last call, read with the trust set by
+  // set_trust (default: PrincipalTrust{}).
   RequestContext last();
   int calls();
+  void set_trust(PrincipalTrust trust);
 
  private:
   std::mutex mu_;
+  PrincipalTrust trust_;
   RequestContext last_;
   int calls_ = 0;
 };

@@ -134,5 +134,41 @@ TEST_F(ClientTlsTest, MutualTlsSendsTheClientCertificate) {
   EXPECT_EQ(server.service().calls(), 1);
 }
 
+// RequestContextFromServer under mTLS: the principal, role and district
+// headers are believed from a trusted peer only; any other peer is the
+// principal "service:<its name>", with no role and no district.
+TEST_F(ClientTlsTest, DistrictIsBelievedOnlyFromATrustedPeer) {
+  FakeServer server(ServerCredentials(/*mutual=*/true));
+  ASSERT_NE(server.port(), 0);
+  auto channel = MakeChannel(Tls(server.address(), "localhost", true));
+  ASSERT_TRUE(channel.ok()) << channel.status();
+  auto stub = health::Health::NewStub(*channel);
+  auto check = [&] {
+    grpc::ClientContext call;
+    call.AddMetadata("x-qpp-principal", "district-440304");
+    call.AddMetadata("x-qpp-role", "district_office");
+    call.AddMetadata("x-qpp-district", "440304");
+    health::HealthCheckRequest request;
+    health::HealthCheckResponse response;
+    EXPECT_TRUE(stub->Check(&call, request, &response).ok());
+    return server.service().last();
+  };
+  PrincipalTrust trust;
+  trust.require_peer = true;
+  trust.trusted_peers = {"training.qpp"};  // the client certificate's name
+  server.service().set_trust(trust);
+  RequestContext seen = check();
+  EXPECT_EQ(seen.principal().name, "district-440304");
+  EXPECT_EQ(seen.principal().role, "district_office");
+  EXPECT_EQ(seen.principal().district_code, "440304");
+
+  trust.trusted_peers = {"qpp-gateway"};
+  server.service().set_trust(trust);
+  seen = check();
+  EXPECT_EQ(seen.principal().name, "service:training.qpp");
+  EXPECT_EQ(seen.principal().role, "");
+  EXPECT_EQ(seen.principal().district_code, "");
+}
+
 }  // namespace
 }  // namespace qpp::client

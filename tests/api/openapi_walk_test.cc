@@ -63,6 +63,7 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
       {"year", "2024"},
       {"pageSize", "10"},
       {"pageToken", ""},
+      {"since", "2024-01-01T00:00:00Z"},
       {"etag", ""},
   };
   const std::string name = Str(param, "name");

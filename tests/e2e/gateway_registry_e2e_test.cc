@@ -78,9 +78,8 @@ TEST_F(GatewayRegistryE2E, CreateOverHttpReadOverGrpcAndHttpAndDirectlyAgree) {
           R"({"uscc": ")", uscc,
           R"(", "displayName": "重复", "kind": "ORGANIZATION_KIND_ENTERPRISE", "districtCode": "440305", "industryCode": "3921"})"));
   EXPECT_EQ(again.status, 409) << again.body;
-  // Authorisation still applies.
-  EXPECT_EQ(Http("POST", "/v1/organizations", "district-440305", "{}").status,
-            403);
+  // Authorisation still applies: archiving is the programme office's.
+  EXPECT_EQ(Http("DELETE", "/v1/" + name, "district-440305").status, 403);
 
   // Programme progress reads the registry's real counts.
   HttpResponse progress = Http("GET", "/v1/progress/2026", "programme-office");

@@ -63,7 +63,8 @@ bool IsReservedMetadata(absl::string_view key) {
   absl::string_view base = key;
   absl::ConsumeSuffix(&base, "-bin");
   return base == kApiKeyHeader || base == "authorization" ||
-         base == kPrincipalHeader || base == kRequestIdHeader ||
+         base == kPrincipalHeader || base == kRoleHeader ||
+         base == kDistrictHeader || base == kRequestIdHeader ||
          key == "user-agent" || key == "content-type" || key == "te" ||
          key == "host";
 }
@@ -214,6 +215,9 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
     out->refused = true;
     return reject("permission_denied", s);
   }
+  Policy::Attributes attributes = creds->policy->AttributesOf(out->principal);
+  out->roles = std::move(attributes.roles);
+  out->district = std::move(attributes.district);
   out->upstream = backends_->Find(service);
   if (out->upstream == nullptr) {
     return reject("not_found", absl::UnimplementedError(absl::StrCat(
@@ -264,6 +268,8 @@ void Gateway::PrepareClientContext(const Admission& a,
   ctx->set_wait_for_ready(false);
   ctx->AddMetadata(kRequestIdHeader, a.request_id);
   ctx->AddMetadata(kPrincipalHeader, a.principal);
+  if (IsValidRoleList(a.roles)) ctx->AddMetadata(kRoleHeader, a.roles);
+  if (!a.district.empty()) ctx->AddMetadata(kDistrictHeader, a.district);
 }
 
 void Gateway::NameRequestResources(const MethodInfo& method,

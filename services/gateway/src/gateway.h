@@ -88,6 +88,10 @@ struct Admission {
   const MethodInfo* method = nullptr;  // null for unknown methods
   Upstream* upstream = nullptr;
   std::string principal;
+  // The principal's roles and district from the policy (Policy::Attributes),
+  // set once the call is authorised; passed to the backend beside it.
+  std::string roles;
+  std::string district;
   std::string client_label;  // bounded metric label
   std::string request_id;    // validated or generated
   std::chrono::system_clock::time_point deadline;
@@ -153,7 +157,8 @@ class Gateway final {
   // that their audit line still names the caller.
   absl::Status Authenticate(const Inbound& in, Admission* out);
 
-  // Sets the outbound deadline, x-request-id and x-qpp-principal.
+  // Sets the outbound deadline, x-request-id, x-qpp-principal, and
+  // x-qpp-role and x-qpp-district when the policy gives the principal any.
   void PrepareClientContext(const Admission& admission,
                             grpc::ClientContext* ctx) const;
 
@@ -229,7 +234,8 @@ class Gateway final {
 std::string NewRequestId();
 
 // Whether inbound metadata `key` (lower case) must not be forwarded to a
-// backend: the gateway sets x-qpp-principal and x-request-id itself, and
+// backend: the gateway sets x-qpp-principal, x-qpp-role, x-qpp-district and
+// x-request-id itself, and
 // credentials, gRPC's reserved headers and the inbound hop's transport
 // headers stay at the gateway. A "-bin" variant of an owned header is
 // reserved as well, so that no client can speak for a principal or a

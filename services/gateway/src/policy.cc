@@ -4,6 +4,8 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/context/metadata.h"
 #include "common/status/status.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -81,6 +83,13 @@ absl::StatusOr<Policy> Policy::FromProto(v1::GatewayPolicy proto) {
     if (p.id().empty())
       return absl::InvalidArgumentError("policy: a principal has no id");
     Compiled c;
+    if (!p.district().empty() && !IsValidDistrictCode(p.district())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("policy: principal ", p.id(), ": district \"",
+                       p.district(), "\" must be a six-digit county code"));
+    }
+    c.attributes.district = p.district();
+    c.attributes.roles = absl::StrJoin(p.roles(), ",");
     bool have_limit = false;
     for (const std::string& role_name : p.roles()) {
       auto it = roles.find(role_name);
@@ -133,6 +142,11 @@ absl::Status Policy::Authorize(absl::string_view principal,
 
 bool Policy::Knows(absl::string_view principal) const {
   return principals_.count(std::string(principal)) > 0;
+}
+
+Policy::Attributes Policy::AttributesOf(absl::string_view principal) const {
+  auto it = principals_.find(std::string(principal));
+  return it == principals_.end() ? Attributes{} : it->second.attributes;
 }
 
 RateLimitConfig Policy::RateLimitFor(absl::string_view principal) const {

@@ -43,6 +43,15 @@ class Policy final {
   // Whether the principal is listed.
   bool Knows(absl::string_view principal) const;
 
+  // What the gateway tells the backends about a principal: its roles,
+  // comma-separated in the order of the policy, and its district ("" for a
+  // city-wide principal). Both empty for an unlisted principal.
+  struct Attributes {
+    std::string roles;
+    std::string district;
+  };
+  Attributes AttributesOf(absl::string_view principal) const;
+
   // The principal's rate limit: its own, else the most generous of its
   // roles', else the default.
   RateLimitConfig RateLimitFor(absl::string_view principal) const;
@@ -55,6 +64,7 @@ class Policy final {
   struct Compiled {
     std::vector<Pattern> allow;
     RateLimitConfig rate_limit;
+    Attributes attributes;
   };
   std::unordered_map<std::string, Compiled> principals_;
   RateLimitConfig default_rate_limit_;

@@ -11,8 +11,10 @@
 #include "google/api/http.pb.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
 #include "google/rpc/status.pb.h"
 
 namespace qpp::gateway {
@@ -185,6 +187,18 @@ absl::Status SetFieldFromText(Message* message, absl::string_view path,
              absl::StrSplit(value, ',', absl::SkipEmpty())) {
           mask->add_paths(CamelToSnake(absl::StripAsciiWhitespace(p)));
         }
+        return absl::OkStatus();
+      }
+      if (!rep &&
+          f->message_type()->full_name() == "google.protobuf.Timestamp") {
+        // RFC 3339, as the JSON mapping writes a Timestamp.
+        google::protobuf::Timestamp time;
+        if (!google::protobuf::util::TimeUtil::FromString(std::string(value),
+                                                          &time)) {
+          return BadValue(path,
+                          "not an RFC 3339 time such as 2024-01-01T00:00:00Z");
+        }
+        r->MutableMessage(m, f)->CopyFrom(time);
         return absl::OkStatus();
       }
       return BadValue(path, "messages cannot be set from a query parameter");

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
@@ -97,6 +99,45 @@ TEST_F(GatewayE2E, BinaryVariantsOfOwnedHeadersNeverReachTheBackend) {
   EXPECT_EQ(keys.count("x-qpp-principal-bin"), 0u);
   EXPECT_EQ(keys.count("x-trace"), 1u);
   EXPECT_EQ(fake_->service->last_principal(), "district-440305");
+}
+
+// The role and district that reach a backend are the policy's, whatever a
+// client sends in their headers (plain or binary, over gRPC or HTTP): a
+// district office cannot claim another district, nor a city-wide caller
+// any district.
+TEST_F(GatewayE2E, RoleAndDistrictComeFromThePolicyOnly) {
+  using Values = std::vector<std::string>;
+  auto md = Key("district-440305");
+  md.emplace("x-qpp-district", "440304");
+  md.emplace("x-qpp-district-bin", "440304");
+  md.emplace("x-qpp-role", "programme_office");
+  registry::v1::GetOrganizationRequest req;
+  req.set_name(kOrg);
+  const std::string method = "/qpp.registry.v1.RegistryService/GetOrganization";
+  ASSERT_TRUE(GenericUnaryCall(gw_->channel, method, req.SerializeAsString(),
+                               md, nullptr)
+                  .ok());
+  EXPECT_EQ(fake_->service->last_values("x-qpp-district"), Values{"440305"});
+  EXPECT_EQ(fake_->service->last_values("x-qpp-role"),
+            Values{"district_office"});
+  EXPECT_TRUE(fake_->service->last_values("x-qpp-district-bin").empty());
+
+  auto city = Key("programme-office");
+  city.emplace("x-qpp-district", "440304");
+  ASSERT_TRUE(GenericUnaryCall(gw_->channel, method, req.SerializeAsString(),
+                               city, nullptr)
+                  .ok());
+  EXPECT_TRUE(fake_->service->last_values("x-qpp-district").empty());
+  EXPECT_EQ(fake_->service->last_values("x-qpp-role"),
+            Values{"programme_office"});
+
+  HttpResponse r = Http("GET", "/v1/" + kOrg, "district-440305", "",
+                        {{"Grpc-Metadata-X-Qpp-District", "440304"},
+                         {"Grpc-Metadata-X-Qpp-Role", "programme_office"}});
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(fake_->service->last_values("x-qpp-district"), Values{"440305"});
+  EXPECT_EQ(fake_->service->last_values("x-qpp-role"),
+            Values{"district_office"});
 }
 
 // Whatever bytes a client sends, its audit line is valid JSON.

@@ -46,14 +46,25 @@ void FakeRegistry::Remember(grpc::CallbackServerContext* ctx) {
   last_request_id_ = Meta(ctx, "x-request-id");
   last_api_key_ = Meta(ctx, "x-api-key");
   last_metadata_keys_.clear();
+  last_metadata_.clear();
   for (const auto& [key, value] : ctx->client_metadata()) {
     last_metadata_keys_.emplace(key.data(), key.size());
+    last_metadata_.emplace(std::string(key.data(), key.size()),
+                           std::string(value.data(), value.size()));
   }
 }
 
 std::set<std::string> FakeRegistry::last_metadata_keys() {
   std::lock_guard<std::mutex> lock(mu_);
   return last_metadata_keys_;
+}
+
+std::vector<std::string> FakeRegistry::last_values(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> values;
+  auto [first, last] = last_metadata_.equal_range(key);
+  for (auto it = first; it != last; ++it) values.push_back(it->second);
+  return values;
 }
 
 std::string FakeRegistry::last_principal() {

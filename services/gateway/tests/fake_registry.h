@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "grpcpp/server.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
@@ -51,6 +52,8 @@ class FakeRegistry final
   std::string last_principal();
   std::string last_request_id();
   std::string last_api_key();  // must stay empty: the gateway strips it
+  // Every value of metadata `key` on the last call, in order.
+  std::vector<std::string> last_values(const std::string& key);
   // The metadata keys of the last call.
   std::set<std::string> last_metadata_keys();
   int calls() const { return calls_.load(); }
@@ -63,6 +66,7 @@ class FakeRegistry final
   std::mutex mu_;
   std::map<std::string, registry::v1::Organization> organizations_;
   std::string last_principal_, last_request_id_, last_api_key_;
+  std::multimap<std::string, std::string> last_metadata_;
   std::set<std::string> last_metadata_keys_;
   std::atomic<int> calls_{0};
 };

@@ -52,7 +52,7 @@ void GatewayChecks::AuthorisationMatrix() {
   const std::map<std::string, std::set<std::string>> allowed = {
       {"programme-office",
        {get, create, awards, progress, eligibility, verify}},
-      {"district-440305", {get, awards, progress, eligibility}},
+      {"district-440305", {get, create, awards, progress, eligibility}},
       {"finance-funding", {get, eligibility}},
       {"public-portal", {verify}},
       {"ops", {}},
@@ -96,11 +96,11 @@ void GatewayChecks::AuthorisationMatrix() {
   EXPECT_EQ(
       Http("GET", "/v1/" + kOrg, "", "", {{"X-Api-Key", "ops.nope"}}).status,
       401);
-  // Over HTTP: district offices read but do not write; the public and ops
-  // read nothing.
+  // Over HTTP: district offices read and register (the registry confines
+  // them to their district) but do not archive; the public and ops read
+  // nothing.
   EXPECT_EQ(Http("GET", "/v1/organizations", "district-440305").status, 200);
-  EXPECT_EQ(Http("POST", "/v1/organizations", "district-440305", "{}").status,
-            403);
+  EXPECT_EQ(Http("DELETE", "/v1/" + kOrg, "district-440305").status, 403);
   EXPECT_EQ(Http("GET", "/v1/" + kOrg, "public-portal").status, 403);
   EXPECT_EQ(Http("GET", "/v1/progress/2014", "ops").status, 403);
   EXPECT_EQ(Http("GET", "/v1/organizations", "finance-funding").status, 200);

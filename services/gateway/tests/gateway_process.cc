@@ -93,8 +93,9 @@ std::unique_ptr<GatewayProcess> StartGateway(
   std::ofstream(gw->dir / "policy.json") << policy_json;
 
   std::string keys_file;
-  for (const char* p : {"programme-office", "district-440305",
-                        "finance-funding", "public-portal", "ops", "limited"}) {
+  for (const char* p :
+       {"programme-office", "district-440304", "district-440305",
+        "finance-funding", "public-portal", "ops", "limited"}) {
     auto k = GenerateKey(p);
     EXPECT_TRUE(k.ok());
     gw->keys[p] = k->key;

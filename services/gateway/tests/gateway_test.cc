@@ -177,14 +177,16 @@ TEST_F(GatewayTest, NamesResourcesFromTheWireFormatNeverFromBodies) {
 
 TEST(ReservedMetadata, OwnedHeadersInEveryFormStayAtTheGateway) {
   for (const char* key :
-       {"x-qpp-principal", "x-qpp-principal-bin", "x-request-id",
-        "x-request-id-bin", "x-api-key", "x-api-key-bin", "authorization",
-        "authorization-bin", "grpc-timeout", ":authority", "user-agent",
-        "content-type", "te", "host", ""}) {
+       {"x-qpp-principal", "x-qpp-principal-bin", "x-qpp-role",
+        "x-qpp-role-bin", "x-qpp-district", "x-qpp-district-bin",
+        "x-request-id", "x-request-id-bin", "x-api-key", "x-api-key-bin",
+        "authorization", "authorization-bin", "grpc-timeout", ":authority",
+        "user-agent", "content-type", "te", "host", ""}) {
     EXPECT_TRUE(IsReservedMetadata(key)) << key;
   }
-  for (const char* key : {"x-fake-sleep-ms", "x-trace-bin", "x-qpp-principals",
-                          "x-qpp-principal-bin-x", "traceparent"}) {
+  for (const char* key :
+       {"x-fake-sleep-ms", "x-trace-bin", "x-qpp-principals",
+        "x-qpp-principal-bin-x", "x-qpp-districts", "traceparent"}) {
     EXPECT_FALSE(IsReservedMetadata(key)) << key;
   }
 }

@@ -52,14 +52,25 @@ TEST(ShippedPolicy, RoleMatrix) {
       {"programme-office", kProgress, "GetProgrammeProgress", true},
       {"district-440305", kRegistry, "GetOrganization", true},
       {"district-440305", kRegistry, "ListOrganizations", true},
-      {"district-440305", kRegistry, "CreateOrganization", false},
+      {"district-440305", kRegistry, "BatchGetOrganizations", true},
+      {"district-440305", kRegistry, "CreateOrganization", true},
+      {"district-440305", kRegistry, "UpdateOrganization", true},
+      {"district-440305", kRegistry, "SetAdoptionStatus", true},
+      {"district-440305", kRegistry, "CreateSelfAssessment", true},
       {"district-440305", kRegistry, "DeleteOrganization", false},
+      {"district-440305", kRegistry, "UndeleteOrganization", false},
+      {"district-440305", kRegistry, "CreateAwardRecord", false},
+      {"district-440305", kRegistry, "CreateBenchmarkDesignation", false},
+      {"district-440305", kRegistry, "BatchCreateOrganizations", false},
+      {"district-440305", kRegistry, "ImportOrganizations", false},
+      {"district-440305", kRegistry, "CreatePartnership", false},
       {"district-440305", kProgress, "GetProgrammeProgress", true},
       {"finance-funding", kCultivation, "GetEligibility", true},
       {"finance-funding", kCultivation, "ListEligibilityDecisions", true},
       {"finance-funding", kCultivation, "CreateApplication", false},
       {"finance-funding", kRegistry, "GetOrganization", true},
       {"finance-funding", kRegistry, "ListOrganizations", true},
+      {"finance-funding", kRegistry, "ListOrganizationChanges", true},
       {"finance-funding", kRegistry, "ListAwardRecords", false},
       {"finance-funding", kRegistry, "UpdateOrganization", false},
       {"finance-funding", kTraining, "GetTrainee", false},
@@ -80,6 +91,21 @@ TEST(ShippedPolicy, RoleMatrix) {
       EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
     }
   }
+}
+
+// Every district office is confined to its own district; city-wide
+// principals have none.
+TEST(ShippedPolicy, DistrictOfficesHaveTheirDistrict) {
+  const Policy p = ShippedPolicy();
+  for (int code = 440303; code <= 440311; ++code) {
+    const std::string id = "district-" + std::to_string(code);
+    EXPECT_EQ(p.AttributesOf(id).district, std::to_string(code)) << id;
+    EXPECT_EQ(p.AttributesOf(id).roles, "district_office") << id;
+  }
+  EXPECT_EQ(p.AttributesOf("programme-office").district, "");
+  EXPECT_EQ(p.AttributesOf("programme-office").roles, "programme_office");
+  EXPECT_EQ(p.AttributesOf("finance-funding").district, "");
+  EXPECT_EQ(p.AttributesOf("nobody").roles, "");
 }
 
 TEST(ShippedPolicy, RateLimits) {
@@ -106,6 +132,8 @@ TEST(Policy, PrincipalLimitOverridesRolesAndMostGenerousRoleWins) {
   EXPECT_EQ(p->RateLimitFor("own").burst, 2);
   EXPECT_TRUE(p->Authorize("both", "y.S", "GetX").ok());
   EXPECT_FALSE(p->Authorize("both", "y.S", "SetX").ok());
+  EXPECT_EQ(p->AttributesOf("both").roles, "a,b");
+  EXPECT_EQ(p->AttributesOf("both").district, "");
 }
 
 TEST(Policy, BadPoliciesAreRejected) {
@@ -117,6 +145,10 @@ TEST(Policy, BadPoliciesAreRejected) {
            R"({"principals": [{"id": "p", "roles": ["missing"]}]})",
            R"({"principals": [{"id": "p"}, {"id": "p"}]})",
            R"({"unknownField": 1})",
+           R"({"roles": [{"name": "a", "allow": ["x.S/*"]}],
+               "principals": [{"id": "p", "roles": ["a"], "district": "4403"}]})",
+           R"({"roles": [{"name": "a", "allow": ["x.S/*"]}],
+               "principals": [{"id": "p", "roles": ["a"], "district": "44030X"}]})",
        }) {
     auto p = Policy::FromJson(bad);
     EXPECT_FALSE(p.ok()) << bad;

@@ -72,6 +72,18 @@ TEST_F(TranscoderTest, QueryParametersSetScalarsAndEnumsByNameOrNumber) {
   EXPECT_EQ(r->name_query(), "质量 A");
 }
 
+TEST_F(TranscoderTest, TimestampQueryParameterTakesRfc3339) {
+  auto r = Build<registry::v1::ListOrganizationChangesRequest>(
+      "GET", "/v1/organizations:changes",
+      "since=2024-01-02T03%3A04%3A05Z&pageSize=10", "");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->since().seconds(), 1704164645);
+  EXPECT_EQ(r->page_size(), 10);
+  auto bad = Build<registry::v1::ListOrganizationChangesRequest>(
+      "GET", "/v1/organizations:changes", "since=yesterday", "");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(TranscoderTest, RepeatedFieldsTakeRepeatedValues) {
   registry::v1::RowResult row;
   ASSERT_TRUE(SetFieldFromText(&row, "fields", "uscc").ok());

@@ -7,6 +7,7 @@
 #include "common/resource/names.h"
 #include "common/status/status.h"
 #include "services/registry/src/assessment_rules.h"
+#include "services/registry/src/district_scope.h"
 
 namespace qpp::registry {
 namespace {
@@ -36,7 +37,8 @@ absl::Status Assessments::GetScoreSheet(const v1::GetScoreSheetRequest& req,
 }
 
 absl::Status Assessments::CreateSelfAssessment(
-    const v1::CreateSelfAssessmentRequest& req, v1::SelfAssessment* resp) {
+    const RequestContext& call, const v1::CreateSelfAssessmentRequest& req,
+    v1::SelfAssessment* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.parent(), "parent"));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
@@ -44,11 +46,17 @@ absl::Status Assessments::CreateSelfAssessment(
   QPP_ASSIGN_OR_RETURN(
       v1::SelfAssessment scored,
       ScoreSelfAssessment(*ref, req.self_assessment(), dates::Today(now)));
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  if (!scope.city_wide() && !req.request_id().empty()) {
+    // Before the replay of a stored answer (see ChangeOrganization).
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(*conn, scope, uscc));
+  }
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_RETURN_IF_ERROR(
-            context_.organizations.LoadActive(conn, uscc).status());
+            context_.organizations.LoadActive(conn, scope, uscc).status());
         QPP_ASSIGN_OR_RETURN(
             int64_t id, repository_->InsertAssessment(conn, uscc, scored, now));
         *resp = scored;
@@ -59,7 +67,8 @@ absl::Status Assessments::CreateSelfAssessment(
 }
 
 absl::Status Assessments::GetSelfAssessment(
-    const v1::GetSelfAssessmentRequest& req, v1::SelfAssessment* resp) {
+    const RequestContext& call, const v1::GetSelfAssessmentRequest& req,
+    v1::SelfAssessment* resp) {
   QPP_ASSIGN_OR_RETURN(
       resource::ChildName name,
       resource::ParseOrganizationChildName(req.name(), "assessments", "name"));
@@ -69,6 +78,8 @@ absl::Status Assessments::GetSelfAssessment(
   }
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+  QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(
+      *conn, DistrictScope::Of(call.principal()), name.parent));
   QPP_ASSIGN_OR_RETURN(auto found,
                        repository_->GetAssessment(*conn, name.parent, id));
   if (!found.has_value()) return status::NotFound(req.name());
@@ -80,11 +91,16 @@ absl::Status Assessments::GetSelfAssessment(
 }
 
 absl::Status Assessments::ListSelfAssessments(
-    const v1::ListSelfAssessmentsRequest& req,
+    const RequestContext& call, const v1::ListSelfAssessmentsRequest& req,
     v1::ListSelfAssessmentsResponse* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.parent(), "parent"));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  {
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(
+        *conn, DistrictScope::Of(call.principal()), uscc));
+  }
   QPP_ASSIGN_OR_RETURN(
       auto page,
       paging::ListPage(

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "common/context/request_context.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
 #include "services/registry/src/use_case_context.h"
@@ -29,13 +30,16 @@ class Assessments final {
                              v1::ScoreSheet* resp);
   // Scores and records a self-assessment of an active organisation;
   // idempotent by request_id.
-  absl::Status CreateSelfAssessment(const v1::CreateSelfAssessmentRequest& req,
+  absl::Status CreateSelfAssessment(const RequestContext& call,
+                                    const v1::CreateSelfAssessmentRequest& req,
                                     v1::SelfAssessment* resp);
   // A self-assessment with its scores.
-  absl::Status GetSelfAssessment(const v1::GetSelfAssessmentRequest& req,
+  absl::Status GetSelfAssessment(const RequestContext& call,
+                                 const v1::GetSelfAssessmentRequest& req,
                                  v1::SelfAssessment* resp);
   // A page of an organisation's self-assessments, newest first.
-  absl::Status ListSelfAssessments(const v1::ListSelfAssessmentsRequest& req,
+  absl::Status ListSelfAssessments(const RequestContext& call,
+                                   const v1::ListSelfAssessmentsRequest& req,
                                    v1::ListSelfAssessmentsResponse* resp);
 
  private:

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "common/context/request_context.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
 #include "services/registry/src/use_case_context.h"
@@ -25,13 +26,16 @@ class Awards final {
          std::unique_ptr<AwardRepository> repository);
 
   // Records an award of an active organisation; idempotent by request_id.
-  absl::Status CreateAwardRecord(const v1::CreateAwardRecordRequest& req,
+  absl::Status CreateAwardRecord(const RequestContext& call,
+                                 const v1::CreateAwardRecordRequest& req,
                                  v1::AwardRecord* resp);
   // A page of award records, newest year first.
-  absl::Status ListAwardRecords(const v1::ListAwardRecordsRequest& req,
+  absl::Status ListAwardRecords(const RequestContext& call,
+                                const v1::ListAwardRecordsRequest& req,
                                 v1::ListAwardRecordsResponse* resp);
   // Deletes an award record (a correction).
-  absl::Status DeleteAwardRecord(const v1::DeleteAwardRecordRequest& req,
+  absl::Status DeleteAwardRecord(const RequestContext& call,
+                                 const v1::DeleteAwardRecordRequest& req,
                                  v1::DeleteAwardRecordResponse* resp);
 
  private:

@@ -6,6 +6,7 @@
 #include "common/resource/names.h"
 #include "common/status/status.h"
 #include "services/registry/src/benchmark_rules.h"
+#include "services/registry/src/district_scope.h"
 #include "services/registry/src/year_key.h"
 
 namespace qpp::registry {
@@ -15,6 +16,7 @@ Benchmarks::Benchmarks(const UseCaseContext& context,
     : context_(context), repository_(std::move(repository)) {}
 
 absl::Status Benchmarks::CreateBenchmarkDesignation(
+    const RequestContext& call,
     const v1::CreateBenchmarkDesignationRequest& req,
     v1::BenchmarkDesignation* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
@@ -22,12 +24,14 @@ absl::Status Benchmarks::CreateBenchmarkDesignation(
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
   const absl::Time now = context_.clock();
   const absl::CivilDay today = dates::Today(now);
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(scope.RequireCityWide("designate benchmarks"));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(
             StoredOrganization stored,
-            context_.organizations.LoadForChange(conn, uscc, ""));
+            context_.organizations.LoadForChange(conn, scope, uscc, ""));
         v1::BenchmarkDesignation designation = req.benchmark_designation();
         QPP_RETURN_IF_ERROR(PrepareBenchmark(
             designation, stored.org.industry_code(), *ref, today));
@@ -56,7 +60,7 @@ absl::Status Benchmarks::CreateBenchmarkDesignation(
 }
 
 absl::Status Benchmarks::ListBenchmarkDesignations(
-    const v1::ListBenchmarkDesignationsRequest& req,
+    const RequestContext& call, const v1::ListBenchmarkDesignationsRequest& req,
     v1::ListBenchmarkDesignationsResponse* resp) {
   BenchmarkFilter filter;
   QPP_ASSIGN_OR_RETURN(
@@ -66,6 +70,13 @@ absl::Status Benchmarks::ListBenchmarkDesignations(
   }
   filter.year = req.year();
   filter.industry_section = req.industry_section();
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_ASSIGN_OR_RETURN(filter.district_code, scope.ListDistrict("", "parent"));
+  if (!filter.uscc.empty()) {
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(
+        context_.organizations.CheckAccess(*conn, scope, filter.uscc));
+  }
   QPP_ASSIGN_OR_RETURN(
       auto page,
       paging::ListPage(
@@ -86,6 +97,7 @@ absl::Status Benchmarks::ListBenchmarkDesignations(
 }
 
 absl::Status Benchmarks::DeleteBenchmarkDesignation(
+    const RequestContext& call,
     const v1::DeleteBenchmarkDesignationRequest& req,
     v1::DeleteBenchmarkDesignationResponse* resp) {
   QPP_ASSIGN_OR_RETURN(
@@ -94,12 +106,14 @@ absl::Status Benchmarks::DeleteBenchmarkDesignation(
   QPP_ASSIGN_OR_RETURN(int year, ParseYearId(name.id, "name"));
   const absl::Time now = context_.clock();
   const absl::CivilDay today = dates::Today(now);
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(scope.RequireCityWide("delete benchmark designations"));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(
             StoredOrganization stored,
-            context_.organizations.LoadForChange(conn, name.parent, ""));
+            context_.organizations.LoadForChange(conn, scope, name.parent, ""));
         QPP_ASSIGN_OR_RETURN(bool deleted, repository_->DeleteBenchmark(
                                                conn, name.parent, year));
         if (!deleted) return status::NotFound(req.name());

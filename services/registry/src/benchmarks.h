@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "common/context/request_context.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
 #include "services/registry/src/use_case_context.h"
@@ -29,14 +30,17 @@ class Benchmarks final {
   // Designates an eligible organisation for a year; idempotent by
   // request_id.
   absl::Status CreateBenchmarkDesignation(
+      const RequestContext& call,
       const v1::CreateBenchmarkDesignationRequest& req,
       v1::BenchmarkDesignation* resp);
   // A page of designations, newest year first.
   absl::Status ListBenchmarkDesignations(
+      const RequestContext& call,
       const v1::ListBenchmarkDesignationsRequest& req,
       v1::ListBenchmarkDesignationsResponse* resp);
   // Deletes a designation (a correction).
   absl::Status DeleteBenchmarkDesignation(
+      const RequestContext& call,
       const v1::DeleteBenchmarkDesignationRequest& req,
       v1::DeleteBenchmarkDesignationResponse* resp);
 

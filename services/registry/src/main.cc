@@ -41,7 +41,8 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
   Registry* core = parts.Keep(
       std::make_shared<Registry>(env.pool, NewMysqlRegistryRepositories(),
                                  std::move(env.cipher), options, env.clock));
-  parts.Serve(std::make_shared<RegistryServiceImpl>(*core, env.executor),
+  parts.Serve(std::make_shared<RegistryServiceImpl>(*core, env.executor,
+                                                    env.principal_trust),
               v1::RegistryService::service_full_name());
   return parts;
 }

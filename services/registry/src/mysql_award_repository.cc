@@ -31,6 +31,12 @@ class MysqlAwardRepository final : public AwardRepository {
       const std::optional<YearKey>& after, int limit) override {
     db::WhereClause where;
     AddYearKeyConditions(filter.uscc, filter.year, after, where);
+    if (!filter.district_code.empty()) {
+      where.And(
+          "uscc IN (SELECT uscc FROM organizations WHERE "
+          "district_code = ?)",
+          {filter.district_code});
+    }
     if (filter.level != v1::AWARD_LEVEL_UNSPECIFIED) {
       where.And("level = ?", {int64_t{filter.level}});
     }

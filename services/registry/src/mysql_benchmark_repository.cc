@@ -33,6 +33,12 @@ class MysqlBenchmarkRepository final : public BenchmarkRepository {
       const std::optional<YearKey>& after, int limit) override {
     db::WhereClause where;
     AddYearKeyConditions(filter.uscc, filter.year, after, where);
+    if (!filter.district_code.empty()) {
+      where.And(
+          "uscc IN (SELECT uscc FROM organizations WHERE "
+          "district_code = ?)",
+          {filter.district_code});
+    }
     if (!filter.industry_section.empty()) {
       where.And("industry_section = ?", {filter.industry_section});
     }

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/status/status.h"
+#include "services/registry/src/district_scope.h"
 #include "services/registry/src/organization_rules.h"
 
 namespace qpp::registry {
@@ -83,6 +84,7 @@ absl::Status OrganizationImport::InsertPrepared(
       context_.organization_repository.ExistingUsccs(conn, usccs));
   std::vector<const v1::Organization*> batch;
   std::vector<std::string> batch_blobs;
+  std::vector<const v1::Organization*> created;
   for (int i : rows.candidates) {
     v1::RowResult& r = (*results)[i];
     if (existing.count(rows.prepared[i].uscc()) > 0) {
@@ -95,6 +97,7 @@ absl::Status OrganizationImport::InsertPrepared(
     r.clear_message();
     batch.push_back(&rows.prepared[i]);
     batch_blobs.push_back(rows.blobs[i]);
+    created.push_back(&rows.prepared[i]);
     if (static_cast<int>(batch.size()) == kInsertChunk) {
       QPP_RETURN_IF_ERROR(context_.organization_repository.InsertOrganizations(
           conn, batch, batch_blobs, rows.now));
@@ -102,8 +105,10 @@ absl::Status OrganizationImport::InsertPrepared(
       batch_blobs.clear();
     }
   }
-  return context_.organization_repository.InsertOrganizations(
-      conn, batch, batch_blobs, rows.now);
+  QPP_RETURN_IF_ERROR(context_.organization_repository.InsertOrganizations(
+      conn, batch, batch_blobs, rows.now));
+  // Last, as it locks the change feed's counter until the commit.
+  return context_.organizations.RecordCreated(conn, created, rows.now);
 }
 
 absl::Status OrganizationImport::CreateRows(
@@ -125,8 +130,10 @@ absl::Status OrganizationImport::CreateRows(
 }
 
 absl::Status OrganizationImport::BatchCreateOrganizations(
-    const v1::BatchCreateOrganizationsRequest& req,
+    const RequestContext& call, const v1::BatchCreateOrganizationsRequest& req,
     v1::BatchCreateOrganizationsResponse* resp) {
+  QPP_RETURN_IF_ERROR(DistrictScope::Of(call.principal())
+                          .RequireCityWide("register organisations in bulk"));
   if (req.organizations().empty() || req.organizations_size() > kMaxBatchRows) {
     return status::InvalidField("organizations", "must hold 1..1000 rows");
   }
@@ -152,8 +159,10 @@ absl::Status OrganizationImport::BatchCreateOrganizations(
 }
 
 absl::Status OrganizationImport::ImportChunk(
-    const v1::ImportOrganizationsRequest& chunk, int first_index,
-    v1::ImportOrganizationsResponse* resp) {
+    const RequestContext& call, const v1::ImportOrganizationsRequest& chunk,
+    int first_index, v1::ImportOrganizationsResponse* resp) {
+  QPP_RETURN_IF_ERROR(DistrictScope::Of(call.principal())
+                          .RequireCityWide("import organisations"));
   if (chunk.organizations_size() > kMaxBatchRows) {
     return status::InvalidField("organizations",
                                 "a chunk holds at most 1000 rows");

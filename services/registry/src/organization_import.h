@@ -7,13 +7,16 @@
 // already registered; the valid new rows are inserted together.
 //
 // Statuses of a call (not of its rows): INVALID_ARGUMENT for a request out
-// of bounds or a bad request_id; UNAVAILABLE or ABORTED from the database.
+// of bounds or a bad request_id; PERMISSION_DENIED (PROGRAMME_OFFICE_ONLY)
+// for a district office (bulk loading is the programme office's);
+// UNAVAILABLE or ABORTED from the database.
 
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/context/request_context.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
@@ -28,13 +31,15 @@ class OrganizationImport final {
 
   // Creates 1..1000 organisations; one result per row.
   absl::Status BatchCreateOrganizations(
+      const RequestContext& call,
       const v1::BatchCreateOrganizationsRequest& req,
       v1::BatchCreateOrganizationsResponse* resp);
 
   // One chunk (at most 1000 rows) of an ImportOrganizations stream;
   // `first_index` numbers its rows within the stream. Adds to the counters
   // of `resp` and appends failed rows (up to 10000 in all).
-  absl::Status ImportChunk(const v1::ImportOrganizationsRequest& chunk,
+  absl::Status ImportChunk(const RequestContext& call,
+                           const v1::ImportOrganizationsRequest& chunk,
                            int first_index,
                            v1::ImportOrganizationsResponse* resp);
 

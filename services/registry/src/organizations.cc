@@ -49,20 +49,22 @@ Organizations::Organizations(const UseCaseContext& context)
     : context_(context) {}
 
 absl::Status Organizations::GetOrganization(
-    const v1::GetOrganizationRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::GetOrganizationRequest& req,
+    v1::Organization* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.name(), "name"));
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
   QPP_ASSIGN_OR_RETURN(
       StoredOrganization stored,
-      context_.organizations.Load(*conn, uscc, /*for_update=*/false));
+      context_.organizations.Load(*conn, DistrictScope::Of(call.principal()),
+                                  uscc, /*for_update=*/false));
   *resp = std::move(stored.org);
   MaskContacts(*resp);
   return absl::OkStatus();
 }
 
 absl::Status Organizations::BatchGetOrganizations(
-    const v1::BatchGetOrganizationsRequest& req,
+    const RequestContext& call, const v1::BatchGetOrganizationsRequest& req,
     v1::BatchGetOrganizationsResponse* resp) {
   if (req.names_size() == 0 || req.names_size() > kMaxBatchGet) {
     return status::InvalidField(
@@ -87,9 +89,11 @@ absl::Status Organizations::BatchGetOrganizations(
       context_.organization_repository.GetOrganizations(*conn, usccs));
   std::map<std::string, StoredOrganization*> by_uscc;
   for (StoredOrganization& s : found) by_uscc[s.org.uscc()] = &s;
+  const DistrictScope scope = DistrictScope::Of(call.principal());
   for (int i = 0; i < req.names_size(); ++i) {
     auto it = by_uscc.find(usccs[i]);
     if (it == by_uscc.end()) return status::NotFound(req.names(i));
+    QPP_RETURN_IF_ERROR(scope.CheckOrganization(it->second->org));
     QPP_RETURN_IF_ERROR(context_.organizations.OpenContacts(*it->second));
     v1::Organization* out = resp->add_organizations();
     *out = std::move(it->second->org);
@@ -99,9 +103,13 @@ absl::Status Organizations::BatchGetOrganizations(
 }
 
 absl::Status Organizations::ListOrganizations(
-    const v1::ListOrganizationsRequest& req,
+    const RequestContext& call, const v1::ListOrganizationsRequest& req,
     v1::ListOrganizationsResponse* resp) {
   QPP_ASSIGN_OR_RETURN(OrganizationFilter filter, FilterOf(req));
+  QPP_ASSIGN_OR_RETURN(
+      filter.district_code,
+      DistrictScope::Of(call.principal())
+          .ListDistrict(filter.district_code, "district_code"));
   QPP_ASSIGN_OR_RETURN(
       auto page,
       paging::ListPage(
@@ -124,13 +132,16 @@ absl::Status Organizations::ListOrganizations(
 }
 
 absl::Status Organizations::CreateOrganization(
-    const v1::CreateOrganizationRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::CreateOrganizationRequest& req,
+    v1::Organization* resp) {
   QPP_RETURN_IF_ERROR(db::ValidateRequestId(req.request_id()));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
   const absl::Time now = context_.clock();
   QPP_ASSIGN_OR_RETURN(
       v1::Organization org,
       PrepareNewOrganization(req.organization(), *ref, dates::Today(now)));
+  QPP_RETURN_IF_ERROR(
+      DistrictScope::Of(call.principal()).CheckWrite(/*before=*/nullptr, org));
   QPP_ASSIGN_OR_RETURN(std::string blob, context_.contacts.Seal(org));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
@@ -140,24 +151,27 @@ absl::Status Organizations::CreateOrganization(
                                                                  {blob}, now),
             "ORGANIZATION_EXISTS",
             absl::StrCat(org.name(), " is already registered")));
+        QPP_RETURN_IF_ERROR(
+            context_.organizations.RecordCreated(conn, {&org}, now));
         *resp = org;
         *resp->mutable_create_time() = dates::ToTimestamp(now);
         *resp->mutable_update_time() = dates::ToTimestamp(now);
         resp->set_etag("\"1\"");
         MaskContacts(*resp);
         return absl::OkStatus();
-      },
-      /*single_statement=*/true);
+      });
 }
 
 absl::Status Organizations::UpdateOrganization(
-    const v1::UpdateOrganizationRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::UpdateOrganizationRequest& req,
+    v1::Organization* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(
                            req.organization().name(), "organization.name"));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
   return ChangeOrganization(
-      req, req.request_id(), uscc, req.organization().etag(), resp,
+      DistrictScope::Of(call.principal()), req, req.request_id(), uscc,
+      req.organization().etag(), resp,
       [&](const v1::Organization& org,
           absl::Time now) -> absl::StatusOr<v1::Organization> {
         QPP_RETURN_IF_ERROR(CheckActive(org));
@@ -168,32 +182,40 @@ absl::Status Organizations::UpdateOrganization(
 }
 
 absl::Status Organizations::DeleteOrganization(
-    const v1::DeleteOrganizationRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::DeleteOrganizationRequest& req,
+    v1::Organization* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.name(), "name"));
-  return ChangeOrganization(req, req.request_id(), uscc, req.etag(), resp,
-                            ArchiveOrganization);
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(scope.RequireCityWide("archive an organisation"));
+  return ChangeOrganization(scope, req, req.request_id(), uscc, req.etag(),
+                            resp, ArchiveOrganization);
 }
 
 absl::Status Organizations::UndeleteOrganization(
-    const v1::UndeleteOrganizationRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::UndeleteOrganizationRequest& req,
+    v1::Organization* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.name(), "name"));
-  return ChangeOrganization(req, req.request_id(), uscc, /*etag=*/"", resp,
-                            [](const v1::Organization& org, absl::Time) {
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(scope.RequireCityWide("restore an organisation"));
+  return ChangeOrganization(scope, req, req.request_id(), uscc, /*etag=*/"",
+                            resp, [](const v1::Organization& org, absl::Time) {
                               return RestoreOrganization(org);
                             });
 }
 
 absl::Status Organizations::SetAdoptionStatus(
-    const v1::SetAdoptionStatusRequest& req, v1::Organization* resp) {
+    const RequestContext& call, const v1::SetAdoptionStatusRequest& req,
+    v1::Organization* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(req.name(), "name"));
   QPP_ASSIGN_OR_RETURN(
       absl::CivilDay day,
       AdoptionDay(req.effective_date(), dates::Today(context_.clock())));
   return ChangeOrganization(
-      req, req.request_id(), uscc, req.etag(), resp,
+      DistrictScope::Of(call.principal()), req, req.request_id(), uscc,
+      req.etag(), resp,
       [&](const v1::Organization& org,
           absl::Time) -> absl::StatusOr<v1::Organization> {
         QPP_RETURN_IF_ERROR(CheckActive(org));
@@ -205,19 +227,28 @@ absl::Status Organizations::SetAdoptionStatus(
 }
 
 absl::Status Organizations::ChangeOrganization(
-    const google::protobuf::Message& req, absl::string_view request_id,
-    const std::string& uscc, const std::string& etag, v1::Organization* resp,
+    const DistrictScope& scope, const google::protobuf::Message& req,
+    absl::string_view request_id, const std::string& uscc,
+    const std::string& etag, v1::Organization* resp,
     absl::FunctionRef<absl::StatusOr<v1::Organization>(const v1::Organization&,
                                                        absl::Time)>
         change) {
   const absl::Time now = context_.clock();
+  if (!scope.city_wide() && !request_id.empty()) {
+    // Before the replay of a stored answer, which would otherwise hand a
+    // district office another district's organisation for a request id it
+    // learnt.
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+    QPP_RETURN_IF_ERROR(context_.organizations.CheckAccess(*conn, scope, uscc));
+  }
   return db::RunIdempotent(
       context_.pool, request_id, req, resp,
       [&](db::Connection& conn) -> absl::Status {
         QPP_ASSIGN_OR_RETURN(
             StoredOrganization stored,
-            context_.organizations.LoadForChange(conn, uscc, etag));
+            context_.organizations.LoadForChange(conn, scope, uscc, etag));
         QPP_ASSIGN_OR_RETURN(v1::Organization changed, change(stored.org, now));
+        QPP_RETURN_IF_ERROR(scope.CheckWrite(&stored.org, changed));
         QPP_ASSIGN_OR_RETURN(
             *resp, context_.organizations.Save(conn, stored, changed, now));
         return absl::OkStatus();

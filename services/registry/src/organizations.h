@@ -6,8 +6,15 @@
 // in organization_rules.h. Transport-independent: registry_service.cc only
 // offloads calls here. (Batch creation and import: organization_import.h.)
 //
+// Every use case takes the caller's context and acts within its district
+// scope (district_scope.h): a district office reads and writes only its
+// district's organisations, archives and restores none, and sets no
+// key-enterprise flag.
+//
 // Statuses: INVALID_ARGUMENT with field violations for bad input (nothing
 // written); NOT_FOUND; ALREADY_EXISTS (ORGANIZATION_EXISTS);
+// PERMISSION_DENIED (OUTSIDE_DISTRICT, PROGRAMME_OFFICE_ONLY) for what the
+// caller's district scope does not cover;
 // FAILED_PRECONDITION for state rules (archived, adoption order); ABORTED for
 // etag mismatches and conflicts; UNAVAILABLE when the database is
 // unreachable.
@@ -19,7 +26,9 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/context/request_context.h"
 #include "qpp/registry/v1/registry_service.pb.h"
+#include "services/registry/src/district_scope.h"
 #include "services/registry/src/registry_repository.h"
 #include "services/registry/src/use_case_context.h"
 
@@ -31,43 +40,54 @@ class Organizations final {
   explicit Organizations(const UseCaseContext& context);
 
   // The organisation with contacts masked.
-  absl::Status GetOrganization(const v1::GetOrganizationRequest& req,
+  absl::Status GetOrganization(const RequestContext& call,
+                               const v1::GetOrganizationRequest& req,
                                v1::Organization* resp);
   // Up to kMaxBatchGet organisations by name, in the order asked, contacts
   // masked. INVALID_ARGUMENT ("names") for none, too many, malformed or
   // repeated names; NOT_FOUND for the first unregistered one.
   absl::Status BatchGetOrganizations(
-      const v1::BatchGetOrganizationsRequest& req,
+      const RequestContext& call, const v1::BatchGetOrganizationsRequest& req,
       v1::BatchGetOrganizationsResponse* resp);
   static constexpr int kMaxBatchGet = 500;
 
-  // A page of organisations by USCC, active ones unless show_deleted.
-  absl::Status ListOrganizations(const v1::ListOrganizationsRequest& req,
+  // A page of organisations by USCC, active ones unless show_deleted; a
+  // district office's own district only (district_code may name it or be
+  // empty).
+  absl::Status ListOrganizations(const RequestContext& call,
+                                 const v1::ListOrganizationsRequest& req,
                                  v1::ListOrganizationsResponse* resp);
   // Registers a new organisation (version 1); idempotent by request_id.
-  absl::Status CreateOrganization(const v1::CreateOrganizationRequest& req,
+  absl::Status CreateOrganization(const RequestContext& call,
+                                  const v1::CreateOrganizationRequest& req,
                                   v1::Organization* resp);
   // Changes the fields of the update mask of an active organisation.
-  absl::Status UpdateOrganization(const v1::UpdateOrganizationRequest& req,
+  absl::Status UpdateOrganization(const RequestContext& call,
+                                  const v1::UpdateOrganizationRequest& req,
                                   v1::Organization* resp);
-  // Archives the organisation (soft delete).
-  absl::Status DeleteOrganization(const v1::DeleteOrganizationRequest& req,
+  // Archives the organisation (soft delete); city-wide callers only.
+  absl::Status DeleteOrganization(const RequestContext& call,
+                                  const v1::DeleteOrganizationRequest& req,
                                   v1::Organization* resp);
-  // Makes an archived organisation active again.
-  absl::Status UndeleteOrganization(const v1::UndeleteOrganizationRequest& req,
+  // Makes an archived organisation active again; city-wide callers only.
+  absl::Status UndeleteOrganization(const RequestContext& call,
+                                    const v1::UndeleteOrganizationRequest& req,
                                     v1::Organization* resp);
   // Moves the organisation's adoption of the excellence model forward.
-  absl::Status SetAdoptionStatus(const v1::SetAdoptionStatusRequest& req,
+  absl::Status SetAdoptionStatus(const RequestContext& call,
+                                 const v1::SetAdoptionStatusRequest& req,
                                  v1::Organization* resp);
 
  private:
   // Changes one organisation, idempotently by `request_id` of `req`: loads
-  // it for change (ABORTED on an `etag` mismatch), lets `change` make the
+  // it for change within `scope` (ABORTED on an `etag` mismatch), checks
+  // that the scope may make the new version, lets `change` make the
   // new version at `now` (its status is returned as is), saves it and
   // answers it in `resp`.
   absl::Status ChangeOrganization(
-      const google::protobuf::Message& req, absl::string_view request_id,
-      const std::string& uscc, const std::string& etag, v1::Organization* resp,
+      const DistrictScope& scope, const google::protobuf::Message& req,
+      absl::string_view request_id, const std::string& uscc,
+      const std::string& etag, v1::Organization* resp,
       absl::FunctionRef<
           absl::StatusOr<v1::Organization>(const v1::Organization&, absl::Time)>
           change);

@@ -5,6 +5,7 @@
 #include "common/paging/list_page.h"
 #include "common/resource/names.h"
 #include "common/status/status.h"
+#include "services/registry/src/district_scope.h"
 #include "services/registry/src/partnership_rules.h"
 
 namespace qpp::registry {
@@ -19,7 +20,8 @@ Partnerships::Partnerships(const UseCaseContext& context,
     : context_(context), repository_(std::move(repository)) {}
 
 absl::Status Partnerships::CreatePartnership(
-    const v1::CreatePartnershipRequest& req, v1::Partnership* resp) {
+    const RequestContext& call, const v1::CreatePartnershipRequest& req,
+    v1::Partnership* resp) {
   QPP_ASSIGN_OR_RETURN(std::string uscc,
                        resource::ParseOrganizationName(
                            req.partnership().partner(), "partnership.partner"));
@@ -28,11 +30,14 @@ absl::Status Partnerships::CreatePartnership(
   status::FieldErrors errors;
   ValidatePartnership(req.partnership(), *ref, dates::Today(now), errors);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(scope.RequireCityWide("register partnerships"));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
-        QPP_ASSIGN_OR_RETURN(StoredOrganization partner,
-                             context_.organizations.LoadActive(conn, uscc));
+        QPP_ASSIGN_OR_RETURN(
+            StoredOrganization partner,
+            context_.organizations.LoadActive(conn, scope, uscc));
         QPP_RETURN_IF_ERROR(CheckPartnerKind(partner.org));
         QPP_ASSIGN_OR_RETURN(auto registered,
                              context_.organization_repository.ExistingUsccs(
@@ -89,7 +94,8 @@ absl::Status Partnerships::ListPartnerships(
 }
 
 absl::Status Partnerships::UpdatePartnership(
-    const v1::UpdatePartnershipRequest& req, v1::Partnership* resp) {
+    const RequestContext& call, const v1::UpdatePartnershipRequest& req,
+    v1::Partnership* resp) {
   const v1::Partnership& patch = req.partnership();
   QPP_ASSIGN_OR_RETURN(
       std::string uscc,
@@ -101,6 +107,8 @@ absl::Status Partnerships::UpdatePartnership(
   status::FieldErrors errors;
   ValidatePartnership(patch, *ref, dates::Today(now), errors, paths);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
+  QPP_RETURN_IF_ERROR(DistrictScope::Of(call.principal())
+                          .RequireCityWide("change partnerships"));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
@@ -127,11 +135,13 @@ absl::Status Partnerships::UpdatePartnership(
 }
 
 absl::Status Partnerships::DeletePartnership(
-    const v1::DeletePartnershipRequest& req,
+    const RequestContext& call, const v1::DeletePartnershipRequest& req,
     v1::DeletePartnershipResponse* resp) {
   QPP_ASSIGN_OR_RETURN(
       std::string uscc,
       resource::ParseUsccName(req.name(), kPartnerships, "name"));
+  QPP_RETURN_IF_ERROR(DistrictScope::Of(call.principal())
+                          .RequireCityWide("delete partnerships"));
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {

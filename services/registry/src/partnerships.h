@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "absl/status/status.h"
+#include "common/context/request_context.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/registry/src/registry_repository.h"
 #include "services/registry/src/use_case_context.h"
@@ -28,7 +29,8 @@ class Partnerships final {
 
   // Records the partnership of an active partner of a partner kind whose
   // members are registered; idempotent by request_id.
-  absl::Status CreatePartnership(const v1::CreatePartnershipRequest& req,
+  absl::Status CreatePartnership(const RequestContext& call,
+                                 const v1::CreatePartnershipRequest& req,
                                  v1::Partnership* resp);
   // The partnership of "partnerships/{uscc}".
   absl::Status GetPartnership(const v1::GetPartnershipRequest& req,
@@ -37,10 +39,12 @@ class Partnerships final {
   absl::Status ListPartnerships(const v1::ListPartnershipsRequest& req,
                                 v1::ListPartnershipsResponse* resp);
   // Changes the fields of the update mask.
-  absl::Status UpdatePartnership(const v1::UpdatePartnershipRequest& req,
+  absl::Status UpdatePartnership(const RequestContext& call,
+                                 const v1::UpdatePartnershipRequest& req,
                                  v1::Partnership* resp);
   // Deletes a partnership with its industries and members.
-  absl::Status DeletePartnership(const v1::DeletePartnershipRequest& req,
+  absl::Status DeletePartnership(const RequestContext& call,
+                                 const v1::DeletePartnershipRequest& req,
                                  v1::DeletePartnershipResponse* resp);
 
  private:

@@ -8,7 +8,8 @@
 // Where a resource's code lives: its use cases (<resource>.h), its rules
 // (<resource>_rules.h, pure) and its storage (mysql_<resource>_repository.cc
 // behind an interface of registry_repository.h):
-//   organisations      organizations.h, organization_import.h (batch, import)
+//   organisations      organizations.h, organization_import.h (batch, import),
+//                      organization_changes.h (change feed)
 //   award records      awards.h
 //   self-assessments   assessments.h (and score sheets)
 //   benchmarks         benchmarks.h
@@ -26,6 +27,7 @@
 #include "services/registry/src/awards.h"
 #include "services/registry/src/benchmarks.h"
 #include "services/registry/src/contact_cipher.h"
+#include "services/registry/src/organization_changes.h"
 #include "services/registry/src/organization_import.h"
 #include "services/registry/src/organization_store.h"
 #include "services/registry/src/organizations.h"
@@ -55,6 +57,7 @@ struct RegistryRepositories {
   std::unique_ptr<BenchmarkRepository> benchmarks;
   std::unique_ptr<PartnershipRepository> partnerships;
   std::unique_ptr<TargetCountRepository> target_counts;
+  std::unique_ptr<OrganizationChangeRepository> organization_changes;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -73,6 +76,7 @@ class Registry final {
   // The use cases of each resource; they live as long as the registry.
   Organizations& organizations() { return organizations_; }
   OrganizationImport& organization_import() { return organization_import_; }
+  OrganizationChanges& organization_changes() { return organization_changes_; }
   Awards& awards() { return awards_; }
   Assessments& assessments() { return assessments_; }
   Benchmarks& benchmarks() { return benchmarks_; }
@@ -82,12 +86,14 @@ class Registry final {
  private:
   // Declared in construction order: the shared pieces first.
   std::unique_ptr<OrganizationRepository> organization_repository_;
+  std::unique_ptr<OrganizationChangeRepository> change_repository_;
   ContactCipher contacts_;
   ReferenceCache reference_;
   OrganizationStore organization_store_;
   UseCaseContext context_;
   Organizations organizations_;
   OrganizationImport organization_import_;
+  OrganizationChanges organization_changes_;
   Awards awards_;
   Assessments assessments_;
   Benchmarks benchmarks_;

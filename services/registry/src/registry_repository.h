@@ -95,6 +95,8 @@ class OrganizationRepository {
 // Which award records a list returns; empty fields do not filter.
 struct AwardFilter {
   std::string uscc;  // empty: every organisation
+  // Only organisations registered in this district.
+  std::string district_code;
   int year = 0;
   v1::AwardLevel level = v1::AWARD_LEVEL_UNSPECIFIED;
 };
@@ -138,6 +140,8 @@ class AssessmentRepository {
 // Which benchmark designations a list returns; empty fields do not filter.
 struct BenchmarkFilter {
   std::string uscc;  // empty: every organisation
+  // Only organisations registered in this district.
+  std::string district_code;
   int year = 0;
   std::string industry_section;
 };
@@ -205,6 +209,31 @@ class PartnershipRepository {
                                                  const std::string& uscc) = 0;
 };
 
+// The change feed of organisations (organization_change_rules.h).
+class OrganizationChangeRepository {
+ public:
+  virtual ~OrganizationChangeRepository() = default;
+  // Numbers `changes` with the next sequences of the feed, in order, sets
+  // them, and stores them. It locks the feed's counter until the
+  // transaction ends, so that sequences are handed out in commit order:
+  // call it last in the writing transaction (every writer of the feed then
+  // queues on the counter only for the rest of its transaction), and never
+  // outside one.
+  virtual absl::Status AppendChanges(
+      db::Connection& conn, std::vector<v1::OrganizationChange>& changes) = 0;
+  // Up to `limit` entries after `after_sequence`, by sequence; only those
+  // of organisations in `district_code` (after the change) unless it is
+  // empty.
+  virtual absl::StatusOr<std::vector<v1::OrganizationChange>> ListChanges(
+      db::Connection& conn, int64_t after_sequence,
+      const std::string& district_code, int limit) = 0;
+  // The position just before the first entry made at or after `since`; the
+  // last committed sequence if there is none (read in one statement, so
+  // that no entry committing meanwhile falls between the two).
+  virtual absl::StatusOr<int64_t> PositionBefore(db::Connection& conn,
+                                                 absl::Time since) = 0;
+};
+
 // The figures behind the plan's targets.
 class TargetCountRepository {
  public:
@@ -224,5 +253,7 @@ std::unique_ptr<AssessmentRepository> NewMysqlAssessmentRepository();
 std::unique_ptr<BenchmarkRepository> NewMysqlBenchmarkRepository();
 std::unique_ptr<PartnershipRepository> NewMysqlPartnershipRepository();
 std::unique_ptr<TargetCountRepository> NewMysqlTargetCountRepository();
+std::unique_ptr<OrganizationChangeRepository>
+NewMysqlOrganizationChangeRepository();
 
 }  // namespace qpp::registry

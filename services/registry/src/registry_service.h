@@ -2,14 +2,17 @@
 
 // The gRPC surface of the registry: every method hands its call to the
 // bounded executor at once and there runs the use case of its resource
-// (registry.h), converting the absl::Status it returns, with its
-// google.rpc details, into the call's status. No SQL and no domain rules
+// (registry.h) with the call's context (RequestContextFromServer: the
+// principal, and the district it is confined to), converting the
+// absl::Status it returns, with its google.rpc details, into the call's
+// status. No SQL and no domain rules
 // here: the use cases validate requests before any I/O.
 //
 // Besides the statuses of the use cases, any method may answer UNAVAILABLE
 // (SERVER_OVERLOADED) when the executor's queue is full, CANCELLED or
 // DEADLINE_EXCEEDED for a call that ended while it was queued.
 
+#include "common/context/grpc_request_context.h"
 #include "common/server/executor.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/src/registry.h"
@@ -18,9 +21,12 @@ namespace qpp::registry {
 
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
-  // Neither argument is owned; both must outlive the service.
-  RegistryServiceImpl(Registry& registry, server::Executor& executor)
-      : registry_(registry), executor_(executor) {}
+  // Neither `registry` nor `executor` is owned; both must outlive the
+  // service. `trust` says whose principal header (and the role and district
+  // beside it) to believe; the use cases confine district offices by it.
+  RegistryServiceImpl(Registry& registry, server::Executor& executor,
+                      PrincipalTrust trust = {})
+      : registry_(registry), executor_(executor), trust_(std::move(trust)) {}
 
   // Organisations (organizations.h).
   grpc::ServerUnaryReactor* GetOrganization(
@@ -33,6 +39,10 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   grpc::ServerUnaryReactor* ListOrganizations(
       grpc::CallbackServerContext* ctx, const v1::ListOrganizationsRequest* req,
       v1::ListOrganizationsResponse* resp) override;
+  grpc::ServerUnaryReactor* ListOrganizationChanges(
+      grpc::CallbackServerContext* ctx,
+      const v1::ListOrganizationChangesRequest* req,
+      v1::ListOrganizationChangesResponse* resp) override;
   grpc::ServerUnaryReactor* CreateOrganization(
       grpc::CallbackServerContext* ctx,
       const v1::CreateOrganizationRequest* req,
@@ -132,6 +142,7 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  private:
   Registry& registry_;
   server::Executor& executor_;
+  const PrincipalTrust trust_;
 };
 
 }  // namespace qpp::registry
