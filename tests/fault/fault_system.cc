@@ -35,7 +35,8 @@ constexpr char kPolicy[] = R"json({
   "roles": [{
     "name": "programme_office",
     "description": "Programme office (fault tests).",
-    "allow": ["qpp.registry.v1.RegistryService/*", "grpc.health.v1.Health/*"],
+    "allow": ["qpp.registry.v1.RegistryService/*",
+              "qpp.training.v1.TrainingService/*", "grpc.health.v1.Health/*"],
     "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
   }],
   "principals": [{"id": "programme-office", "roles": ["programme_office"]}]
@@ -52,6 +53,7 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   fs::create_directories(fs::path(dir) / "gateway" / "audit");
   system->db_port_ = testing::FreePort();
   system->registry_port_ = testing::FreePort();
+  system->training_port_ = testing::FreePort();
   system->gateway_port_ = testing::FreePort();
   system->gateway_http_port_ = testing::FreePort();
   system->keyring_ = crypto::DataCipher::GenerateKeyring();
@@ -66,12 +68,14 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   std::ofstream(fs::path(dir) / "gateway" / "policy.json") << kPolicy;
 
   if (absl::Status s = system->StartRegistry(); !s.ok()) return s;
+  if (absl::Status s = system->StartTraining(); !s.ok()) return s;
   if (absl::Status s = system->StartGateway(); !s.ok()) return s;
   return system;
 }
 
 FaultSystem::~FaultSystem() {
   gateway_.reset();
+  training_.reset();
   registry_.reset();
   SignalDatabase(SIGCONT);
   (void)StopDatabase();
@@ -124,6 +128,23 @@ absl::Status FaultSystem::StartRegistry() {
   return up.ok() ? absl::OkStatus() : up.status();
 }
 
+absl::Status FaultSystem::StartTraining() {
+  training_.reset();
+  auto child = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-training",
+      {absl::StrCat("--listen_address=127.0.0.1:", training_port_),
+       "--metrics_address=", "--db_host=127.0.0.1",
+       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
+       "--db_name=qpp_fault_training", "--drain_seconds=10",
+       absl::StrCat("--registry_address=", registry_address())},
+      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
+      dir_ + "/training.log");
+  if (!child.ok()) return child.status();
+  training_ = *std::move(child);
+  auto up = WaitServing(training_address(), "", absl::Seconds(30));
+  return up.ok() ? absl::OkStatus() : up.status();
+}
+
 absl::Status FaultSystem::StartGateway() {
   gateway_.reset();
   const fs::path gw = fs::path(dir_) / "gateway";
@@ -132,8 +153,9 @@ absl::Status FaultSystem::StartGateway() {
       {absl::StrCat("--listen_address=127.0.0.1:", gateway_port_),
        absl::StrCat("--http_address=127.0.0.1:", gateway_http_port_),
        "--metrics_address=",
-       absl::StrCat("--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
-                    registry_port_),
+       absl::StrCat(
+           "--backends=qpp.registry.v1.RegistryService=", registry_address(),
+           ",qpp.training.v1.TrainingService=", training_address()),
        "--api_keys_file=" + (gw / "keys").string(),
        "--policy_file=" + (gw / "policy.json").string(),
        "--audit_dir=" + (gw / "audit").string(), "--max_deadline_ms=5000",
@@ -174,18 +196,22 @@ std::string FaultSystem::registry_address() const {
   return absl::StrCat("127.0.0.1:", registry_port_);
 }
 
+std::string FaultSystem::training_address() const {
+  return absl::StrCat("127.0.0.1:", training_port_);
+}
+
 std::string FaultSystem::gateway_address() const {
   return absl::StrCat("127.0.0.1:", gateway_port_);
 }
 
-absl::StatusOr<std::unique_ptr<db::Connection>> FaultSystem::ConnectDatabase()
-    const {
+absl::StatusOr<std::unique_ptr<db::Connection>> FaultSystem::ConnectDatabase(
+    const std::string& service) const {
   db::ConnectionOptions options;
   options.host = "127.0.0.1";
   options.port = db_port_;
   options.user = "qpp";
   options.password = db_password_;
-  options.database = "qpp_fault_registry";
+  options.database = "qpp_fault_" + service;
   return db::Connect(options);
 }
 

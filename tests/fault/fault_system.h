@@ -1,9 +1,10 @@
 #pragma once
 
 // The system under fault: a MariaDB of its own (durable settings, so that a
-// killed server keeps what it acknowledged), the real qpp-registry and the
-// real qpp-gateway on fixed loopback ports, each of which a test may kill,
-// pause, stop and start again while load runs.
+// killed server keeps what it acknowledged), the real qpp-registry,
+// qpp-training (which calls the registry) and qpp-gateway in front of both,
+// on fixed loopback ports, each of which a test may kill, pause, stop and
+// start again while load runs.
 
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ class FaultSystem final {
   // The registry.
   absl::Status StartRegistry();
   testing::ChildProcess& registry() { return *registry_; }
+  // Training.
+  absl::Status StartTraining();
+  testing::ChildProcess& training() { return *training_; }
   // The gateway.
   absl::Status StartGateway();
   testing::ChildProcess& gateway() { return *gateway_; }
@@ -42,10 +46,13 @@ class FaultSystem final {
                                                     absl::Duration timeout);
 
   std::string registry_address() const;
+  std::string training_address() const;
   std::string gateway_address() const;
   const std::string& api_key() const { return api_key_; }
-  // A new connection to the registry's schema, for the ledger's check.
-  absl::StatusOr<std::unique_ptr<db::Connection>> ConnectDatabase() const;
+  // A new connection to a service's schema ("registry", "training"), for
+  // the ledger's check.
+  absl::StatusOr<std::unique_ptr<db::Connection>> ConnectDatabase(
+      const std::string& service = "registry") const;
   const std::string& dir() const { return dir_; }
 
  private:
@@ -58,10 +65,12 @@ class FaultSystem final {
   std::string db_password_;
   std::string keyring_;
   int registry_port_ = 0;
+  int training_port_ = 0;
   int gateway_port_ = 0;
   int gateway_http_port_ = 0;
   std::string api_key_;
   std::unique_ptr<testing::ChildProcess> registry_;
+  std::unique_ptr<testing::ChildProcess> training_;
   std::unique_ptr<testing::ChildProcess> gateway_;
 };
 

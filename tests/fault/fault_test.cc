@@ -26,6 +26,7 @@
 #include "tests/fault/fault_system.h"
 #include "tests/load/load_engine.h"
 #include "tests/load/registry_mix.h"
+#include "tests/load/training_mix.h"
 
 namespace qpp::fault {
 namespace {
@@ -92,7 +93,19 @@ class FaultTest : public ::testing::Test {
     options.retry = true;
     options.retry_budget = absl::Seconds(30);
     options.metadata.push_back({"x-api-key", system_->api_key()});
-    const auto ops = load::RegistryMix(channel, mix, &ledger);
+    std::vector<load::Operation> ops = load::RegistryMix(channel, mix, &ledger);
+    // Training's registrations for sessions of 12 seats, beside.
+    load::TrainingLedger training_ledger;
+    load::TrainingMixOptions training_mix;
+    training_mix.run = next_case * 7 + static_cast<int>(getpid() % 1000) * 131;
+    auto setup = load::SetUpTraining(channel, options.metadata, training_mix);
+    EXPECT_TRUE(setup.ok()) << setup.status();
+    if (setup.ok()) {
+      for (load::Operation& op :
+           load::TrainingMix(channel, *setup, training_mix, &training_ledger)) {
+        ops.push_back(std::move(op));
+      }
+    }
 
     auto running = std::async(std::launch::async,
                               [&] { return load::RunLoad(ops, options); });
@@ -124,6 +137,18 @@ class FaultTest : public ::testing::Test {
                 << ledger.acknowledged() << " acknowledged, " << problems.size()
                 << " problems\n";
     }
+    auto training_conn = system_->ConnectDatabase("training");
+    EXPECT_TRUE(training_conn.ok()) << training_conn.status();
+    if (training_conn.ok() && setup.ok()) {
+      int64_t checked = 0;
+      const std::vector<std::string> problems = load::VerifyTrainingLedger(
+          **training_conn, *setup, training_ledger, &checked);
+      for (const std::string& p : problems) ADD_FAILURE() << label << ": " << p;
+      std::cout << label << ": training ledger " << checked
+                << " registrations, " << training_ledger.acknowledged()
+                << " acknowledged, " << problems.size() << " problems\n";
+      EXPECT_GT(training_ledger.acknowledged(), 0) << label;
+    }
     EXPECT_GT(ledger.acknowledged(), 0) << label;
     RecordProperty(label + "_acknowledged",
                    static_cast<int>(ledger.acknowledged()));
@@ -135,10 +160,14 @@ class FaultTest : public ::testing::Test {
   static absl::Duration WaitBothServing() {
     auto registry = FaultSystem::WaitServing(system_->registry_address(), "",
                                              absl::Seconds(30));
+    auto training = FaultSystem::WaitServing(system_->training_address(), "",
+                                             absl::Seconds(30));
     auto gateway = FaultSystem::WaitServing(system_->gateway_address(), "",
                                             absl::Seconds(30));
-    if (!registry.ok() || !gateway.ok()) return absl::InfiniteDuration();
-    return std::max(*registry, *gateway);
+    if (!registry.ok() || !training.ok() || !gateway.ok()) {
+      return absl::InfiniteDuration();
+    }
+    return std::max({*registry, *training, *gateway});
   }
 };
 
@@ -165,6 +194,28 @@ TEST_F(FaultTest, RegistryKilledAndRestarted) {
     EXPECT_TRUE(system_->StartRegistry().ok());
     return absl::Now() - restart;
   });
+}
+
+TEST_F(FaultTest, TrainingKilledAndRestarted) {
+  RunWithFault("training_kill9", [] {
+    system_->training().Signal(SIGKILL);
+    system_->training().Wait(5000);
+    absl::SleepFor(absl::Milliseconds(500));
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartTraining().ok());
+    return absl::Now() - restart;
+  });
+}
+
+TEST_F(FaultTest, TrainingStoppedGracefully) {
+  const LoadReport report = RunWithFault("training_sigterm", [] {
+    system_->training().Signal(SIGTERM);
+    EXPECT_EQ(system_->training().Wait(15000), 0) << "exit status";
+    const absl::Time restart = absl::Now();
+    EXPECT_TRUE(system_->StartTraining().ok());
+    return absl::Now() - restart;
+  });
+  ExpectOnlyOkOrUnavailable(report, "training_sigterm");
 }
 
 TEST_F(FaultTest, GatewayKilledAndRestarted) {
