@@ -11,6 +11,7 @@ RegistryRepositories NewMysqlRegistryRepositories() {
   repositories.benchmarks = NewMysqlBenchmarkRepository();
   repositories.partnerships = NewMysqlPartnershipRepository();
   repositories.target_counts = NewMysqlTargetCountRepository();
+  repositories.contacts = NewMysqlContactRepository();
   return repositories;
 }
 
@@ -32,6 +33,7 @@ Registry::Registry(db::ConnectionPool& pool, RegistryRepositories repositories,
       benchmarks_(context_, std::move(repositories.benchmarks)),
       partnerships_(context_, std::move(repositories.partnerships)),
       target_counts_(context_, std::move(repositories.target_counts),
-                     options.target_counts) {}
+                     options.target_counts),
+      contact_privacy_(context_, std::move(repositories.contacts)) {}
 
 }  // namespace qpp::registry

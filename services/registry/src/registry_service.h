@@ -10,6 +10,7 @@
 // (SERVER_OVERLOADED) when the executor's queue is full, CANCELLED or
 // DEADLINE_EXCEEDED for a call that ended while it was queued.
 
+#include "common/context/grpc_request_context.h"
 #include "common/server/executor.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/registry/src/registry.h"
@@ -18,9 +19,12 @@ namespace qpp::registry {
 
 class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  public:
-  // Neither argument is owned; both must outlive the service.
-  RegistryServiceImpl(Registry& registry, server::Executor& executor)
-      : registry_(registry), executor_(executor) {}
+  // Neither `registry` nor `executor` is owned; both must outlive the
+  // service. `trust` says whose principal header to believe (methods that
+  // record who called them read it).
+  RegistryServiceImpl(Registry& registry, server::Executor& executor,
+                      PrincipalTrust trust = {})
+      : registry_(registry), executor_(executor), trust_(std::move(trust)) {}
 
   // Organisations (organizations.h).
   grpc::ServerUnaryReactor* GetOrganization(
@@ -52,6 +56,11 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
   grpc::ServerUnaryReactor* SetAdoptionStatus(
       grpc::CallbackServerContext* ctx, const v1::SetAdoptionStatusRequest* req,
       v1::Organization* resp) override;
+
+  // Contacts in clear, audited (contact_privacy.h).
+  grpc::ServerUnaryReactor* RevealContacts(
+      grpc::CallbackServerContext* ctx, const v1::RevealContactsRequest* req,
+      v1::RevealContactsResponse* resp) override;
 
   // Many organisations at once (organization_import.h); ImportOrganizations
   // is the client stream below.
@@ -86,6 +95,14 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const v1::ListSelfAssessmentsRequest* req,
       v1::ListSelfAssessmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* CorrectSelfAssessment(
+      grpc::CallbackServerContext* ctx,
+      const v1::CorrectSelfAssessmentRequest* req,
+      v1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* WithdrawSelfAssessment(
+      grpc::CallbackServerContext* ctx,
+      const v1::WithdrawSelfAssessmentRequest* req,
+      v1::SelfAssessment* resp) override;
 
   // Benchmark designations (benchmarks.h).
   grpc::ServerUnaryReactor* CreateBenchmarkDesignation(
@@ -132,6 +149,7 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
  private:
   Registry& registry_;
   server::Executor& executor_;
+  const PrincipalTrust trust_;
 };
 
 }  // namespace qpp::registry
