@@ -54,6 +54,11 @@ TEST(ShippedPolicy, RoleMatrix) {
       {"district-440305", kRegistry, "ListOrganizations", true},
       {"district-440305", kRegistry, "CreateOrganization", false},
       {"district-440305", kRegistry, "DeleteOrganization", false},
+      // Contacts in clear: the programme office only.
+      {"programme-office", kRegistry, "RevealContacts", true},
+      {"district-440305", kRegistry, "RevealContacts", false},
+      {"finance-funding", kRegistry, "RevealContacts", false},
+      {"public-portal", kRegistry, "RevealContacts", false},
       {"district-440305", kProgress, "GetProgrammeProgress", true},
       {"finance-funding", kCultivation, "GetEligibility", true},
       {"finance-funding", kCultivation, "ListEligibilityDecisions", true},
