@@ -30,6 +30,18 @@ class DataCipher final {
   // A fresh random key in keyring form ("1:<base64>"), for development.
   static std::string GenerateKeyring();
 
+  // The id of the key that encrypts (the highest), 0 without a keyring.
+  uint8_t active_key_id() const { return active_; }
+  // Whether the keyring holds a key of id `id`.
+  bool HasKey(int id) const {
+    return id >= 1 && id <= 255 && keys_.count(static_cast<uint8_t>(id)) > 0;
+  }
+  // The key id that sealed `ciphertext` (an output of Encrypt), 0 if it is
+  // too short to say.
+  static uint8_t KeyIdOf(absl::string_view ciphertext) {
+    return ciphertext.size() < 2 ? 0 : static_cast<uint8_t>(ciphertext[1]);
+  }
+
   // version(1) | key id(1) | nonce(12) | ciphertext | tag(16).
   absl::StatusOr<std::string> Encrypt(absl::string_view plaintext,
                                       absl::string_view context) const;

@@ -8,6 +8,7 @@
 #include "common/db/idempotency.h"
 #include "common/server/server.h"
 #include "common/status/status.h"
+#include "prometheus/registry.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, listen_address, "",
@@ -80,6 +81,30 @@ absl::StatusOr<crypto::DataCipher> LoadCipher(const ServiceSpec& spec) {
   return crypto::DataCipher::FromKeyring(keyring);
 }
 
+// Runs the service's one-off command with a pool of its own and metrics
+// that nobody scrapes.
+absl::Status RunCommand(const ServiceSpec& spec,
+                        const db::PoolOptions& db_options,
+                        crypto::DataCipher cipher) {
+  if (!spec.run_command) {
+    return absl::InternalError("the service names a command it cannot run");
+  }
+  prometheus::Registry metrics;
+  db::ConnectionPool pool(db_options, &metrics);
+  Executor executor(1, 16, &metrics);
+  ServiceEnv env{spec,
+                 pool,
+                 executor,
+                 metrics,
+                 std::move(cipher),
+                 [] { return absl::Now(); },
+                 PrincipalTrust{},
+                 client::ChannelOptions{}};
+  absl::Status status = spec.run_command(env);
+  executor.Shutdown();
+  return status;
+}
+
 absl::Status Serve(const ServiceSpec& spec, const WireService& wire) {
   QPP_ASSIGN_OR_RETURN(db::PoolOptions db_options,
                        config::DbOptionsFromFlags("qpp_" + spec.name));
@@ -90,6 +115,9 @@ absl::Status Serve(const ServiceSpec& spec, const WireService& wire) {
     if (absl::GetFlag(FLAGS_migrate_only)) return absl::OkStatus();
   }
   QPP_ASSIGN_OR_RETURN(crypto::DataCipher cipher, LoadCipher(spec));
+  if (spec.command_requested && spec.command_requested()) {
+    return RunCommand(spec, db_options, std::move(cipher));
+  }
 
   QPP_ASSIGN_OR_RETURN(
       ProcessMetrics metrics,

@@ -47,6 +47,8 @@
 
 namespace qpp::server {
 
+struct ServiceEnv;
+
 // What a service is, for the bootstrap.
 struct ServiceSpec {
   // Short name: "registry" → binary qpp-registry, schema qpp_registry.
@@ -61,6 +63,14 @@ struct ServiceSpec {
   const std::vector<db::MigrationFile>* migrations = nullptr;
   // Whether the service stores personal data and so needs the keyring.
   bool needs_keyring = true;
+  // A one-off command of the service's own (e.g. the registry's
+  // re-encryption of personal data), chosen by its own flags: when
+  // `command_requested` returns true, `run_command` runs instead of the
+  // server, after migrations (like --migrate_only), with the pool, the
+  // keyring and the clock but no listener and no metrics port (so it can run
+  // next to a serving process). Its status is the process's.
+  std::function<bool()> command_requested;
+  std::function<absl::Status(ServiceEnv&)> run_command;
 };
 
 // What the bootstrap built, handed to the service's hook. Every member

@@ -250,6 +250,36 @@ TEST(OpenApiWalk, EveryDocumentedOperationReachesItsMethod) {
   }
 }
 
+TEST(OpenApiWalk, BulkLoadsOverHttpUseTheBatchMethod) {
+  QPP_API_SYSTEM_OR_SKIP(system);
+  auto doc =
+      ParseJson(ReadFile(testing::BinDir() + "/qpp-gateway.openapi.json"));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  const Struct& paths = Field(*doc, "paths")->struct_value();
+  // The import stream is gRPC-only: no path, and no route either.
+  EXPECT_EQ(Field(paths, "/v1/organizations:import"), nullptr);
+  EXPECT_EQ(system->Http("POST", "/v1/organizations:import", "{}").status, 404);
+  // Its HTTP counterpart is documented and answers a result per row.
+  ASSERT_NE(Field(paths, "/v1/organizations:batchCreate"), nullptr);
+  auto r = system->Http(
+      "POST", "/v1/organizations:batchCreate",
+      absl::StrCat(
+          R"({"organizations":[)",
+          R"({"uscc":"914403001922038216","displayName":"批量一号有限公司",)",
+          R"("kind":"ORGANIZATION_KIND_ENTERPRISE","districtCode":"440305",)",
+          R"("industryCode":"3921"},)",
+          R"({"uscc":"bad","displayName":"批量二号有限公司",)",
+          R"("kind":"ORGANIZATION_KIND_ENTERPRISE","districtCode":"440305",)",
+          R"("industryCode":"3921"}]})"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto json = ParseJson(r.body);
+  ASSERT_TRUE(json.ok()) << r.body;
+  const auto& results = Field(*json, "results")->list_value().values();
+  ASSERT_EQ(results.size(), 2);
+  EXPECT_EQ(Field(results[1].struct_value(), "code")->number_value(), 3)
+      << r.body;  // INVALID_ARGUMENT for the bad row
+}
+
 TEST(OpenApiWalk, TheGatewayServesTheBuiltDocument) {
   QPP_API_SYSTEM_OR_SKIP(system);
   const std::string built =

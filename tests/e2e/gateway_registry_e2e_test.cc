@@ -200,5 +200,36 @@ TEST_F(GatewayRegistryE2E, ProgressOfABackFilledYearCountsEnterprisesOnly) {
   EXPECT_EQ(p.phase_target().current(), 1);  // the key enterprise
 }
 
+TEST_F(GatewayRegistryE2E, ContactsInClearOnlyToTheProgrammeOfficeWithAReason) {
+  const std::string uscc = MakeUscc(getpid() % 100000000 + 7);
+  HttpResponse created = Http(
+      "POST", "/v1/organizations", "programme-office",
+      absl::StrCat(
+          R"({"uscc": ")", uscc,
+          R"(", "displayName": "深圳市联系人测试有限公司", "kind": "ORGANIZATION_KIND_ENTERPRISE", "districtCode": "440305", "industryCode": "3921", "contacts": [{"displayName": "欧阳娜娜", "phone": "13812345678"}]})"));
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.body.find("13812345678"), std::string::npos);
+  const std::string path =
+      absl::StrCat("/v1/organizations/", uscc, ":revealContacts");
+  const std::string body = R"({"reason": "award follow-up, file 2026-17"})";
+  // District offices and other systems are refused by the gateway.
+  EXPECT_EQ(Http("POST", path, "district-440305", body).status, 403);
+  EXPECT_EQ(Http("POST", path, "finance-funding", body).status, 403);
+  // A reason is required.
+  EXPECT_EQ(Http("POST", path, "programme-office", "{}").status, 400);
+  HttpResponse revealed = Http("POST", path, "programme-office", body);
+  ASSERT_EQ(revealed.status, 200) << revealed.body;
+  EXPECT_NE(revealed.body.find("13812345678"), std::string::npos);
+  EXPECT_NE(revealed.body.find("auditId"), std::string::npos);
+  // The gateway's audit line names the call and never the values.
+  bool audited = false;
+  for (const std::string& line : gw_->AuditLines()) {
+    if (line.find("RevealContacts") == std::string::npos) continue;
+    audited = true;
+    EXPECT_EQ(line.find("13812345678"), std::string::npos) << line;
+  }
+  EXPECT_TRUE(audited);
+}
+
 }  // namespace
 }  // namespace qpp::e2e

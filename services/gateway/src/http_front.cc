@@ -271,15 +271,14 @@ void HttpFront::Handle(HttpRequest request, HttpResponder respond) {
                                     "Grpc-Timeout must read like 500m or 5S"));
   }
   if (route.client_streaming || route.server_streaming) {
-    return Fail(*call,
-                grpc::Status(
-                    grpc::StatusCode::UNIMPLEMENTED,
-                    absl::StrCat("streaming method ", route.full_method,
-                                 " is available over gRPC only",
-                                 route.method->name() == "ImportOrganizations"
-                                     ? "; over HTTP use POST /v1/organizations:"
-                                       "batchCreate"
-                                     : "")));
+    // The protos give streaming methods no HTTP binding (the import stream's
+    // HTTP path is BatchCreateOrganizations); this guards a binding added by
+    // mistake.
+    return Fail(
+        *call, grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                            absl::StrCat("streaming method ", route.full_method,
+                                         " is available over gRPC "
+                                         "only")));
   }
   Forward(std::move(call), *match, request);
 }

@@ -3,9 +3,9 @@
 // The HTTP/JSON front: transcodes each request to a unary call of the
 // method its path names and sends it through the gateway core. Errors are
 // google.rpc.Status JSON bodies with the matching HTTP status.
-// Client- and server-streaming methods are not offered over HTTP: they
-// answer 501 with a message naming the gRPC method (and, for the import
-// stream, the batch method) to use instead.
+// Client- and server-streaming methods are not offered over HTTP: the
+// protos give them no binding (the import stream's HTTP path is the batch
+// method), and a binding added by mistake answers 501 naming the method.
 //
 // The listener (http_server.h) is event-driven and built for hostile
 // clients: timeouts for headers, bodies, answers and idling, caps on

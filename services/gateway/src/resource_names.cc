@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/api/annotations.pb.h"
+#include "google/api/resource.pb.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "services/gateway/src/audit_log.h"
@@ -87,6 +88,25 @@ std::string HttpPath(const google::protobuf::MethodDescriptor* method) {
       break;
   }
   return "";
+}
+
+// For a method without an http rule (a client stream): the collection
+// template of resource type `type` from its google.api.resource pattern,
+// "organizations/{organization}" → "/organizations",
+// "organizations/{organization}/awards/{award}" → "/{parent}/awards";
+// "" when it has none.
+std::string PatternCollection(const Descriptor* type) {
+  if (!type->options().HasExtension(google::api::resource)) return "";
+  const google::api::ResourceDescriptor& resource =
+      type->options().GetExtension(google::api::resource);
+  if (resource.pattern_size() == 0) return "";
+  absl::string_view pattern = resource.pattern(0);
+  const size_t slash = pattern.rfind('/');
+  if (slash == absl::string_view::npos) return "";
+  absl::string_view collection = pattern.substr(0, slash);
+  const size_t brace = collection.rfind('}');
+  if (brace == absl::string_view::npos) return absl::StrCat("/", collection);
+  return absl::StrCat("/{parent}", collection.substr(brace + 1));
 }
 
 }  // namespace
@@ -171,9 +191,16 @@ ResourceRule ResourceRule::ForMethod(
     }
     rule.resources_.push_back(r);
   }
-  if (!rule.resources_.empty() &&
-      !ParseCollectionTemplate(HttpPath(method), &rule.collection_)) {
-    rule.collection_.clear();
+  if (!rule.resources_.empty()) {
+    std::string path = HttpPath(method);
+    if (path.empty()) {
+      const FieldDescriptor* f =
+          in->FindFieldByNumber(rule.resources_[0].number);
+      path = PatternCollection(f->message_type());
+    }
+    if (!ParseCollectionTemplate(path, &rule.collection_)) {
+      rule.collection_.clear();
+    }
   }
   rule.collection_has_parent_ =
       std::find(rule.collection_.begin(), rule.collection_.end(),

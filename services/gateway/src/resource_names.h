@@ -20,8 +20,11 @@
 //           post "/v1/{parent=organizations/*}/awards" →
 //           "organizations/X/awards" post "/v1/organizations:batchCreate" →
 //           "organizations";
-//         none when the path has other variables or wildcards, or the
-//         method has no http rule;
+//         for a method without an http rule (client streams), the
+//         resource type's google.api.resource pattern without its last
+//         segment ("organizations/{organization}" → "organizations");
+//         none when the path has other variables or wildcards, or neither
+//         exists;
 //       - key: the request's string `<field>_id` for a resource in field
 //         `<field>` (AIP-133's client-chosen id, e.g. `book_id` beside
 //         `book`; singular resources only), else the resource's natural key

@@ -110,6 +110,54 @@ std::vector<Case> RegistryMutations() {
                      {kOrg}});
   }
   {
+    v1::RevealContactsRequest r;
+    r.set_name(kOrg);
+    r.set_reason("follow-up");
+    v1::RevealContactsResponse out;
+    cases.push_back({"RevealContacts",
+                     r.SerializeAsString(),
+                     "POST",
+                     "/v1/" + kOrg + ":revealContacts",
+                     R"({"reason":"follow-up"})",
+                     out.SerializeAsString(),
+                     {kOrg},
+                     {kOrg}});
+  }
+  {
+    const std::string old = kOrg + "/assessments/7";
+    const std::string fixed = kOrg + "/assessments/8";
+    v1::CorrectSelfAssessmentRequest r;
+    r.set_name(old);
+    r.set_reason("mis-scored");
+    r.mutable_self_assessment()->set_assessor_certificate("ZJPS-1");
+    v1::SelfAssessment out;
+    out.set_name(fixed);
+    cases.push_back({"CorrectSelfAssessment",
+                     r.SerializeAsString(),
+                     "POST",
+                     "/v1/" + old + ":correct",
+                     R"({"reason":"mis-scored","selfAssessment":{}})",
+                     out.SerializeAsString(),
+                     {old},
+                     {fixed, old}});  // the answer's name comes first
+  }
+  {
+    const std::string name = kOrg + "/assessments/7";
+    v1::WithdrawSelfAssessmentRequest r;
+    r.set_name(name);
+    r.set_reason("duplicate");
+    v1::SelfAssessment out;
+    out.set_name(name);
+    cases.push_back({"WithdrawSelfAssessment",
+                     r.SerializeAsString(),
+                     "POST",
+                     "/v1/" + name + ":withdraw",
+                     R"({"reason":"duplicate"})",
+                     out.SerializeAsString(),
+                     {name},
+                     {name}});
+  }
+  {
     v1::SetAdoptionStatusRequest r;
     r.set_name(kOrg);
     r.set_adoption_status(v1::ADOPTION_STATUS_INTRODUCING);

@@ -10,6 +10,7 @@
 #include "common/dates/dates.h"
 #include "common/status/status.h"
 #include "common/validation/date.h"
+#include "common/validation/text.h"
 
 namespace qpp::registry {
 
@@ -138,6 +139,24 @@ v1::ScoreSheet ToScoreSheet(const ScoreSheetDef& sheet) {
     item->set_max_points(i.max_points);
   }
   return out;
+}
+
+absl::Status ValidateChangeReason(absl::string_view reason) {
+  FieldErrors errors;
+  validation::CheckText("reason", reason, 1, 500, errors);
+  return errors.ToStatus();
+}
+
+absl::Status CheckCurrent(v1::SelfAssessmentState state,
+                          absl::string_view name) {
+  if (state == v1::SELF_ASSESSMENT_STATE_CURRENT) return absl::OkStatus();
+  return status::WithReason(
+      absl::StatusCode::kFailedPrecondition, "ASSESSMENT_NOT_CURRENT",
+      absl::StrCat(name, " is ",
+                   state == v1::SELF_ASSESSMENT_STATE_WITHDRAWN
+                       ? "withdrawn"
+                       : "superseded by a correction",
+                   ": only the current version can be corrected or withdrawn"));
 }
 
 }  // namespace qpp::registry

@@ -4,6 +4,7 @@
 // and scoring, and the score sheet as the API shows it. Pure functions; no
 // gRPC, no SQL.
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -34,5 +35,15 @@ const ScoreSheetDef* FindScoreSheet(const ReferenceData& ref,
 
 // The score sheet as the API shows it.
 v1::ScoreSheet ToScoreSheet(const ScoreSheetDef& sheet);
+
+// Checks the reason of a correction or withdrawal: 1..500 characters of
+// text. INVALID_ARGUMENT ("reason") otherwise.
+absl::Status ValidateChangeReason(absl::string_view reason);
+
+// OK for a CURRENT assessment (`name` is its resource name);
+// FAILED_PRECONDITION (ASSESSMENT_NOT_CURRENT) for a superseded or
+// withdrawn one, whose history is fixed: correct the current version.
+absl::Status CheckCurrent(v1::SelfAssessmentState state,
+                          absl::string_view name);
 
 }  // namespace qpp::registry

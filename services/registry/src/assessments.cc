@@ -18,6 +18,16 @@ int64_t AssessmentId(absl::string_view text) {
   return absl::SimpleAtoi(text, &id) && id > 0 ? id : 0;
 }
 
+// PERMISSION_DENIED (PRINCIPAL_REQUIRED) unless `call` names who calls:
+// corrections and withdrawals record it.
+absl::Status RequirePrincipal(const RequestContext& call) {
+  if (!call.principal().empty()) return absl::OkStatus();
+  return status::WithReason(
+      absl::StatusCode::kPermissionDenied, "PRINCIPAL_REQUIRED",
+      "a correction or withdrawal is recorded with who made it; call through "
+      "the gateway with your own credentials");
+}
+
 }  // namespace
 
 Assessments::Assessments(const UseCaseContext& context,
@@ -62,6 +72,7 @@ absl::Status Assessments::CreateSelfAssessment(
         *resp = scored;
         resp->set_name(absl::StrCat(req.parent(), "/assessments/", id));
         *resp->mutable_create_time() = dates::ToTimestamp(now);
+        resp->set_state(v1::SELF_ASSESSMENT_STATE_CURRENT);
         return absl::OkStatus();
       });
 }
@@ -113,7 +124,8 @@ absl::Status Assessments::ListSelfAssessments(
             }
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
-            return repository_->ListAssessments(*conn, uscc, after_id, limit);
+            return repository_->ListAssessments(*conn, uscc, after_id, limit,
+                                                req.show_history());
           },
           [](const v1::SelfAssessment& a) {
             return a.name().substr(a.name().rfind('/') + 1);
@@ -126,6 +138,99 @@ absl::Status Assessments::ListSelfAssessments(
     *resp->add_self_assessments() = std::move(a);
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::pair<std::string, int64_t>>
+Assessments::ParseAssessmentName(const std::string& name) {
+  QPP_ASSIGN_OR_RETURN(
+      resource::ChildName parsed,
+      resource::ParseOrganizationChildName(name, "assessments", "name"));
+  const int64_t id = AssessmentId(parsed.id);
+  if (id == 0) {
+    return status::InvalidField("name", "assessment id must be a number");
+  }
+  return std::make_pair(parsed.parent, id);
+}
+
+absl::Status Assessments::CheckScope(const DistrictScope& scope,
+                                     const std::string& request_id,
+                                     const std::string& uscc) {
+  if (scope.city_wide() || request_id.empty()) return absl::OkStatus();
+  // Before the replay of a stored answer (see ChangeOrganization).
+  QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+  return context_.organizations.CheckAccess(*conn, scope, uscc);
+}
+
+absl::Status Assessments::LockCurrent(db::Connection& conn,
+                                      const DistrictScope& scope,
+                                      const std::string& uscc, int64_t id,
+                                      const std::string& name) {
+  QPP_RETURN_IF_ERROR(
+      context_.organizations.LoadActive(conn, scope, uscc).status());
+  QPP_ASSIGN_OR_RETURN(auto state, repository_->LockAssessment(conn, uscc, id));
+  if (!state.has_value()) return status::NotFound(name);
+  return CheckCurrent(*state, name);
+}
+
+absl::Status Assessments::CorrectSelfAssessment(
+    const RequestContext& call, const v1::CorrectSelfAssessmentRequest& req,
+    v1::SelfAssessment* resp) {
+  QPP_ASSIGN_OR_RETURN(auto name, ParseAssessmentName(req.name()));
+  const auto& [uscc, id] = name;
+  QPP_RETURN_IF_ERROR(ValidateChangeReason(req.reason()));
+  QPP_RETURN_IF_ERROR(RequirePrincipal(call));
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  const absl::Time now = context_.clock();
+  QPP_ASSIGN_OR_RETURN(
+      v1::SelfAssessment scored,
+      ScoreSelfAssessment(*ref, req.self_assessment(), dates::Today(now)));
+  const AssessmentChange change{req.reason(), call.principal().name, now};
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(CheckScope(scope, req.request_id(), uscc));
+  return db::RunIdempotent(
+      context_.pool, req.request_id(), req, resp,
+      [&](db::Connection& conn) -> absl::Status {
+        QPP_RETURN_IF_ERROR(LockCurrent(conn, scope, uscc, id, req.name()));
+        QPP_ASSIGN_OR_RETURN(int64_t new_id, repository_->InsertAssessment(
+                                                 conn, uscc, scored, now));
+        QPP_RETURN_IF_ERROR(
+            repository_->SupersedeAssessment(conn, id, new_id, change));
+        *resp = scored;
+        resp->set_name(absl::StrCat(resource::OrganizationName(uscc),
+                                    "/assessments/", new_id));
+        *resp->mutable_create_time() = dates::ToTimestamp(now);
+        resp->set_state(v1::SELF_ASSESSMENT_STATE_CURRENT);
+        resp->set_supersedes(req.name());
+        return absl::OkStatus();
+      });
+}
+
+absl::Status Assessments::WithdrawSelfAssessment(
+    const RequestContext& call, const v1::WithdrawSelfAssessmentRequest& req,
+    v1::SelfAssessment* resp) {
+  QPP_ASSIGN_OR_RETURN(auto name, ParseAssessmentName(req.name()));
+  const auto& [uscc, id] = name;
+  QPP_RETURN_IF_ERROR(ValidateChangeReason(req.reason()));
+  QPP_RETURN_IF_ERROR(RequirePrincipal(call));
+  QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
+  const AssessmentChange change{req.reason(), call.principal().name,
+                                context_.clock()};
+  const DistrictScope scope = DistrictScope::Of(call.principal());
+  QPP_RETURN_IF_ERROR(CheckScope(scope, req.request_id(), uscc));
+  return db::RunIdempotent(
+      context_.pool, req.request_id(), req, resp,
+      [&](db::Connection& conn) -> absl::Status {
+        QPP_RETURN_IF_ERROR(LockCurrent(conn, scope, uscc, id, req.name()));
+        QPP_RETURN_IF_ERROR(repository_->WithdrawAssessment(conn, id, change));
+        QPP_ASSIGN_OR_RETURN(auto found,
+                             repository_->GetAssessment(conn, uscc, id));
+        if (!found.has_value()) return status::NotFound(req.name());
+        *resp = std::move(*found);
+        if (const ScoreSheetDef* sheet = ref->Sheet(resp->sheet_version())) {
+          ComputeScores(*sheet, *resp);
+        }
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace qpp::registry

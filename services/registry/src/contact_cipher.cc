@@ -25,4 +25,10 @@ absl::Status ContactCipher::Open(const std::string& blob,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ContactCipher::Reseal(
+    const std::string& blob, const std::string& uscc) const {
+  QPP_ASSIGN_OR_RETURN(std::string plain, cipher_.Decrypt(blob, uscc));
+  return cipher_.Encrypt(plain, uscc);
+}
+
 }  // namespace qpp::registry

@@ -29,6 +29,16 @@ class ContactCipher final {
   // unreadable; FAILED_PRECONDITION if its key is not in the keyring.
   absl::Status Open(const std::string& blob, v1::Organization& org) const;
 
+  // `blob`, sealed for `uscc`, sealed again under the keyring's active key
+  // (key rotation). Errors of Open and Seal.
+  absl::StatusOr<std::string> Reseal(const std::string& blob,
+                                     const std::string& uscc) const;
+
+  // The key id that new seals use.
+  int active_key_id() const { return cipher_.active_key_id(); }
+  // Whether the keyring holds key `id`.
+  bool HasKey(int id) const { return cipher_.HasKey(id); }
+
  private:
   crypto::DataCipher cipher_;
 };

@@ -23,7 +23,10 @@ absl::StatusOr<std::vector<v1::SelfAssessment>> QueryAssessments(
       Rows rows,
       conn.Query(absl::StrCat("SELECT id, uscc, sheet_version, "
                               "assessment_date, assessor_certificate, "
-                              "create_time FROM self_assessments WHERE ",
+                              "create_time, state, supersedes_id, "
+                              "superseded_by_id, state_reason, "
+                              "state_changed_by, state_change_time "
+                              "FROM self_assessments WHERE ",
                               where,
                               " ORDER BY assessment_date DESC, id DESC "
                               "LIMIT ?"),
@@ -42,6 +45,19 @@ absl::StatusOr<std::vector<v1::SelfAssessment>> QueryAssessments(
     }
     a.set_assessor_certificate(r.String(4));
     *a.mutable_create_time() = dates::ToTimestamp(db::TimeAt(r, 5));
+    a.set_state(static_cast<v1::SelfAssessmentState>(r.Int(6)));
+    const std::string org = resource::OrganizationName(r.String(1));
+    if (!r.IsNull(7)) {
+      a.set_supersedes(absl::StrCat(org, "/assessments/", r.Int(7)));
+    }
+    if (!r.IsNull(8)) {
+      a.set_superseded_by(absl::StrCat(org, "/assessments/", r.Int(8)));
+    }
+    a.set_state_reason(r.String(9));
+    a.set_state_changed_by(r.String(10));
+    if (!r.IsNull(11)) {
+      *a.mutable_state_change_time() = dates::ToTimestamp(db::TimeAt(r, 11));
+    }
     index[r.Int(0)] = out.size();
     ids.push_back(r.Int(0));
     out.push_back(std::move(a));
@@ -106,16 +122,59 @@ class MysqlAssessmentRepository final : public AssessmentRepository {
 
   absl::StatusOr<std::vector<v1::SelfAssessment>> ListAssessments(
       db::Connection& conn, const std::string& uscc, int64_t after_id,
-      int limit) override {
+      int limit, bool include_history) override {
+    const std::string scope =
+        include_history ? "uscc = ?"
+                        : absl::StrCat("uscc = ? AND state = ",
+                                       v1::SELF_ASSESSMENT_STATE_CURRENT);
     if (after_id == 0) {
-      return QueryAssessments(conn, "uscc = ?", {uscc}, limit);
+      return QueryAssessments(conn, scope, {uscc}, limit);
     }
     // Keyset on (assessment_date DESC, id DESC) from the last row seen.
     return QueryAssessments(
         conn,
-        "uscc = ? AND (assessment_date, id) < (SELECT assessment_date, id "
-        "FROM self_assessments WHERE id = ?)",
+        absl::StrCat(scope,
+                     " AND (assessment_date, id) < (SELECT assessment_date, "
+                     "id FROM self_assessments WHERE id = ?)"),
         {uscc, after_id}, limit);
+  }
+
+  absl::StatusOr<std::optional<v1::SelfAssessmentState>> LockAssessment(
+      db::Connection& conn, const std::string& uscc, int64_t id) override {
+    QPP_ASSIGN_OR_RETURN(Rows rows,
+                         conn.Query("SELECT state FROM self_assessments WHERE "
+                                    "uscc = ? AND id = ? FOR UPDATE",
+                                    {uscc, id}));
+    if (rows.empty()) return std::nullopt;
+    return static_cast<v1::SelfAssessmentState>(rows[0].Int(0));
+  }
+
+  absl::Status SupersedeAssessment(db::Connection& conn, int64_t old_id,
+                                   int64_t new_id,
+                                   const AssessmentChange& c) override {
+    QPP_RETURN_IF_ERROR(
+        conn.Execute("UPDATE self_assessments SET state = ?, "
+                     "superseded_by_id = ?, state_reason = ?, "
+                     "state_changed_by = ?, state_change_time = ? "
+                     "WHERE id = ?",
+                     {int64_t{v1::SELF_ASSESSMENT_STATE_SUPERSEDED}, new_id,
+                      c.reason, c.principal, db::SqlTime(c.time), old_id})
+            .status());
+    return conn
+        .Execute("UPDATE self_assessments SET supersedes_id = ? WHERE id = ?",
+                 {old_id, new_id})
+        .status();
+  }
+
+  absl::Status WithdrawAssessment(db::Connection& conn, int64_t id,
+                                  const AssessmentChange& c) override {
+    return conn
+        .Execute(
+            "UPDATE self_assessments SET state = ?, state_reason = ?, "
+            "state_changed_by = ?, state_change_time = ? WHERE id = ?",
+            {int64_t{v1::SELF_ASSESSMENT_STATE_WITHDRAWN}, c.reason,
+             c.principal, db::SqlTime(c.time), id})
+        .status();
   }
 };
 

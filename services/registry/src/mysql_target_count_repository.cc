@@ -150,8 +150,9 @@ class MysqlTargetCountRepository final : public TargetCountRepository {
                 "a.assessment_date, a.id), ',', 1) AS SIGNED) AS first_total, "
                 "CAST(SUBSTRING_INDEX(GROUP_CONCAT(a.total_centi ORDER BY "
                 "a.assessment_date DESC, a.id DESC), ',', 1) AS SIGNED) AS "
-                "last_total FROM self_assessments a WHERE a.assessment_date "
-                "BETWEEN ? AND ? GROUP BY a.uscc, a.sheet_version HAVING "
+                "last_total FROM self_assessments a WHERE a.state = 1 AND "
+                "a.assessment_date BETWEEN ? AND ? GROUP BY a.uscc, "
+                "a.sheet_version HAVING "
                 "COUNT(*) >= 2) t JOIN organizations o ON o.uscc = t.uscc "
                 "WHERE t.last_total - t.first_total >= ? AND o.kind = ? AND ",
                 kCountedOnDay, " GROUP BY o.district_code, o.industry_section"),

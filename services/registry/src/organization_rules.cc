@@ -11,6 +11,7 @@
 #include "common/validation/date.h"
 #include "common/validation/text.h"
 #include "common/validation/uscc.h"
+#include "services/registry/src/contact_rules.h"
 
 namespace qpp::registry {
 namespace {
@@ -65,6 +66,14 @@ bool HasAnyFigure(const SmeRule& rule, const v1::Organization& org) {
   return false;
 }
 
+// The class `rule` gives `org`, which reports a figure the rule reads.
+v1::SizeClass ClassOf(const SmeRule& rule, const v1::Organization& org) {
+  if (Reaches(rule.large, org)) return v1::SIZE_CLASS_LARGE;
+  if (Reaches(rule.medium, org)) return v1::SIZE_CLASS_MEDIUM;
+  if (Reaches(rule.small, org)) return v1::SIZE_CLASS_SMALL;
+  return v1::SIZE_CLASS_MICRO;
+}
+
 // Recomputes fields derived from caller-set ones.
 void Derive(v1::Organization& org, const ReferenceData& ref,
             absl::CivilDay today) {
@@ -95,24 +104,44 @@ v1::SizeClass ClassifySize(const ReferenceData& ref,
       current_from = rule.effective_from;
     }
   }
+  const std::string& code = org.industry_code();
   const SmeRule* best = nullptr;
+  // Rules of narrower codes inside `code`: a bare division ("70", real
+  // estate) whose table rows are per group (701 development, 702 property
+  // management).
+  std::vector<const SmeRule*> inside;
   for (const auto& rule : ref.sme_rules) {
-    if (rule.rule_set != current_set ||
-        !absl::StartsWith(org.industry_code(), rule.code_prefix)) {
-      continue;
+    if (rule.rule_set != current_set) continue;
+    if (!code.empty() && rule.code_prefix.size() > code.size() &&
+        absl::StartsWith(rule.code_prefix, code)) {
+      inside.push_back(&rule);
     }
+    if (!absl::StartsWith(code, rule.code_prefix)) continue;
     if (best == nullptr || rule.code_prefix.size() > best->code_prefix.size()) {
       best = &rule;
     }
+  }
+  if (!inside.empty()) {
+    // The division's own rules, not the fallback for unlisted industries:
+    // the class on which all of them agree; unknown when they disagree or
+    // one lacks its figures (the group code settles it).
+    v1::SizeClass agreed = v1::SIZE_CLASS_UNSPECIFIED;
+    for (const SmeRule* rule : inside) {
+      if (!HasAnyFigure(*rule, org)) return v1::SIZE_CLASS_UNSPECIFIED;
+      const v1::SizeClass size = ClassOf(*rule, org);
+      if (agreed != v1::SIZE_CLASS_UNSPECIFIED && size != agreed) {
+        return v1::SIZE_CLASS_UNSPECIFIED;
+      }
+      agreed = size;
+    }
+    *rule_set = current_set;
+    return agreed;
   }
   if (best == nullptr || !HasAnyFigure(*best, org)) {
     return v1::SIZE_CLASS_UNSPECIFIED;
   }
   *rule_set = best->rule_set;
-  if (Reaches(best->large, org)) return v1::SIZE_CLASS_LARGE;
-  if (Reaches(best->medium, org)) return v1::SIZE_CLASS_MEDIUM;
-  if (Reaches(best->small, org)) return v1::SIZE_CLASS_SMALL;
-  return v1::SIZE_CLASS_MICRO;
+  return ClassOf(*best, org);
 }
 
 void ValidateOrganization(const v1::Organization& org, const ReferenceData& ref,
@@ -199,6 +228,22 @@ absl::StatusOr<v1::Organization> PrepareNewOrganization(
   FieldErrors errors;
   const std::string problem = validation::UsccProblem(input.uscc());
   if (!problem.empty()) errors.Add(absl::StrCat(prefix, "uscc"), problem);
+  // Nothing is stored yet, so any masked contact value is refused (and the
+  // contacts are not checked further: their format errors would only
+  // repeat it).
+  Contacts contacts = input.contacts();
+  const size_t before = errors.violations().size();
+  ResolveMaskedContacts(contacts, Contacts(), prefix, errors);
+  if (errors.violations().size() > before) {
+    std::vector<std::string> others;
+    for (const std::string& field : UpdatableFields()) {
+      if (field != "contacts" && field.find('.') == std::string::npos) {
+        others.push_back(field);
+      }
+    }
+    ValidateOrganization(input, ref, today, prefix, errors, others);
+    return errors.ToStatus();
+  }
   ValidateOrganization(input, ref, today, prefix, errors);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
 
@@ -244,7 +289,23 @@ absl::StatusOr<v1::Organization> ApplyOrganizationUpdate(
     top.push_back(path.substr(0, path.find('.')));
   }
   QPP_RETURN_IF_ERROR(errors.ToStatus());
-  ValidateOrganization(patch, ref, today, "organization.", errors, top);
+  // Masked contact values sent back keep the stored values they mask.
+  v1::Organization resolved;
+  const v1::Organization* source = &patch;
+  if (std::find(top.begin(), top.end(), "contacts") != top.end()) {
+    resolved = patch;
+    ResolveMaskedContacts(*resolved.mutable_contacts(), stored.contacts(),
+                          "organization.", errors);
+    if (!errors.empty()) {
+      top.erase(std::remove(top.begin(), top.end(), "contacts"), top.end());
+      if (!top.empty()) {
+        ValidateOrganization(patch, ref, today, "organization.", errors, top);
+      }
+      return errors.ToStatus();
+    }
+    source = &resolved;
+  }
+  ValidateOrganization(*source, ref, today, "organization.", errors, top);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
 
   v1::Organization org = stored;
@@ -287,7 +348,7 @@ absl::StatusOr<v1::Organization> ApplyOrganizationUpdate(
         *org.mutable_credit()->mutable_since() = dates::ToDate(today);
       }
     }
-    if (path == "contacts") *org.mutable_contacts() = patch.contacts();
+    if (path == "contacts") *org.mutable_contacts() = source->contacts();
   }
   Derive(org, ref, today);
   return org;

@@ -26,8 +26,11 @@ namespace v1 = ::qpp::registry::v1;
 // Size class of an organisation by the rules in force on `day`; only
 // enterprises are classified (others: UNSPECIFIED). An enterprise with none
 // of the figures its rule reads (all of them 0: not reported) is
-// UNSPECIFIED too, never MICRO: its size is unknown. Sets *rule_set to the
-// version used (empty when UNSPECIFIED).
+// UNSPECIFIED too, never MICRO: its size is unknown. A code broader than
+// the rules of its division (a bare "70" where the table has 701 and 702)
+// uses those rules, not the fallback for unlisted industries: the class
+// they all agree on, else UNSPECIFIED until the group code is given. Sets
+// *rule_set to the version used (empty when UNSPECIFIED).
 v1::SizeClass ClassifySize(const ReferenceData& ref,
                            const v1::Organization& org, absl::CivilDay day,
                            std::string* rule_set);

@@ -12,6 +12,7 @@ RegistryRepositories NewMysqlRegistryRepositories() {
   repositories.partnerships = NewMysqlPartnershipRepository();
   repositories.target_counts = NewMysqlTargetCountRepository();
   repositories.organization_changes = NewMysqlOrganizationChangeRepository();
+  repositories.contacts = NewMysqlContactRepository();
   return repositories;
 }
 
@@ -36,6 +37,7 @@ Registry::Registry(db::ConnectionPool& pool, RegistryRepositories repositories,
       benchmarks_(context_, std::move(repositories.benchmarks)),
       partnerships_(context_, std::move(repositories.partnerships)),
       target_counts_(context_, std::move(repositories.target_counts),
-                     options.target_counts) {}
+                     options.target_counts),
+      contact_privacy_(context_, std::move(repositories.contacts)) {}
 
 }  // namespace qpp::registry

@@ -15,6 +15,7 @@
 //   benchmarks         benchmarks.h
 //   partnerships       partnerships.h
 //   target counts      target_counts.h
+//   contacts           contact_privacy.h (reveal, keys), contact_rules.h
 //   reference data     reference_cache.h, reference_data.h
 
 #include <memory>
@@ -28,6 +29,8 @@
 #include "services/registry/src/benchmarks.h"
 #include "services/registry/src/contact_cipher.h"
 #include "services/registry/src/organization_changes.h"
+#include "services/registry/src/contact_privacy.h"
+#include "services/registry/src/contact_repository.h"
 #include "services/registry/src/organization_import.h"
 #include "services/registry/src/organization_store.h"
 #include "services/registry/src/organizations.h"
@@ -58,6 +61,7 @@ struct RegistryRepositories {
   std::unique_ptr<PartnershipRepository> partnerships;
   std::unique_ptr<TargetCountRepository> target_counts;
   std::unique_ptr<OrganizationChangeRepository> organization_changes;
+  std::unique_ptr<ContactRepository> contacts;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -82,6 +86,7 @@ class Registry final {
   Benchmarks& benchmarks() { return benchmarks_; }
   Partnerships& partnerships() { return partnerships_; }
   TargetCounts& target_counts() { return target_counts_; }
+  ContactPrivacy& contact_privacy() { return contact_privacy_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -99,6 +104,7 @@ class Registry final {
   Benchmarks benchmarks_;
   Partnerships partnerships_;
   TargetCounts target_counts_;
+  ContactPrivacy contact_privacy_;
 };
 
 }  // namespace qpp::registry

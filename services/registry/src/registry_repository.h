@@ -120,6 +120,13 @@ class AwardRepository {
                                            int year) = 0;
 };
 
+// Who superseded or withdrew a self-assessment, when and why.
+struct AssessmentChange {
+  std::string reason;
+  std::string principal;
+  absl::Time time;
+};
+
 // Self-assessments, keyed by an id of their own.
 class AssessmentRepository {
  public:
@@ -131,10 +138,23 @@ class AssessmentRepository {
   // Item codes and percentages only; the caller scores them.
   virtual absl::StatusOr<std::optional<v1::SelfAssessment>> GetAssessment(
       db::Connection& conn, const std::string& uscc, int64_t id) = 0;
-  // Newest assessment date first; `after_id` 0 = first page.
+  // Newest assessment date first; `after_id` 0 = first page. CURRENT ones
+  // only unless `include_history`.
   virtual absl::StatusOr<std::vector<v1::SelfAssessment>> ListAssessments(
       db::Connection& conn, const std::string& uscc, int64_t after_id,
-      int limit) = 0;
+      int limit, bool include_history) = 0;
+  // The assessment's state, its row locked until the transaction ends;
+  // nullopt if there is none.
+  virtual absl::StatusOr<std::optional<v1::SelfAssessmentState>> LockAssessment(
+      db::Connection& conn, const std::string& uscc, int64_t id) = 0;
+  // Marks `old_id` SUPERSEDED by `new_id` with `change`, and `new_id` as
+  // its correction.
+  virtual absl::Status SupersedeAssessment(db::Connection& conn, int64_t old_id,
+                                           int64_t new_id,
+                                           const AssessmentChange& change) = 0;
+  // Marks `id` WITHDRAWN with `change`.
+  virtual absl::Status WithdrawAssessment(db::Connection& conn, int64_t id,
+                                          const AssessmentChange& change) = 0;
 };
 
 // Which benchmark designations a list returns; empty fields do not filter.

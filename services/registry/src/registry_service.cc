@@ -304,4 +304,31 @@ RegistryServiceImpl::ImportOrganizations(
                            registry_.organization_import(), executor_, resp);
 }
 
+grpc::ServerUnaryReactor* RegistryServiceImpl::RevealContacts(
+    grpc::CallbackServerContext* ctx, const v1::RevealContactsRequest* req,
+    v1::RevealContactsResponse* resp) {
+  RequestContext call = RequestContextFromServer(*ctx, trust_);
+  return server::Offload(ctx, executor_, [this, call, req, resp] {
+    return registry_.contact_privacy().RevealContacts(call, *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::CorrectSelfAssessment(
+    grpc::CallbackServerContext* ctx,
+    const v1::CorrectSelfAssessmentRequest* req, v1::SelfAssessment* resp) {
+  RequestContext call = RequestContextFromServer(*ctx, trust_);
+  return server::Offload(ctx, executor_, [this, call, req, resp] {
+    return registry_.assessments().CorrectSelfAssessment(call, *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* RegistryServiceImpl::WithdrawSelfAssessment(
+    grpc::CallbackServerContext* ctx,
+    const v1::WithdrawSelfAssessmentRequest* req, v1::SelfAssessment* resp) {
+  RequestContext call = RequestContextFromServer(*ctx, trust_);
+  return server::Offload(ctx, executor_, [this, call, req, resp] {
+    return registry_.assessments().WithdrawSelfAssessment(call, *req, resp);
+  });
+}
+
 }  // namespace qpp::registry

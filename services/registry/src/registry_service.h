@@ -63,6 +63,11 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::SetAdoptionStatusRequest* req,
       v1::Organization* resp) override;
 
+  // Contacts in clear, audited (contact_privacy.h).
+  grpc::ServerUnaryReactor* RevealContacts(
+      grpc::CallbackServerContext* ctx, const v1::RevealContactsRequest* req,
+      v1::RevealContactsResponse* resp) override;
+
   // Many organisations at once (organization_import.h); ImportOrganizations
   // is the client stream below.
   grpc::ServerUnaryReactor* BatchCreateOrganizations(
@@ -96,6 +101,14 @@ class RegistryServiceImpl final : public v1::RegistryService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const v1::ListSelfAssessmentsRequest* req,
       v1::ListSelfAssessmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* CorrectSelfAssessment(
+      grpc::CallbackServerContext* ctx,
+      const v1::CorrectSelfAssessmentRequest* req,
+      v1::SelfAssessment* resp) override;
+  grpc::ServerUnaryReactor* WithdrawSelfAssessment(
+      grpc::CallbackServerContext* ctx,
+      const v1::WithdrawSelfAssessmentRequest* req,
+      v1::SelfAssessment* resp) override;
 
   // Benchmark designations (benchmarks.h).
   grpc::ServerUnaryReactor* CreateBenchmarkDesignation(

@@ -67,6 +67,27 @@ TEST(ClassifySizeTest, WithoutFiguresTheSizeIsUnknownNotMicro) {
   EXPECT_EQ(SizeOf(Enterprise("39", 19, 0)), v1::SIZE_CLASS_MICRO);
 }
 
+TEST(ClassifySizeTest, BareDivisionUsesTheRulesOfItsDivision) {
+  // 701 (revenue and assets) and 702 (staff and revenue) agree: large.
+  EXPECT_EQ(SizeOf(Enterprise("70", 1000, 300000 * kWan, 20000 * kWan)),
+            v1::SIZE_CLASS_LARGE);
+  // They disagree (701 medium, 702 large): unknown until the group code.
+  EXPECT_EQ(SizeOf(Enterprise("70", 1000, 10000 * kWan, 20000 * kWan)),
+            v1::SIZE_CLASS_UNSPECIFIED);
+  // Staff only: not the fallback's staff rule (which would say medium), but
+  // unknown, since 701 reads none of it.
+  EXPECT_EQ(SizeOf(Enterprise("70", 150, 0)), v1::SIZE_CLASS_UNSPECIFIED);
+  EXPECT_EQ(SizeOf(Enterprise("84", 150, 0)), v1::SIZE_CLASS_MEDIUM);
+  // The group code settles it.
+  EXPECT_EQ(SizeOf(Enterprise("7020", 1000, 10000 * kWan)),
+            v1::SIZE_CLASS_LARGE);
+  std::string rule_set;
+  ClassifySize(TestReference(),
+               Enterprise("70", 1000, 300000 * kWan, 20000 * kWan), kToday,
+               &rule_set);
+  EXPECT_EQ(rule_set, "2011-300");
+}
+
 TEST(ClassifySizeTest, OnlyEnterprisesAreClassified) {
   auto org = Enterprise("84", 5000, 0);
   org.set_kind(v1::ORGANIZATION_KIND_PUBLIC_INSTITUTION);

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/crypto/cipher.h"
 #include "common/testing/process.h"
 #include "common/testing/service_process.h"
 #include "common/testing/test_db.h"
@@ -179,6 +180,80 @@ TEST_F(RegistryE2eTest, RefusesAPlaintextListenerBeyondLoopback) {
   EXPECT_EQ((*child)->process().Wait(15000), 1);
   EXPECT_NE((*child)->Log().find("without mTLS"), std::string::npos)
       << (*child)->Log();
+}
+
+TEST_F(RegistryE2eTest, KeyCommandsRunBesideTheServiceAndGuardRetirement) {
+  ASSERT_TRUE(WaitServing(absl::Seconds(15))) << Log();
+  registry_->process().Signal(SIGTERM);
+  ASSERT_EQ(registry_->process().Wait(30000), 0) << Log();
+  const std::string key1 = crypto::DataCipher::GenerateKeyring();  // "1:…"
+  const std::string key2 =
+      "2" + crypto::DataCipher::GenerateKeyring().substr(1);
+  auto run = [&](const std::string& keyring, std::vector<std::string> args) {
+    testing::ServiceProcessOptions options;
+    options.binary = "qpp-registry";
+    options.db = db_->options().connection;
+    options.health_service = "qpp.registry.v1.RegistryService";
+    options.env = {{"QPP_DATA_KEYRING", keyring}};
+    options.args = std::move(args);
+    auto started = testing::ServiceProcess::Start(std::move(options));
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started.ok() ? std::move(*started) : nullptr;
+  };
+
+  // An organisation with a contact, sealed under key 1.
+  auto service = run(key1, {});
+  ASSERT_NE(service, nullptr);
+  ASSERT_TRUE(service->WaitServing(absl::Seconds(15))) << service->Log();
+  auto stub =
+      v1::RegistryService::NewStub(testing::FreshChannel(service->address()));
+  {
+    grpc::ClientContext ctx;
+    v1::CreateOrganizationRequest req;
+    v1::Organization* org = req.mutable_organization();
+    org->set_uscc("914403001922038216");
+    org->set_display_name("深圳市密钥轮换测试有限公司");
+    org->set_kind(v1::ORGANIZATION_KIND_ENTERPRISE);
+    org->set_district_code("440305");
+    org->set_industry_code("3921");
+    org->add_contacts()->set_display_name("欧阳娜娜");
+    org->mutable_contacts(0)->set_phone("13812345678");
+    v1::Organization out;
+    ASSERT_TRUE(stub->CreateOrganization(&ctx, req, &out).ok());
+  }
+  service->process().Signal(SIGTERM);
+  ASSERT_EQ(service->process().Wait(30000), 0) << service->Log();
+
+  // The service runs with keys 1 and 2; the commands run beside it.
+  const std::string both = key1 + "," + key2;
+  service = run(both, {});
+  ASSERT_NE(service, nullptr);
+  ASSERT_TRUE(service->WaitServing(absl::Seconds(15))) << service->Log();
+  auto retire1 = run(both, {"--check_key_retirement=1"});
+  EXPECT_EQ(retire1->process().Wait(30000), 1) << retire1->Log();
+  EXPECT_NE(retire1->Log().find("still seals the contacts of 1"),
+            std::string::npos)
+      << retire1->Log();
+  auto reencrypt = run(both, {"--reencrypt_contacts"});
+  EXPECT_EQ(reencrypt->process().Wait(30000), 0) << reencrypt->Log();
+  retire1 = run(both, {"--check_key_retirement=1"});
+  EXPECT_EQ(retire1->process().Wait(30000), 0) << retire1->Log();
+  auto retire2 = run(both, {"--check_key_retirement=2"});
+  EXPECT_EQ(retire2->process().Wait(30000), 1) << retire2->Log();
+
+  // The serving process still reads the re-encrypted contacts.
+  EXPECT_TRUE(service->process().running());
+  grpc::ClientContext ctx;
+  ctx.AddMetadata("x-qpp-principal", "programme-office");
+  v1::RevealContactsRequest req;
+  req.set_name("organizations/914403001922038216");
+  req.set_reason("key rotation check");
+  v1::RevealContactsResponse resp;
+  stub =
+      v1::RegistryService::NewStub(testing::FreshChannel(service->address()));
+  ASSERT_TRUE(stub->RevealContacts(&ctx, req, &resp).ok());
+  ASSERT_EQ(resp.contacts_size(), 1);
+  EXPECT_EQ(resp.contacts(0).phone(), "13812345678");
 }
 
 }  // namespace

@@ -18,7 +18,7 @@ inline constexpr int64_t kWan = 10000;  // 万 yuan
 inline constexpr absl::CivilDay kToday(2026, 11, 23);
 
 // Districts 440305 and 440303; sections C, F, I, K, Q; SME rules for 39,
-// 52, 65, 701 and the fallback (2011), and a 2030 rule set for 39; one
+// 52, 65, 701, 702 and the fallback (2011), and a 2030 rule set for 39; one
 // score sheet "TEST-SHEET" of four items in categories 4.1 and 4.7.
 ReferenceData TestReference();
 
