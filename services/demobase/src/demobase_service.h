@@ -1,0 +1,72 @@
+#pragma once
+
+// The gRPC surface of demobase: every method hands its call to the bounded
+// executor at once and there runs the use case of its resource
+// (demobase.h), converting the absl::Status it returns, with its
+// google.rpc details, into the call's status. No SQL and no domain rules
+// here: the use cases validate requests before any I/O. Methods that call
+// the registry or record who acted take the call's context (deadline,
+// request id, principal) from the server context with
+// RequestContextFromServer.
+//
+// Besides the statuses of the use cases, any method may answer UNAVAILABLE
+// (SERVER_OVERLOADED) when the executor's queue is full, CANCELLED or
+// DEADLINE_EXCEEDED for a call that ended while it was queued.
+
+#include "common/context/grpc_request_context.h"
+#include "common/server/executor.h"
+#include "qpp/demobase/v1/demobase_service.grpc.pb.h"
+#include "services/demobase/src/demobase.h"
+
+namespace qpp::demobase {
+
+class DemoBaseServiceImpl final : public v1::DemoBaseService::CallbackService {
+ public:
+  // Neither `demobase` nor `executor` is owned; both must outlive the
+  // service. `trust` says whose principal header to believe.
+  DemoBaseServiceImpl(DemoBase& demobase, server::Executor& executor,
+                      PrincipalTrust trust)
+      : demobase_(demobase), executor_(executor), trust_(std::move(trust)) {}
+
+  // Demonstration bases (bases.h).
+  grpc::ServerUnaryReactor* CreateDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+  grpc::ServerUnaryReactor* GetDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+  grpc::ServerUnaryReactor* ListDemonstrationBases(
+      grpc::CallbackServerContext* ctx,
+      const v1::ListDemonstrationBasesRequest* req,
+      v1::ListDemonstrationBasesResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::UpdateDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+  grpc::ServerUnaryReactor* SuspendDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::SuspendDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+  grpc::ServerUnaryReactor* ReinstateDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::ReinstateDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+  grpc::ServerUnaryReactor* WithdrawDemonstrationBase(
+      grpc::CallbackServerContext* ctx,
+      const v1::WithdrawDemonstrationBaseRequest* req,
+      v1::DemonstrationBase* resp) override;
+
+ private:
+  // The call's context for use cases that need it.
+  RequestContext Call(const grpc::CallbackServerContext& ctx) const {
+    return RequestContextFromServer(ctx, trust_);
+  }
+
+  DemoBase& demobase_;
+  server::Executor& executor_;
+  const PrincipalTrust trust_;
+};
+
+}  // namespace qpp::demobase
