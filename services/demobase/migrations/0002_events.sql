@@ -1,10 +1,13 @@
 -- Open events of bases. state: 1 scheduled, 2 held, 3 cancelled; kind:
 -- 1 open visit, 2 results sharing. confirmed_headcount is the sum of the
 -- headcounts of the event's confirmed registrations, kept under a lock on
--- the event's row, so that it never exceeds capacity.
+-- the event's row, so that it never exceeds capacity. host_uscc is the
+-- base's organisation (immutable), copied so that locking an event locks
+-- nothing of its base.
 CREATE TABLE IF NOT EXISTS open_events (
   id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   base_id BIGINT NOT NULL,
+  host_uscc CHAR(18) NOT NULL,
   kind TINYINT UNSIGNED NOT NULL,
   topic VARCHAR(200) NOT NULL,
   start_time DATETIME(6) NOT NULL,

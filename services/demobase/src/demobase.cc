@@ -5,6 +5,8 @@ namespace qpp::demobase {
 DemoBaseRepositories NewMysqlDemoBaseRepositories() {
   DemoBaseRepositories repositories;
   repositories.bases = NewMysqlBaseRepository();
+  repositories.events = NewMysqlEventRepository();
+  repositories.registrations = NewMysqlRegistrationRepository();
   return repositories;
 }
 
@@ -15,7 +17,11 @@ DemoBase::DemoBase(db::ConnectionPool& pool, DemoBaseRepositories repositories,
     : registry_(std::move(registry)),
       cipher_(std::move(cipher)),
       base_repository_(std::move(repositories.bases)),
+      event_repository_(std::move(repositories.events)),
+      registration_repository_(std::move(repositories.registrations)),
       context_{pool, *registry_, cipher_, std::move(clock), options},
-      bases_(context_, *base_repository_) {}
+      bases_(context_, *base_repository_),
+      events_(context_, *event_repository_, *base_repository_),
+      registrations_(context_, *registration_repository_, *event_repository_) {}
 
 }  // namespace qpp::demobase

@@ -9,6 +9,8 @@
 // (<resource>_rules.h, pure) and its storage (mysql_<resource>_repository.cc
 // behind an interface of demobase_repository.h):
 //   demonstration bases  bases.h, base_rules.h
+//   open events          events.h, event_rules.h
+//   registrations        registrations.h, registration_rules.h
 // The registry, the one service demobase calls: registry_client.h.
 
 #include <memory>
@@ -18,6 +20,8 @@
 #include "common/db/db.h"
 #include "services/demobase/src/bases.h"
 #include "services/demobase/src/demobase_repository.h"
+#include "services/demobase/src/events.h"
+#include "services/demobase/src/registrations.h"
 #include "services/demobase/src/registry_client.h"
 #include "services/demobase/src/use_case_context.h"
 
@@ -26,6 +30,8 @@ namespace qpp::demobase {
 // Demobase's repositories, one per resource.
 struct DemoBaseRepositories {
   std::unique_ptr<BaseRepository> bases;
+  std::unique_ptr<EventRepository> events;
+  std::unique_ptr<RegistrationRepository> registrations;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -44,14 +50,20 @@ class DemoBase final {
 
   // The use cases of each resource; they live as long as this object.
   Bases& bases() { return bases_; }
+  Events& events() { return events_; }
+  Registrations& registrations() { return registrations_; }
 
  private:
   // Declared in construction order: the shared pieces first.
   std::unique_ptr<RegistryClient> registry_;
   const crypto::DataCipher cipher_;
   std::unique_ptr<BaseRepository> base_repository_;
+  std::unique_ptr<EventRepository> event_repository_;
+  std::unique_ptr<RegistrationRepository> registration_repository_;
   UseCaseContext context_;
   Bases bases_;
+  Events events_;
+  Registrations registrations_;
 };
 
 }  // namespace qpp::demobase

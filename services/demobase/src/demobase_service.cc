@@ -66,4 +66,92 @@ grpc::ServerUnaryReactor* DemoBaseServiceImpl::WithdrawDemonstrationBase(
   });
 }
 
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CreateOpenEvent(
+    grpc::CallbackServerContext* ctx, const v1::CreateOpenEventRequest* req,
+    v1::OpenEvent* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().CreateOpenEvent(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetOpenEvent(
+    grpc::CallbackServerContext* ctx, const v1::GetOpenEventRequest* req,
+    v1::OpenEvent* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().GetOpenEvent(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListOpenEvents(
+    grpc::CallbackServerContext* ctx, const v1::ListOpenEventsRequest* req,
+    v1::ListOpenEventsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().ListOpenEvents(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::UpdateOpenEvent(
+    grpc::CallbackServerContext* ctx, const v1::UpdateOpenEventRequest* req,
+    v1::OpenEvent* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().UpdateOpenEvent(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CancelOpenEvent(
+    grpc::CallbackServerContext* ctx, const v1::CancelOpenEventRequest* req,
+    v1::OpenEvent* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().CancelOpenEvent(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::MarkOpenEventHeld(
+    grpc::CallbackServerContext* ctx, const v1::MarkOpenEventHeldRequest* req,
+    v1::OpenEvent* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.events().MarkOpenEventHeld(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CreateRegistration(
+    grpc::CallbackServerContext* ctx, const v1::CreateRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.registrations().CreateRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetRegistration(
+    grpc::CallbackServerContext* ctx, const v1::GetRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.registrations().GetRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListRegistrations(
+    grpc::CallbackServerContext* ctx, const v1::ListRegistrationsRequest* req,
+    v1::ListRegistrationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.registrations().ListRegistrations(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CancelRegistration(
+    grpc::CallbackServerContext* ctx, const v1::CancelRegistrationRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.registrations().CancelRegistration(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::RecordAttendance(
+    grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
+    v1::Registration* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.registrations().RecordAttendance(*req, resp);
+  });
+}
+
 }  // namespace qpp::demobase

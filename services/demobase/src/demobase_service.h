@@ -58,6 +58,45 @@ class DemoBaseServiceImpl final : public v1::DemoBaseService::CallbackService {
       const v1::WithdrawDemonstrationBaseRequest* req,
       v1::DemonstrationBase* resp) override;
 
+  // Open events (events.h).
+  grpc::ServerUnaryReactor* CreateOpenEvent(
+      grpc::CallbackServerContext* ctx, const v1::CreateOpenEventRequest* req,
+      v1::OpenEvent* resp) override;
+  grpc::ServerUnaryReactor* GetOpenEvent(grpc::CallbackServerContext* ctx,
+                                         const v1::GetOpenEventRequest* req,
+                                         v1::OpenEvent* resp) override;
+  grpc::ServerUnaryReactor* ListOpenEvents(
+      grpc::CallbackServerContext* ctx, const v1::ListOpenEventsRequest* req,
+      v1::ListOpenEventsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateOpenEvent(
+      grpc::CallbackServerContext* ctx, const v1::UpdateOpenEventRequest* req,
+      v1::OpenEvent* resp) override;
+  grpc::ServerUnaryReactor* CancelOpenEvent(
+      grpc::CallbackServerContext* ctx, const v1::CancelOpenEventRequest* req,
+      v1::OpenEvent* resp) override;
+  grpc::ServerUnaryReactor* MarkOpenEventHeld(
+      grpc::CallbackServerContext* ctx, const v1::MarkOpenEventHeldRequest* req,
+      v1::OpenEvent* resp) override;
+
+  // Registrations (registrations.h).
+  grpc::ServerUnaryReactor* CreateRegistration(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* GetRegistration(
+      grpc::CallbackServerContext* ctx, const v1::GetRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* ListRegistrations(
+      grpc::CallbackServerContext* ctx, const v1::ListRegistrationsRequest* req,
+      v1::ListRegistrationsResponse* resp) override;
+  grpc::ServerUnaryReactor* CancelRegistration(
+      grpc::CallbackServerContext* ctx,
+      const v1::CancelRegistrationRequest* req,
+      v1::Registration* resp) override;
+  grpc::ServerUnaryReactor* RecordAttendance(
+      grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
+      v1::Registration* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

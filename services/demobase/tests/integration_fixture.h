@@ -102,6 +102,45 @@ class DemoBaseIntegrationTest
     return out;
   }
 
+  // An event of `base` starting `days` days from now at 9:00 for 3 hours.
+  v1::OpenEvent AnEvent(int days, int capacity) {
+    v1::OpenEvent e;
+    e.set_kind(v1::EVENT_KIND_OPEN_VISIT);
+    e.set_topic("卓越绩效开放日");
+    e.set_place("深圳市南山区科技园");
+    e.set_capacity(capacity);
+    const absl::Time start =
+        absl::FromCivil(absl::CivilSecond(dates::Today(now_) + days) + 9 * 3600,
+                        dates::ChinaTime());
+    *e.mutable_start_time() = dates::ToTimestamp(start);
+    *e.mutable_end_time() = dates::ToTimestamp(start + absl::Hours(3));
+    return e;
+  }
+
+  v1::OpenEvent CreateEvent(const v1::DemonstrationBase& base, int days,
+                            int capacity) {
+    v1::CreateOpenEventRequest req;
+    req.set_parent(base.name());
+    *req.mutable_open_event() = AnEvent(days, capacity);
+    v1::OpenEvent out;
+    const absl::Status s = demobase_->events().CreateOpenEvent(req, &out);
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  v1::CreateRegistrationRequest GroupRequest(const v1::OpenEvent& event,
+                                             int headcount) {
+    v1::CreateRegistrationRequest req;
+    req.set_parent(event.name());
+    v1::Registration& r = *req.mutable_registration();
+    r.set_visitor_kind(v1::VISITOR_KIND_GROUP);
+    r.set_organization(OrgName(30));
+    r.set_contact_name("李建国");
+    r.set_contact_phone("13912345678");
+    r.set_headcount(headcount);
+    return req;
+  }
+
   std::unique_ptr<db::ConnectionPool> pool_;
   FakeRegistry* registry_ = nullptr;
   std::unique_ptr<DemoBase> demobase_;
