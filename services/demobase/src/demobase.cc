@@ -7,6 +7,7 @@ DemoBaseRepositories NewMysqlDemoBaseRepositories() {
   repositories.bases = NewMysqlBaseRepository();
   repositories.events = NewMysqlEventRepository();
   repositories.registrations = NewMysqlRegistrationRepository();
+  repositories.reports = NewMysqlReportRepository();
   return repositories;
 }
 
@@ -19,9 +20,11 @@ DemoBase::DemoBase(db::ConnectionPool& pool, DemoBaseRepositories repositories,
       base_repository_(std::move(repositories.bases)),
       event_repository_(std::move(repositories.events)),
       registration_repository_(std::move(repositories.registrations)),
+      report_repository_(std::move(repositories.reports)),
       context_{pool, *registry_, cipher_, std::move(clock), options},
       bases_(context_, *base_repository_),
       events_(context_, *event_repository_, *base_repository_),
-      registrations_(context_, *registration_repository_, *event_repository_) {}
+      registrations_(context_, *registration_repository_, *event_repository_),
+      compliance_(context_, *report_repository_) {}
 
 }  // namespace qpp::demobase

@@ -11,6 +11,7 @@
 //   demonstration bases  bases.h, base_rules.h
 //   open events          events.h, event_rules.h
 //   registrations        registrations.h, registration_rules.h
+//   compliance, figures  compliance.h, compliance_rules.h
 // The registry, the one service demobase calls: registry_client.h.
 
 #include <memory>
@@ -19,6 +20,7 @@
 #include "common/dates/dates.h"
 #include "common/db/db.h"
 #include "services/demobase/src/bases.h"
+#include "services/demobase/src/compliance.h"
 #include "services/demobase/src/demobase_repository.h"
 #include "services/demobase/src/events.h"
 #include "services/demobase/src/registrations.h"
@@ -32,6 +34,7 @@ struct DemoBaseRepositories {
   std::unique_ptr<BaseRepository> bases;
   std::unique_ptr<EventRepository> events;
   std::unique_ptr<RegistrationRepository> registrations;
+  std::unique_ptr<ReportRepository> reports;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -52,6 +55,7 @@ class DemoBase final {
   Bases& bases() { return bases_; }
   Events& events() { return events_; }
   Registrations& registrations() { return registrations_; }
+  Compliance& compliance() { return compliance_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -60,10 +64,12 @@ class DemoBase final {
   std::unique_ptr<BaseRepository> base_repository_;
   std::unique_ptr<EventRepository> event_repository_;
   std::unique_ptr<RegistrationRepository> registration_repository_;
+  std::unique_ptr<ReportRepository> report_repository_;
   UseCaseContext context_;
   Bases bases_;
   Events events_;
   Registrations registrations_;
+  Compliance compliance_;
 };
 
 }  // namespace qpp::demobase

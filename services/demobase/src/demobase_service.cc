@@ -154,4 +154,20 @@ grpc::ServerUnaryReactor* DemoBaseServiceImpl::RecordAttendance(
   });
 }
 
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListBaseCompliance(
+    grpc::CallbackServerContext* ctx, const v1::ListBaseComplianceRequest* req,
+    v1::ListBaseComplianceResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.compliance().ListBaseCompliance(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetDemoBaseStatistics(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetDemoBaseStatisticsRequest* req, v1::DemoBaseStatistics* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.compliance().GetDemoBaseStatistics(*req, resp);
+  });
+}
+
 }  // namespace qpp::demobase

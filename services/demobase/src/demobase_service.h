@@ -97,6 +97,16 @@ class DemoBaseServiceImpl final : public v1::DemoBaseService::CallbackService {
       grpc::CallbackServerContext* ctx, const v1::RecordAttendanceRequest* req,
       v1::Registration* resp) override;
 
+  // Compliance and statistics (compliance.h).
+  grpc::ServerUnaryReactor* ListBaseCompliance(
+      grpc::CallbackServerContext* ctx,
+      const v1::ListBaseComplianceRequest* req,
+      v1::ListBaseComplianceResponse* resp) override;
+  grpc::ServerUnaryReactor* GetDemoBaseStatistics(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetDemoBaseStatisticsRequest* req,
+      v1::DemoBaseStatistics* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {
