@@ -36,7 +36,8 @@ std::string PathSample(const std::string& name) {
       {"organization", kUscc}, {"award", "2024"},
       {"assessment", "1"},     {"benchmark", "2024"},
       {"partnership", kUscc},  {"score_sheet", "current"},
-      {"year", "2024"},
+      {"year", "2024"},        {"demonstration_base", "1"},
+      {"event", "1"},          {"registration", "1"},
   };
   auto it = samples.find(name);
   return it == samples.end() ? std::string() : it->second;
@@ -48,6 +49,7 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
   static const std::map<std::string, std::string> by_name = {
       {"updateMask", "displayName"},
       {"names", "organizations%2F91440300MA5F00001A"},  // kUscc
+      {"organization", "organizations%2F91440300MA5F00001A"},
       {"districtCode", "440305"},
       {"industrySection", "C"},
       {"industryCode", "39"},

@@ -1,5 +1,6 @@
 #include "services/gateway/src/apis.h"
 
+#include "qpp/demobase/v1/demobase_service.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 
@@ -10,6 +11,7 @@ std::vector<const google::protobuf::ServiceDescriptor*> KnownServices() {
   const google::protobuf::FileDescriptor* files[] = {
       registry::v1::GetOrganizationRequest::descriptor()->file(),
       v1::GetProgrammeProgressRequest::descriptor()->file(),
+      demobase::v1::GetDemonstrationBaseRequest::descriptor()->file(),
   };
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const auto* file : files) {
