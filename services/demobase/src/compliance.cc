@@ -17,8 +17,8 @@ constexpr int kBatch = 100;
 }  // namespace
 
 Compliance::Compliance(const UseCaseContext& context,
-                       ReportRepository& repository)
-    : context_(context), repository_(repository) {}
+                       ReportRepository& repository, SurveyRepository& surveys)
+    : context_(context), repository_(repository), surveys_(surveys) {}
 
 absl::StatusOr<std::vector<v1::BaseCompliance>> Compliance::Fetch(
     db::Connection& conn, int year, absl::CivilDay day, bool only_behind,
@@ -89,7 +89,12 @@ absl::Status Compliance::GetDemoBaseStatistics(
   QPP_ASSIGN_OR_RETURN(
       std::vector<v1::BaseCompliance> behind,
       Fetch(*conn, req.year(), day, /*only_behind=*/true, 0, 1000));
+  QPP_ASSIGN_OR_RETURN(
+      int32_t surveys,
+      surveys_.CountCompletedRounds(*conn, absl::CivilDay(req.year(), 1, 1),
+                                    absl::CivilDay(req.year(), 12, 31)));
   resp->set_year(req.year());
+  resp->set_surveys_completed(surveys);
   resp->set_bases_designated(figures.bases_designated);
   resp->set_min_bases_per_year(context_.options.min_bases_per_year);
   resp->set_max_bases_per_year(context_.options.max_bases_per_year);

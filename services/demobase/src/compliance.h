@@ -17,8 +17,9 @@ namespace qpp::demobase {
 
 class Compliance final {
  public:
-  // The context and the repository must outlive this object.
-  Compliance(const UseCaseContext& context, ReportRepository& repository);
+  // The context and the repositories must outlive this object.
+  Compliance(const UseCaseContext& context, ReportRepository& repository,
+             SurveyRepository& surveys);
 
   // A page of the compliance of the year's bases, by base id.
   absl::Status ListBaseCompliance(const v1::ListBaseComplianceRequest& req,
@@ -37,6 +38,7 @@ class Compliance final {
 
   const UseCaseContext context_;
   ReportRepository& repository_;
+  SurveyRepository& surveys_;
 };
 
 }  // namespace qpp::demobase

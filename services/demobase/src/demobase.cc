@@ -8,6 +8,7 @@ DemoBaseRepositories NewMysqlDemoBaseRepositories() {
   repositories.events = NewMysqlEventRepository();
   repositories.registrations = NewMysqlRegistrationRepository();
   repositories.reports = NewMysqlReportRepository();
+  repositories.surveys = NewMysqlSurveyRepository();
   return repositories;
 }
 
@@ -21,10 +22,12 @@ DemoBase::DemoBase(db::ConnectionPool& pool, DemoBaseRepositories repositories,
       event_repository_(std::move(repositories.events)),
       registration_repository_(std::move(repositories.registrations)),
       report_repository_(std::move(repositories.reports)),
+      survey_repository_(std::move(repositories.surveys)),
       context_{pool, *registry_, cipher_, std::move(clock), options},
       bases_(context_, *base_repository_),
       events_(context_, *event_repository_, *base_repository_),
       registrations_(context_, *registration_repository_, *event_repository_),
-      compliance_(context_, *report_repository_) {}
+      compliance_(context_, *report_repository_, *survey_repository_),
+      surveys_(context_, *survey_repository_) {}
 
 }  // namespace qpp::demobase

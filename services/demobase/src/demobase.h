@@ -12,6 +12,7 @@
 //   open events          events.h, event_rules.h
 //   registrations        registrations.h, registration_rules.h
 //   compliance, figures  compliance.h, compliance_rules.h
+//   satisfaction surveys surveys.h, survey_rules.h
 // The registry, the one service demobase calls: registry_client.h.
 
 #include <memory>
@@ -25,6 +26,7 @@
 #include "services/demobase/src/events.h"
 #include "services/demobase/src/registrations.h"
 #include "services/demobase/src/registry_client.h"
+#include "services/demobase/src/surveys.h"
 #include "services/demobase/src/use_case_context.h"
 
 namespace qpp::demobase {
@@ -35,6 +37,7 @@ struct DemoBaseRepositories {
   std::unique_ptr<EventRepository> events;
   std::unique_ptr<RegistrationRepository> registrations;
   std::unique_ptr<ReportRepository> reports;
+  std::unique_ptr<SurveyRepository> surveys;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -56,6 +59,7 @@ class DemoBase final {
   Events& events() { return events_; }
   Registrations& registrations() { return registrations_; }
   Compliance& compliance() { return compliance_; }
+  Surveys& surveys() { return surveys_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -65,11 +69,13 @@ class DemoBase final {
   std::unique_ptr<EventRepository> event_repository_;
   std::unique_ptr<RegistrationRepository> registration_repository_;
   std::unique_ptr<ReportRepository> report_repository_;
+  std::unique_ptr<SurveyRepository> survey_repository_;
   UseCaseContext context_;
   Bases bases_;
   Events events_;
   Registrations registrations_;
   Compliance compliance_;
+  Surveys surveys_;
 };
 
 }  // namespace qpp::demobase

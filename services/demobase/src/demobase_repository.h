@@ -21,6 +21,7 @@
 #include "services/demobase/src/base_rules.h"
 #include "services/demobase/src/event_rules.h"
 #include "services/demobase/src/registration_rules.h"
+#include "services/demobase/src/survey_rules.h"
 
 namespace qpp::demobase {
 
@@ -179,10 +180,44 @@ class ReportRepository {
                                                      absl::Time year_end) = 0;
 };
 
+class SurveyRepository {
+ public:
+  virtual ~SurveyRepository() = default;
+  // Inserts a round (open); returns its id.
+  virtual absl::StatusOr<int64_t> InsertRound(db::Connection& conn,
+                                              const v1::SurveyRound& round,
+                                              absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<RoundRecord>> GetRound(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id after `after_id`, optionally of one industry.
+  virtual absl::StatusOr<std::vector<RoundRecord>> ListRounds(
+      db::Connection& conn, const std::string& industry, int64_t after_id,
+      int limit) = 0;
+  // Sets the state.
+  virtual absl::Status SetRoundState(db::Connection& conn, int64_t id,
+                                     v1::SurveyRoundState state,
+                                     absl::Time now) = 0;
+  // Inserts a score with its dimension scores. ALREADY_EXISTS if the
+  // organisation has one in the round.
+  virtual absl::Status InsertScore(db::Connection& conn,
+                                   const ScoreRecord& score,
+                                   absl::Time now) = 0;
+  // The round's scores by USCC after `after_uscc`, with their dimensions.
+  virtual absl::StatusOr<std::vector<ScoreRecord>> ListScores(
+      db::Connection& conn, int64_t round_id, const std::string& after_uscc,
+      int limit) = 0;
+  // Completed rounds whose period ends in [first, last].
+  virtual absl::StatusOr<int32_t> CountCompletedRounds(db::Connection& conn,
+                                                       absl::CivilDay first,
+                                                       absl::CivilDay last) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<BaseRepository> NewMysqlBaseRepository();
 std::unique_ptr<EventRepository> NewMysqlEventRepository();
 std::unique_ptr<RegistrationRepository> NewMysqlRegistrationRepository();
 std::unique_ptr<ReportRepository> NewMysqlReportRepository();
+std::unique_ptr<SurveyRepository> NewMysqlSurveyRepository();
 
 }  // namespace qpp::demobase

@@ -170,4 +170,61 @@ grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetDemoBaseStatistics(
   });
 }
 
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CreateSurveyRound(
+    grpc::CallbackServerContext* ctx, const v1::CreateSurveyRoundRequest* req,
+    v1::SurveyRound* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().CreateSurveyRound(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetSurveyRound(
+    grpc::CallbackServerContext* ctx, const v1::GetSurveyRoundRequest* req,
+    v1::SurveyRound* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().GetSurveyRound(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListSurveyRounds(
+    grpc::CallbackServerContext* ctx, const v1::ListSurveyRoundsRequest* req,
+    v1::ListSurveyRoundsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().ListSurveyRounds(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CompleteSurveyRound(
+    grpc::CallbackServerContext* ctx, const v1::CompleteSurveyRoundRequest* req,
+    v1::SurveyRound* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().CompleteSurveyRound(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::BatchCreateSurveyScores(
+    grpc::CallbackServerContext* ctx,
+    const v1::BatchCreateSurveyScoresRequest* req,
+    v1::BatchCreateSurveyScoresResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().BatchCreateSurveyScores(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListSurveyScores(
+    grpc::CallbackServerContext* ctx, const v1::ListSurveyScoresRequest* req,
+    v1::ListSurveyScoresResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().ListSurveyScores(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CompareSurveyRounds(
+    grpc::CallbackServerContext* ctx, const v1::CompareSurveyRoundsRequest* req,
+    v1::CompareSurveyRoundsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.surveys().CompareSurveyRounds(*req, resp);
+  });
+}
+
 }  // namespace qpp::demobase

@@ -107,6 +107,32 @@ class DemoBaseServiceImpl final : public v1::DemoBaseService::CallbackService {
       const v1::GetDemoBaseStatisticsRequest* req,
       v1::DemoBaseStatistics* resp) override;
 
+  // Satisfaction surveys (surveys.h).
+  grpc::ServerUnaryReactor* CreateSurveyRound(
+      grpc::CallbackServerContext* ctx, const v1::CreateSurveyRoundRequest* req,
+      v1::SurveyRound* resp) override;
+  grpc::ServerUnaryReactor* GetSurveyRound(grpc::CallbackServerContext* ctx,
+                                           const v1::GetSurveyRoundRequest* req,
+                                           v1::SurveyRound* resp) override;
+  grpc::ServerUnaryReactor* ListSurveyRounds(
+      grpc::CallbackServerContext* ctx, const v1::ListSurveyRoundsRequest* req,
+      v1::ListSurveyRoundsResponse* resp) override;
+  grpc::ServerUnaryReactor* CompleteSurveyRound(
+      grpc::CallbackServerContext* ctx,
+      const v1::CompleteSurveyRoundRequest* req,
+      v1::SurveyRound* resp) override;
+  grpc::ServerUnaryReactor* BatchCreateSurveyScores(
+      grpc::CallbackServerContext* ctx,
+      const v1::BatchCreateSurveyScoresRequest* req,
+      v1::BatchCreateSurveyScoresResponse* resp) override;
+  grpc::ServerUnaryReactor* ListSurveyScores(
+      grpc::CallbackServerContext* ctx, const v1::ListSurveyScoresRequest* req,
+      v1::ListSurveyScoresResponse* resp) override;
+  grpc::ServerUnaryReactor* CompareSurveyRounds(
+      grpc::CallbackServerContext* ctx,
+      const v1::CompareSurveyRoundsRequest* req,
+      v1::CompareSurveyRoundsResponse* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

@@ -45,7 +45,8 @@ class DemoBaseIntegrationTest
   void SetUp() override {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"registrations", "open_events",
+    ASSERT_TRUE(db_->Clear({"survey_dimension_scores", "survey_scores",
+                            "survey_rounds", "registrations", "open_events",
                             "base_status_changes", "demonstration_bases",
                             "designation_years", "idempotency_keys"})
                     .ok());
