@@ -36,6 +36,11 @@ namespace fs = std::filesystem;
 namespace demobase_v1 = ::qpp::demobase::v1;
 namespace registry_v1 = ::qpp::registry::v1;
 
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 std::string Uscc(int n) {
   const std::string first17 = absl::StrFormat("9144030000007%04d", n);
   return first17 + *validation::UsccCheckCharacter(first17);
@@ -82,7 +87,8 @@ class DemoBaseE2eTest : public ::testing::Test {
     key_ = key->key;
     std::ofstream(dir_ / "keys") << key->entry << "\n";
     http_port_ = testing::FreePort();
-    const int grpc_port = testing::FreePort();
+    grpc_port_ = testing::FreePort();
+    const int grpc_port = grpc_port_;
     auto gateway = testing::ChildProcess::Start(
         testing::BinDir() + "/qpp-gateway",
         {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
@@ -188,6 +194,7 @@ class DemoBaseE2eTest : public ::testing::Test {
   fs::path dir_;
   std::string key_;
   int http_port_ = 0;
+  int grpc_port_ = 0;
 };
 
 TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
@@ -242,6 +249,40 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto stats = Http("GET", "/v1/demobaseStatistics/2099");
   ASSERT_EQ(stats.status, 200) << stats.body;
   EXPECT_EQ(nlohmann::json::parse(stats.body)["basesDesignated"], 1);
+
+  // A survey round's scores imported from CSV with qppctl, through the
+  // gateway, with a report of the rows refused.
+  auto round =
+      Http("POST", "/v1/surveyRounds",
+           R"({"title":"2099年旅游服务质量满意度调查","industry":"旅游",)"
+           R"("periodStart":{"year":2099,"month":1,"day":1},)"
+           R"("periodEnd":{"year":2099,"month":6,"day":30},)"
+           R"("method":"SURVEY_METHOD_QUESTIONNAIRE","scaleMax":100,)"
+           R"("dimensions":["服务态度"]})");
+  ASSERT_EQ(round.status, 200) << round.body;
+  const std::string round_name = nlohmann::json::parse(round.body)["name"];
+  const fs::path csv = dir_ / "scores.csv";
+  std::ofstream(csv) << "uscc,overall,服务态度\n"
+                     << Uscc(1) << ",88.5,90\n"
+                     << Uscc(2) << ",120,80\n"
+                     << Uscc(3) << ",高,80\n";
+  auto import = testing::ChildProcess::Start(
+      testing::BinDir() + "/qppctl",
+      {absl::StrCat("--server=127.0.0.1:", grpc_port_), "import-scores",
+       round_name, csv.string()},
+      {{"QPP_API_KEY", key_}}, (dir_ / "qppctl.log").string());
+  ASSERT_TRUE(import.ok()) << import.status();
+  EXPECT_EQ((*import)->Wait(30000), 0)
+      << ReadText((dir_ / "qppctl.log").string());
+  const std::string report =
+      ReadText((dir_ / "scores.csv.errors.csv").string());
+  EXPECT_NE(report.find("3,"), std::string::npos) << report;
+  EXPECT_NE(report.find("outside the round's scale"), std::string::npos)
+      << report;
+  EXPECT_NE(report.find("4,"), std::string::npos) << report;
+  auto scores = Http("GET", absl::StrCat("/v1/", round_name, "/scores"));
+  ASSERT_EQ(scores.status, 200) << scores.body;
+  EXPECT_EQ(nlohmann::json::parse(scores.body)["scores"].size(), 1u);
 
   // The registry stops: UNAVAILABLE, named, and nothing written.
   registry_->process().Signal(SIGTERM);
