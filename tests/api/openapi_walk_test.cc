@@ -38,6 +38,7 @@ std::string PathSample(const std::string& name) {
       {"partnership", kUscc},  {"score_sheet", "current"},
       {"year", "2024"},        {"demonstration_base", "1"},
       {"event", "1"},          {"registration", "1"},
+      {"survey_round", "1"},
   };
   auto it = samples.find(name);
   return it == samples.end() ? std::string() : it->second;
