@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto/cipher.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/demobase/src/migrations.h"
 #include "services/gateway/src/api_keys.h"
 #include "services/registry/src/migrations.h"
 #include "services/training/src/migrations.h"
@@ -137,6 +138,26 @@ absl::Status ApiSystem::Start() {
   if (!training.ok()) return training.status();
   training_ = *std::move(training);
 
+  // qpp-demobase on a schema of its own, calling the registry.
+  auto demobase_db =
+      testing::TestDatabase::Create("api_demobase", demobase::Migrations());
+  if (!demobase_db.ok()) return demobase_db.status();
+  demobase_db_ = *std::move(demobase_db);
+  const auto& d = demobase_db_->options().connection;
+  demobase_port_ = testing::FreePort();
+  auto demobase = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-demobase",
+      {absl::StrCat("--listen_address=127.0.0.1:", demobase_port_),
+       "--metrics_address=", "--db_host=" + d.host,
+       absl::StrCat("--db_port=", d.port), "--db_user=" + d.user,
+       "--db_name=" + d.database,
+       absl::StrCat("--registry_address=127.0.0.1:", registry_port_)},
+      {{"QPP_DB_PASSWORD", d.password},
+       {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}},
+      dir_ + "/demobase.log");
+  if (!demobase.ok()) return demobase.status();
+  demobase_ = *std::move(demobase);
+
   grpc_port_ = testing::FreePort();
   http_port_ = testing::FreePort();
   auto gateway = testing::ChildProcess::Start(
@@ -147,7 +168,8 @@ absl::Status ApiSystem::Start() {
        absl::StrCat(
            "--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
            registry_port_,
-           ",qpp.training.v1.TrainingService=127.0.0.1:", training_port),
+           ",qpp.training.v1.TrainingService=127.0.0.1:", training_port,
+           ",qpp.demobase.v1.DemoBaseService=127.0.0.1:", demobase_port_),
        "--api_keys_file=" + dir_ + "/keys",
        "--policy_file=" + std::string(QPP_SOURCE_DIR) +
            "/deploy/gateway/policy.json",
@@ -156,12 +178,21 @@ absl::Status ApiSystem::Start() {
   if (!gateway.ok()) return gateway.status();
   gateway_ = *std::move(gateway);
 
-  // Ready once the gateway reports the registry healthy.
+  // Ready once the gateway reports the registry healthy and demobase
+  // answers through it.
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  bool healthy = false;
   while (std::chrono::steady_clock::now() < end) {
     HttpClient client(http_port_);
-    auto r = client.Send("GET", "/healthz");
-    if (r.ok() && r->status == 200) return absl::OkStatus();
+    if (!healthy) {
+      auto r = client.Send("GET", "/healthz");
+      healthy = r.ok() && r->status == 200;
+    }
+    if (healthy) {
+      auto r = client.Send("GET", "/v1/demonstrationBases",
+                           {{"X-Api-Key", office_key()}});
+      if (r.ok() && r->status == 200) return absl::OkStatus();
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   return absl::UnavailableError(
@@ -169,7 +200,8 @@ absl::Status ApiSystem::Start() {
 }
 
 ApiSystem::~ApiSystem() {
-  for (auto* p : {gateway_.get(), training_.get(), registry_.get()}) {
+  for (auto* p :
+       {gateway_.get(), demobase_.get(), training_.get(), registry_.get()}) {
     if (p == nullptr) continue;
     p->Signal(SIGTERM);
     p->Wait(10000);
@@ -214,7 +246,8 @@ ShellResult ApiSystem::Shell(const std::string& script) const {
 std::string ApiSystem::Logs() const {
   return absl::StrCat("--- gateway.log\n", ReadFile(dir_ + "/gateway.log"),
                       "--- registry.log\n", ReadFile(dir_ + "/registry.log"),
-                      "--- training.log\n", ReadFile(dir_ + "/training.log"));
+                      "--- training.log\n", ReadFile(dir_ + "/training.log"),
+                      "--- demobase.log\n", ReadFile(dir_ + "/demobase.log"));
 }
 
 }  // namespace qpp::api_test

@@ -62,14 +62,17 @@ class ApiSystem final {
 
   std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<testing::TestDatabase> training_db_;
+  std::unique_ptr<testing::TestDatabase> demobase_db_;
   std::unique_ptr<testing::ChildProcess> registry_;
   std::unique_ptr<testing::ChildProcess> training_;
+  std::unique_ptr<testing::ChildProcess> demobase_;
   std::unique_ptr<testing::ChildProcess> gateway_;
   std::string dir_;
   std::map<std::string, std::string> keys_;
   int http_port_ = 0;
   int grpc_port_ = 0;
   int registry_port_ = 0;
+  int demobase_port_ = 0;
 };
 
 // The contents of a file; empty if it cannot be read.

@@ -43,7 +43,9 @@ std::string PathSample(const std::string& name) {
       {"organization", kUscc}, {"award", "2024"},
       {"assessment", "1"},     {"benchmark", "2024"},
       {"partnership", kUscc},  {"score_sheet", "current"},
-      {"year", "2024"},
+      {"year", "2024"},        {"demonstration_base", "1"},
+      {"event", "1"},          {"registration", "1"},
+      {"survey_round", "1"},
   };
   if (auto it = Created().find(name); it != Created().end()) return it->second;
   auto it = samples.find(name);
@@ -56,6 +58,7 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
   static const std::map<std::string, std::string> by_name = {
       {"updateMask", "displayName"},
       {"names", "organizations%2F91440300MA5F00001A"},  // kUscc
+      {"organization", "organizations%2F91440300MA5F00001A"},
       {"districtCode", "440305"},
       {"industrySection", "C"},
       {"industryCode", "39"},

@@ -4,11 +4,14 @@
 //   qppctl get USCC              show one organisation as JSON
 //   qppctl list [filters]        list organisations as JSON lines
 //   qppctl counts YEAR           the registry's programme target counts
+//   qppctl import-scores ROUND FILE.csv
+//                                a satisfaction survey round's scores
 //
-// It talks to the gateway (default) or straight to qpp-registry (--server).
+// It talks to the gateway (default) or straight to a service (--server).
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -21,9 +24,11 @@
 #include "common/config/config.h"
 #include "google/protobuf/util/json_util.h"
 #include "grpcpp/grpcpp.h"
+#include "qpp/demobase/v1/demobase_service.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "tools/qppctl/csv.h"
 #include "tools/qppctl/import.h"
+#include "tools/qppctl/survey_import.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:9000",
           "Gateway (or registry) address, host:port.");
@@ -59,9 +64,10 @@ constexpr char kUsage[] =
     "  qppctl [flags] get USCC\n"
     "  qppctl [flags] list [--district=440305] [--name_query=科技] [--all]\n"
     "  qppctl [flags] counts YEAR\n"
+    "  qppctl [flags] import-scores surveyRounds/ID FILE.csv\n"
     "Flags may also be set as QPP_<FLAG> environment variables.";
 
-std::unique_ptr<v1::RegistryService::Stub> Connect() {
+std::shared_ptr<grpc::Channel> OpenChannel() {
   std::shared_ptr<grpc::ChannelCredentials> creds =
       grpc::InsecureChannelCredentials();
   if (!absl::GetFlag(FLAGS_tls_ca_file).empty()) {
@@ -74,8 +80,11 @@ std::unique_ptr<v1::RegistryService::Stub> Connect() {
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 * 1024 * 1024);
-  return v1::RegistryService::NewStub(
-      grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), creds, args));
+  return grpc::CreateCustomChannel(absl::GetFlag(FLAGS_server), creds, args);
+}
+
+std::unique_ptr<v1::RegistryService::Stub> Connect() {
+  return v1::RegistryService::NewStub(OpenChannel());
 }
 
 void Prepare(grpc::ClientContext& ctx, bool with_deadline = true) {
@@ -306,6 +315,100 @@ int Import(const std::string& path) {
   return 0;
 }
 
+// Sends the scores of FILE.csv (columns uscc, overall and one per
+// dimension) to a survey round in batches of up to 1000 rows, and writes a
+// report with the result of every row that was not written.
+int ImportScores(const std::string& round, const std::string& path) {
+  namespace demobase_v1 = ::qpp::demobase::v1;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: cannot open " << path << "\n";
+    return 2;
+  }
+  CsvReader reader(in);
+  std::vector<std::string> fields;
+  int line = 0;
+  if (!reader.Next(fields, line)) {
+    std::cerr << "error: " << path << " is empty\n";
+    return 2;
+  }
+  auto columns = ParseScoreHeader(fields);
+  if (!columns.ok()) {
+    std::cerr << "error: " << path << " header: " << columns.status().message()
+              << "\n";
+    return 2;
+  }
+  struct Failure {
+    int line;
+    std::string uscc, code, reason, message;
+  };
+  std::vector<Failure> failures;
+  std::vector<demobase_v1::SurveyScore> rows;
+  std::vector<int> row_lines;
+  while (reader.Next(fields, line)) {
+    if (fields.size() == 1 && fields[0].empty()) continue;  // blank line
+    auto score = RowToSurveyScore(*columns, fields);
+    if (!score.ok()) {
+      failures.push_back({line, fields.empty() ? "" : fields[0],
+                          "INVALID_ARGUMENT", "INVALID_FIELD",
+                          std::string(score.status().message())});
+      continue;
+    }
+    rows.push_back(*std::move(score));
+    row_lines.push_back(line);
+  }
+  if (reader.unterminated_quote()) {
+    std::cerr << "error: " << path << " ends inside a quoted field\n";
+    return 2;
+  }
+  auto stub = demobase_v1::DemoBaseService::NewStub(OpenChannel());
+  constexpr size_t kBatch = 1000;
+  int created = 0;
+  for (size_t i = 0; i < rows.size(); i += kBatch) {
+    demobase_v1::BatchCreateSurveyScoresRequest req;
+    req.set_parent(round);
+    for (size_t j = i; j < rows.size() && j < i + kBatch; ++j) {
+      *req.add_scores() = rows[j];
+    }
+    grpc::ClientContext ctx;
+    Prepare(ctx);
+    demobase_v1::BatchCreateSurveyScoresResponse resp;
+    const grpc::Status status = stub->BatchCreateSurveyScores(&ctx, req, &resp);
+    if (!status.ok()) {
+      std::cerr << "import stopped at line " << row_lines[i] << " after "
+                << created << " scores were written\n";
+      return Fail(status);
+    }
+    created += resp.created_count();
+    for (const auto& r : resp.results()) {
+      if (r.code() == 0) continue;
+      const size_t row = i + r.index();
+      failures.push_back({row < row_lines.size() ? row_lines[row] : 0,
+                          req.scores(r.index()).organization().substr(
+                              std::string("organizations/").size()),
+                          absl::StrCat(grpc::StatusCode(r.code())), r.reason(),
+                          r.message()});
+    }
+  }
+  std::string report = absl::GetFlag(FLAGS_report);
+  if (report.empty()) report = path + ".errors.csv";
+  if (!failures.empty()) {
+    std::sort(
+        failures.begin(), failures.end(),
+        [](const Failure& a, const Failure& b) { return a.line < b.line; });
+    std::ofstream out(report);
+    out << "line,uscc,code,reason,message\n";
+    for (const Failure& f : failures) {
+      out << f.line << "," << CsvField(f.uscc) << "," << f.code << ","
+          << f.reason << "," << CsvField(f.message) << "\n";
+    }
+  }
+  std::fprintf(stderr, "written %d, refused %zu\n", created, failures.size());
+  if (!failures.empty()) {
+    std::fprintf(stderr, "per-row report: %s\n", report.c_str());
+  }
+  return 0;
+}
 }  // namespace
 }  // namespace qpp::qppctl
 
@@ -323,6 +426,8 @@ int main(int argc, char** argv) {
   if (command == "list" && args.size() == 2) return qpp::qppctl::List();
   if (command == "counts" && args.size() == 3)
     return qpp::qppctl::Counts(args[2]);
+  if (command == "import-scores" && args.size() == 4)
+    return qpp::qppctl::ImportScores(args[2], args[3]);
   std::cerr << qpp::qppctl::kUsage << "\n";
   return 2;
 }

@@ -3,6 +3,7 @@
 #include "gtest/gtest.h"
 #include "tools/qppctl/csv.h"
 #include "tools/qppctl/import.h"
+#include "tools/qppctl/survey_import.h"
 
 namespace qpp::qppctl {
 namespace {
@@ -71,6 +72,27 @@ TEST(ImportTest, QuotesReportFields) {
   EXPECT_EQ(CsvField("plain"), "plain");
   EXPECT_EQ(CsvField("a,b"), "\"a,b\"");
   EXPECT_EQ(CsvField("say \"hi\""), "\"say \"\"hi\"\"\"");
+}
+
+}  // namespace
+}  // namespace qpp::qppctl
+
+namespace qpp::qppctl {
+namespace {
+
+TEST(SurveyImportTest, DimensionsAreTheOtherColumns) {
+  auto columns = ParseScoreHeader({"uscc", "overall", "服务态度", "环境卫生"});
+  ASSERT_TRUE(columns.ok());
+  auto score =
+      RowToSurveyScore(*columns, {"91440300000000001H", "86.5", "90", ""});
+  ASSERT_TRUE(score.ok()) << score.status();
+  EXPECT_EQ(score->organization(), "organizations/91440300000000001H");
+  EXPECT_DOUBLE_EQ(score->overall(), 86.5);
+  ASSERT_EQ(score->dimension_scores_size(), 1);
+  EXPECT_EQ(score->dimension_scores(0).dimension(), "服务态度");
+  EXPECT_FALSE(RowToSurveyScore(*columns, {"91440300000000001H", "高"}).ok());
+  EXPECT_FALSE(ParseScoreHeader({"uscc", "服务态度"}).ok());
+  EXPECT_FALSE(ParseScoreHeader({"uscc", "overall", "uscc"}).ok());
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.pb.h"
+#include "qpp/demobase/v1/demobase_service.pb.h"
 #include "qpp/training/v1/training_service.pb.h"
 
 namespace qpp::gateway {
@@ -19,6 +20,7 @@ std::vector<const google::protobuf::ServiceDescriptor*> KnownServices() {
       registry::v1::GetOrganizationRequest::descriptor()->file(),
       v1::GetProgrammeProgressRequest::descriptor()->file(),
       training::v1::GetCourseRequest::descriptor()->file(),
+      demobase::v1::GetDemonstrationBaseRequest::descriptor()->file(),
   };
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const auto* file : files) {
