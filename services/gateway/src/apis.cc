@@ -7,9 +7,9 @@
 #endif
 
 #include "absl/strings/str_split.h"
+#include "qpp/demobase/v1/demobase_service.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.pb.h"
-#include "qpp/demobase/v1/demobase_service.pb.h"
 #include "qpp/training/v1/training_service.pb.h"
 
 namespace qpp::gateway {

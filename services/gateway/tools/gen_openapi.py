@@ -143,20 +143,37 @@ class Generator:
 
     # -- schema names and conversion -------------------------------------
 
+    def _base_name(self, full_name):
+        """The name without its package, nested names joined."""
+        packages = sorted({f.package for f in self.index.files.values()},
+                          key=len, reverse=True)
+        for package in packages:
+            if package and full_name.startswith(package + "."):
+                return package, full_name[len(package) + 1:].replace(".", "")
+        return "", full_name.replace(".", "")
+
     def component_name(self, full_name):
+        """A type's schema name: its name without the package, or, when
+        types of two packages share that name (e.g. training's and
+        demobase's Registration), the package's service name before it
+        ("TrainingRegistration", "DemobaseRegistration") for every one of
+        them, so that a name never depends on which was met first."""
         if full_name in self.names:
             return self.names[full_name]
         if full_name not in self.index.messages and \
                 full_name not in self.index.enums:
             raise GenerationError("unknown type %s" % full_name)
-        base = full_name
-        packages = sorted({f.package for f in self.index.files.values()},
-                          key=len, reverse=True)
-        for package in packages:
-            if package and full_name.startswith(package + "."):
-                base = full_name[len(package) + 1:]
-                break
-        name = base.replace(".", "")
+        package, name = self._base_name(full_name)
+        clashes = [other for other in
+                   list(self.index.messages) + list(self.index.enums)
+                   if other != full_name and
+                   self._base_name(other)[1] == name and
+                   self._base_name(other)[0] != package]
+        if clashes:
+            parts = [p for p in package.split(".") if p]
+            service = parts[1] if len(parts) >= 2 and parts[0] == "qpp" \
+                else (parts[-1] if parts else "")
+            name = service[:1].upper() + service[1:] + name
         for other, taken in self.names.items():
             if taken == name:
                 raise GenerationError(
@@ -435,8 +452,15 @@ class Generator:
         path, params, bound, names_resource = self.literal_path(method,
                                                                 binding)
         top_bound = {b.split(".")[0] for b in bound}
-        # Additional bindings of a method are numbered from 2.
-        op_id = method.name + (str(number + 1) if number else "")
+        # Additional bindings of a method are numbered from 2. A method name
+        # that two services share (training's and demobase's
+        # CreateRegistration) is prefixed with the service's name in both,
+        # so that an id never depends on which was met first.
+        shared = any(other is not service and
+                     any(m.name == method.name for m in other.methods)
+                     for other in self.index.services.values())
+        op_id = (service.name + "_" if shared else "") + method.name + (
+            str(number + 1) if number else "")
         if op_id in self.operation_ids:
             raise GenerationError("operationId %s: both %s and %s" % (
                 op_id, self.operation_ids[op_id], method.full_name))
