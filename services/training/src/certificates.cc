@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/dates/dates.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -22,7 +23,9 @@ Certificates::Certificates(const UseCaseContext& context,
       registrations_(registrations),
       courses_(courses),
       options_(std::move(options)),
-      cache_(options_.verification_cache_ttl) {}
+      cache_(options_.verification_cache_ttl),
+      verifications_(
+          std::make_unique<VerificationLog>(context_.pool, repository_)) {}
 
 std::string Certificates::NewCode() {
   std::lock_guard<std::mutex> lock(random_mu_);
@@ -238,34 +241,83 @@ absl::Status Certificates::ReinstateCertificate(
   return done;
 }
 
-absl::Status Certificates::VerifyCertificate(
-    const v1::VerifyCertificateRequest& req,
-    v1::VerifyCertificateResponse* resp) {
-  const absl::Time now = context_.clock();
-  const bool well_formed = IsCertificateNumber(req.number());
-  QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
-  std::optional<CertificateRecord> found;
-  if (well_formed) {
-    found = cache_.Get(req.number(), now);
-    if (!found.has_value()) {
-      QPP_ASSIGN_OR_RETURN(
-          found, repository_.GetCertificate(*conn, req.number(), false));
-      if (found.has_value()) cache_.Put(*found, now);
-    }
-  }
-  const bool matched =
-      found.has_value() &&
-      CodesMatch(req.verification_code(), found->verification_code);
-  // Recorded whatever the outcome; a malformed number as "?".
-  QPP_RETURN_IF_ERROR(repository_.RecordVerification(
-      *conn, well_formed ? req.number() : "?", matched, now));
-  if (!matched) {
+namespace {
+
+// The answer to a verification of `found` (nullopt: no such certificate)
+// with `code`, filling `resp` when it matched.
+absl::Status VerificationOutcome(const std::optional<CertificateRecord>& found,
+                                 const std::string& code, absl::Time now,
+                                 v1::VerifyCertificateResponse* resp) {
+  if (!found.has_value() || !CodesMatch(code, found->verification_code)) {
     return status::WithReason(
         absl::StatusCode::kNotFound, "NOT_FOUND",
         "no certificate has this number and verification code");
   }
   *resp = ToVerification(*found, dates::Today(now));
   return absl::OkStatus();
+}
+
+}  // namespace
+
+void Certificates::Answer(const std::optional<CertificateRecord>& found,
+                          const v1::VerifyCertificateRequest& req,
+                          absl::Time now, v1::VerifyCertificateResponse* resp,
+                          VerificationLog::Done done) {
+  const bool well_formed = IsCertificateNumber(req.number());
+  absl::Status outcome =
+      VerificationOutcome(found, req.verification_code(), now, resp);
+  // Recorded whatever the outcome, a malformed number as "?"; answered
+  // once recorded.
+  VerificationRow row{well_formed ? req.number() : "?", outcome.ok(), now};
+  verifications_->Record(
+      std::move(row),
+      [outcome = std::move(outcome), done = std::move(done)](
+          absl::Status recorded) { done(recorded.ok() ? outcome : recorded); });
+}
+
+bool Certificates::TryVerifyCached(const v1::VerifyCertificateRequest& req,
+                                   v1::VerifyCertificateResponse* resp,
+                                   const VerificationLog::Done& done) {
+  const absl::Time now = context_.clock();
+  std::optional<CertificateRecord> found;
+  if (IsCertificateNumber(req.number())) {
+    found = cache_.Get(req.number(), now);
+    if (!found.has_value()) return false;  // the database must be read
+  }
+  Answer(found, req, now, resp, done);
+  return true;
+}
+
+void Certificates::VerifyCertificate(const v1::VerifyCertificateRequest& req,
+                                     v1::VerifyCertificateResponse* resp,
+                                     VerificationLog::Done done) {
+  const absl::Time now = context_.clock();
+  std::optional<CertificateRecord> found;
+  if (IsCertificateNumber(req.number())) {
+    found = cache_.Get(req.number(), now);
+    if (!found.has_value()) {
+      absl::StatusOr<db::PooledConnection> conn = context_.pool.Acquire();
+      if (!conn.ok()) return done(conn.status());
+      auto read = repository_.GetCertificate(**conn, req.number(), false);
+      if (!read.ok()) return done(read.status());
+      found = *std::move(read);
+      if (found.has_value()) cache_.Put(*found, now);
+    }
+  }
+  Answer(found, req, now, resp, std::move(done));
+}
+
+absl::Status Certificates::VerifyCertificate(
+    const v1::VerifyCertificateRequest& req,
+    v1::VerifyCertificateResponse* resp) {
+  absl::Notification answered;
+  absl::Status result;
+  VerifyCertificate(req, resp, [&](absl::Status status) {
+    result = std::move(status);
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  return result;
 }
 
 absl::Status Certificates::CheckCertificate(

@@ -27,6 +27,7 @@
 #include "services/training/src/certificate_rules.h"
 #include "services/training/src/training_repository.h"
 #include "services/training/src/use_case_context.h"
+#include "services/training/src/verification_log.h"
 
 namespace qpp::training {
 
@@ -68,7 +69,22 @@ class Certificates final {
   // Makes a revoked certificate valid again, with the same number.
   absl::Status ReinstateCertificate(const v1::ReinstateCertificateRequest& req,
                                     v1::Certificate* resp);
-  // Public verification by number and code; recorded every time.
+  // Public verification by number and code; recorded every time, and
+  // answered only once recorded (verification_log.h). `done` gets the
+  // outcome exactly once, possibly on another thread: OK with `resp`
+  // filled; NOT_FOUND alike for an unknown number, a malformed one or a
+  // wrong code; UNAVAILABLE if the database cannot be read or written.
+  // Blocks while it reads the database.
+  void VerifyCertificate(const v1::VerifyCertificateRequest& req,
+                         v1::VerifyCertificateResponse* resp,
+                         VerificationLog::Done done);
+  // The same without blocking, when the certificate cache or the number's
+  // form decides the answer: true if so (and `done` will be called), false
+  // if the database must be read (call VerifyCertificate; `done` unused).
+  bool TryVerifyCached(const v1::VerifyCertificateRequest& req,
+                       v1::VerifyCertificateResponse* resp,
+                       const VerificationLog::Done& done);
+  // VerifyCertificate, waiting for the outcome.
   absl::Status VerifyCertificate(const v1::VerifyCertificateRequest& req,
                                  v1::VerifyCertificateResponse* resp);
   // Whether the numbered certificate is of a type and valid today.
@@ -80,6 +96,10 @@ class Certificates final {
   absl::Status Insert(db::Connection& conn, CertificateRecord record,
                       absl::Time now, v1::Certificate* resp);
   std::string NewCode();
+  // Records a verification of `found` and answers it through `done`.
+  void Answer(const std::optional<CertificateRecord>& found,
+              const v1::VerifyCertificateRequest& req, absl::Time now,
+              v1::VerifyCertificateResponse* resp, VerificationLog::Done done);
 
   const UseCaseContext context_;
   CertificateRepository& repository_;
@@ -87,6 +107,8 @@ class Certificates final {
   CourseRepository& courses_;
   const CertificateOptions options_;
   CertificateCache cache_;
+  // Last: answers what it holds before the members above go.
+  std::unique_ptr<VerificationLog> verifications_;
   std::mutex random_mu_;
   std::random_device random_;
 };

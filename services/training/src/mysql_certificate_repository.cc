@@ -136,15 +136,30 @@ class MysqlCertificateRepository final : public CertificateRepository {
         .status();
   }
 
-  absl::Status RecordVerification(db::Connection& conn,
-                                  const std::string& number, bool matched,
-                                  absl::Time now) override {
-    return conn
-        .Execute(
+  absl::Status RecordVerifications(
+      db::Connection& conn, absl::Span<const VerificationRow> rows) override {
+    // Multi-row INSERTs of a few fixed sizes, so that a connection caches
+    // at most four prepared statements whatever the size of the group.
+    static constexpr size_t kChunks[] = {64, 16, 4, 1};
+    size_t at = 0;
+    for (size_t chunk : kChunks) {
+      while (rows.size() - at >= chunk) {
+        std::string sql =
             "INSERT INTO certificate_verifications (number, matched, "
-            "verify_time) VALUES (?, ?, ?)",
-            {number.substr(0, 40), int64_t{matched ? 1 : 0}, db::SqlTime(now)})
-        .status();
+            "verify_time) VALUES (?, ?, ?)";
+        for (size_t i = 1; i < chunk; ++i) sql += ", (?, ?, ?)";
+        std::vector<db::SqlParam> params(chunk * 3);
+        for (size_t i = 0; i < chunk; ++i) {
+          const VerificationRow& row = rows[at + i];
+          params[3 * i] = row.number.substr(0, 40);
+          params[3 * i + 1] = int64_t{row.matched ? 1 : 0};
+          params[3 * i + 2] = db::SqlTime(row.time);
+        }
+        QPP_RETURN_IF_ERROR(conn.Execute(sql, params).status());
+        at += chunk;
+      }
+    }
+    return absl::OkStatus();
   }
 };
 

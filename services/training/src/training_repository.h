@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "common/db/db.h"
 #include "qpp/training/v1/resources.pb.h"
 
@@ -226,6 +227,14 @@ class RegistrationRepository {
                                      int32_t score, absl::Time now) = 0;
 };
 
+// One public verification attempt: the number as given ("?" when it was
+// not a certificate number), whether number and code matched, and when.
+struct VerificationRow {
+  std::string number;
+  bool matched = false;
+  absl::Time time;
+};
+
 // A certificate as stored, with its holder's name.
 struct CertificateRecord {
   int64_t id = 0;
@@ -278,10 +287,9 @@ class CertificateRepository {
   virtual absl::Status SetRevoked(db::Connection& conn, int64_t id,
                                   bool revoked, const std::string& reason,
                                   const std::string& by, absl::Time now) = 0;
-  // Records one verification attempt.
-  virtual absl::Status RecordVerification(db::Connection& conn,
-                                          const std::string& number,
-                                          bool matched, absl::Time now) = 0;
+  // Records verification attempts, in the caller's transaction.
+  virtual absl::Status RecordVerifications(
+      db::Connection& conn, absl::Span<const VerificationRow> rows) = 0;
 };
 
 // An appointment as stored, with its certificate's number and its

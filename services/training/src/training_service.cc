@@ -220,9 +220,21 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::ReinstateCertificate(
 grpc::ServerUnaryReactor* TrainingServiceImpl::VerifyCertificate(
     grpc::CallbackServerContext* ctx, const v1::VerifyCertificateRequest* req,
     v1::VerifyCertificateResponse* resp) {
-  return server::Offload(ctx, executor_, [this, req, resp] {
-    return training_.certificates().VerifyCertificate(*req, resp);
-  });
+  // Answered from the writer of the verification record once the attempt is
+  // committed, so neither this thread nor an executor thread waits for it.
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto finish = [reactor](absl::Status status) {
+    reactor->Finish(status::ToGrpcStatus(status));
+  };
+  if (training_.certificates().TryVerifyCached(*req, resp, finish)) {
+    return reactor;
+  }
+  server::OffloadAsync(ctx, reactor, executor_,
+                       [this, req, resp, finish]() mutable {
+                         training_.certificates().VerifyCertificate(
+                             *req, resp, std::move(finish));
+                       });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* TrainingServiceImpl::CheckCertificate(

@@ -3,6 +3,10 @@
 // publicly verified (valid, revoked, expired, wrong code), every
 // verification recorded.
 
+#include <thread>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
 #include "services/training/tests/integration_fixture.h"
 
 namespace qpp::training {
@@ -201,6 +205,70 @@ TEST_F(CertificateIntegrationTest,
       training_->certificates().ReinstateCertificate(reinstate, &back).ok());
   ASSERT_TRUE(Verify(cert.number(), cert.verification_code(), &v).ok());
   EXPECT_EQ(v.state(), v1::Certificate::STATE_VALID);
+}
+
+// Many verifications at once share their commits (verification_log.h):
+// each caller is answered once, with its own outcome, and each attempt is
+// recorded exactly once.
+TEST_F(CertificateIntegrationTest, ConcurrentVerificationsAreEachRecordedOnce) {
+  const v1::Registration reg = PassedRegistration(1);
+  v1::IssueCertificateRequest issue;
+  issue.set_registration(reg.name());
+  v1::Certificate cert;
+  ASSERT_TRUE(training_->certificates().IssueCertificate(issue, &cert).ok());
+
+  constexpr int kCallers = 300;
+  std::vector<v1::VerifyCertificateRequest> requests(kCallers);
+  std::vector<v1::VerifyCertificateResponse> responses(kCallers);
+  std::vector<absl::Status> outcomes(kCallers);
+  std::vector<int> answers(kCallers, 0);
+  absl::Mutex mu;
+  int answered = 0;
+  for (int i = 0; i < kCallers; ++i) {
+    requests[i].set_number(i % 3 == 2 ? "QE2026999999" : cert.number());
+    requests[i].set_verification_code(i % 3 == 1 ? "AAAAAAAAAAAAAAAA"
+                                                 : cert.verification_code());
+  }
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kCallers; i += 6) {
+        auto done = [&, i](absl::Status status) {
+          absl::MutexLock lock(&mu);
+          outcomes[i] = std::move(status);
+          ++answers[i];
+          ++answered;
+        };
+        if (!training_->certificates().TryVerifyCached(requests[i],
+                                                       &responses[i], done)) {
+          training_->certificates().VerifyCertificate(requests[i],
+                                                      &responses[i], done);
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  {
+    absl::MutexLock lock(&mu);
+    mu.Await(absl::Condition(
+        +[](int* n) { return *n == kCallers; }, &answered));
+  }
+  int matched = 0;
+  for (int i = 0; i < kCallers; ++i) {
+    EXPECT_EQ(answers[i], 1) << i;
+    if (i % 3 == 0) {
+      EXPECT_TRUE(outcomes[i].ok()) << i << ": " << outcomes[i];
+      EXPECT_EQ(responses[i].state(), v1::Certificate::STATE_VALID);
+      ++matched;
+    } else {
+      EXPECT_EQ(outcomes[i].code(), absl::StatusCode::kNotFound) << i;
+    }
+  }
+  auto rows = db_->Query(
+      "SELECT COUNT(*), SUM(matched) FROM certificate_verifications");
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ((*rows)[0].Int(0), kCallers);
+  EXPECT_EQ((*rows)[0].Int(1), matched);
 }
 
 }  // namespace
