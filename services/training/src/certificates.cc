@@ -6,6 +6,7 @@
 #include "common/dates/dates.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
+#include "common/resource/names.h"
 #include "common/status/status.h"
 #include "common/validation/text.h"
 #include "services/training/src/registration_rules.h"
@@ -142,6 +143,14 @@ absl::Status Certificates::ListCertificates(
       filter.trainee_id = *holder;
     } else {
       errors.Add("holder", "must be trainees/{trainee}");
+    }
+  }
+  if (!req.employer().empty()) {
+    auto employer = resource::ParseOrganizationName(req.employer(), "employer");
+    if (employer.ok()) {
+      filter.employer_uscc = *employer;
+    } else {
+      errors.Add("employer", "must be organizations/{uscc} with a valid USCC");
     }
   }
   if (!v1::CertificateType_IsValid(req.certificate_type())) {

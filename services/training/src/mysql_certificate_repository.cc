@@ -102,6 +102,9 @@ class MysqlCertificateRepository final : public CertificateRepository {
     if (filter.trainee_id != 0) {
       where.And("c.trainee_id = ?", {filter.trainee_id});
     }
+    if (!filter.employer_uscc.empty()) {
+      where.And("t.employer_uscc = ?", {filter.employer_uscc});
+    }
     if (filter.type != v1::CERTIFICATE_TYPE_UNSPECIFIED) {
       where.And("c.certificate_type = ?", {int64_t{filter.type}});
     }

@@ -259,6 +259,8 @@ struct CertificateRecord {
 // Which certificates a list returns; unset fields do not filter.
 struct CertificateFilter {
   int64_t trainee_id = 0;
+  // The holder's employer; empty for any.
+  std::string employer_uscc;
   v1::CertificateType type = v1::CERTIFICATE_TYPE_UNSPECIFIED;
   // The state as of `today`.
   v1::Certificate::State state = v1::Certificate::STATE_UNSPECIFIED;

@@ -81,6 +81,14 @@ TEST_F(AppointmentIntegrationTest, ListsCertificatesByHolderTypeAndState) {
   req.set_holder(cqo.holder());
   ASSERT_EQ(List(req).size(), 1u);
   EXPECT_EQ(List(req)[0].masked_holder_name(), "王**");
+  // By the holders' employer (every trainee here works for organisation 1).
+  req.Clear();
+  req.set_employer("organizations/" + Uscc(1));
+  EXPECT_EQ(List(req).size(), 3u);
+  req.set_state(v1::Certificate::STATE_VALID);
+  EXPECT_EQ(List(req).size(), 1u);
+  req.set_employer("organizations/" + Uscc(2));
+  EXPECT_EQ(List(req).size(), 0u);
 
   // Pages of one, in id order, to the end.
   req.Clear();
@@ -100,10 +108,11 @@ TEST_F(AppointmentIntegrationTest, ListsCertificatesByHolderTypeAndState) {
   bad.set_holder("people/1");
   bad.set_certificate_type(static_cast<v1::CertificateType>(99));
   bad.set_state(static_cast<v1::Certificate::State>(42));
+  bad.set_employer("organizations/91440300MA5XXXXXXX");
   v1::ListCertificatesResponse resp;
   const absl::Status s = training_->certificates().ListCertificates(bad, &resp);
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(status::FieldViolationsOf(s).size(), 3u);
+  EXPECT_EQ(status::FieldViolationsOf(s).size(), 4u);
 }
 
 TEST_F(AppointmentIntegrationTest, AppointsQualifiedPeopleAndListsThemPerOrg) {

@@ -119,12 +119,6 @@ void ValidateRule(v1::SchemeKind kind, const RuleVersion& rule,
   if (kind == v1::SCHEME_KIND_TRAINING_SUBSIDY && rule.min_count < 1) {
     errors.Add(p + ".min_count", "must be at least 1 for a training subsidy");
   }
-  const size_t basis_chars = static_cast<size_t>(
-      std::count_if(rule.basis.begin(), rule.basis.end(),
-                    [](char c) { return (c & 0xC0) != 0x80; }));
-  if (basis_chars < 1 || basis_chars > 200) {
-    errors.Add(p + ".basis", "must be 1..200 characters");
-  }
 }
 
 std::optional<RuleVersion> RuleInForce(const std::vector<RuleVersion>& rules,
@@ -170,7 +164,7 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
   Verdict verdict(rule);
 
   // The organisation first: facts that make it ineligible decide alone.
-  const Read<OrganizationFacts>& org = facts.organization;
+  const Reading<OrganizationFacts>& org = facts.organization;
   if (!org.value.has_value()) {
     return verdict.Pending(
         "FACT_UNAVAILABLE",
@@ -200,7 +194,7 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
   switch (kind) {
     case v1::SCHEME_KIND_EXCELLENCE_LAUNCH_SUPPORT:
     case v1::SCHEME_KIND_ACCEPTANCE_AWARD: {
-      const Read<EnrolmentFacts>& e = facts.enrolment;
+      const Reading<EnrolmentFacts>& e = facts.enrolment;
       if (!e.value.has_value()) {
         return verdict.Pending(
             "FACT_UNAVAILABLE",
@@ -264,7 +258,7 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
                               e.value->accepted_on, last);
     }
     case v1::SCHEME_KIND_GROWTH_PLAN_PRIORITY: {
-      const Read<GrowthPlanFacts>& g = facts.growth_plan;
+      const Reading<GrowthPlanFacts>& g = facts.growth_plan;
       if (!g.value.has_value()) {
         return verdict.Pending(
             "FACT_UNAVAILABLE",
@@ -307,7 +301,7 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
           g.value->reviewed_on, last);
     }
     case v1::SCHEME_KIND_DEMONSTRATION_BASE_SUBSIDY: {
-      const Read<DemonstrationBaseFacts>& b = facts.base;
+      const Reading<DemonstrationBaseFacts>& b = facts.base;
       if (!b.value.has_value()) {
         return verdict.Pending("FACT_UNAVAILABLE",
                                Unavailable("the demonstration base", kDemoBase,
@@ -341,7 +335,7 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
           absl::CivilDay(today.year(), 12, 31));
     }
     case v1::SCHEME_KIND_TRAINING_SUBSIDY: {
-      const Read<TrainingFacts>& t = facts.training;
+      const Reading<TrainingFacts>& t = facts.training;
       if (!t.value.has_value()) {
         return verdict.Pending("FACT_UNAVAILABLE",
                                Unavailable("the certified staff", kTraining,

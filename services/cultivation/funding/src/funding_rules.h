@@ -62,7 +62,7 @@ std::string RuleName(const RuleVersion& rule);
 
 // A fact as read from its owner, or why it could not be read.
 template <typename T>
-struct Read {
+struct Reading {
   std::optional<T> value;  // nullopt: unavailable
   std::string source;      // fully-qualified service name
   absl::Time read_time;
@@ -115,11 +115,11 @@ struct TrainingFacts {
 
 // Everything a scheme may look at. Only the parts its kind needs are read.
 struct Facts {
-  Read<OrganizationFacts> organization;
-  Read<EnrolmentFacts> enrolment;
-  Read<GrowthPlanFacts> growth_plan;
-  Read<DemonstrationBaseFacts> base;
-  Read<TrainingFacts> training;
+  Reading<OrganizationFacts> organization;
+  Reading<EnrolmentFacts> enrolment;
+  Reading<GrowthPlanFacts> growth_plan;
+  Reading<DemonstrationBaseFacts> base;
+  Reading<TrainingFacts> training;
 };
 
 // Which parts of Facts a scheme kind reads (the organisation always).

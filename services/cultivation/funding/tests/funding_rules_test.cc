@@ -206,7 +206,7 @@ TEST(FundingRulesTest, RuleInForceAndValidation) {
   bad.min_score = -1;
   bad.basis = "";
   ValidateRule(v1::SCHEME_KIND_ACCEPTANCE_AWARD, bad, "rule", errors);
-  EXPECT_EQ(errors.violations().size(), 4u);
+  EXPECT_EQ(errors.violations().size(), 3u);
 
   EXPECT_TRUE(IsSchemeCode("acceptance-award"));
   EXPECT_FALSE(IsSchemeCode("Acceptance"));
