@@ -108,7 +108,8 @@ class FundingRepository {
       db::Connection& conn, int64_t after_sequence, int limit) = 0;
 
   // Sum of the disbursements against decisions of the organisation and
-  // scheme whose validity overlaps [from, to].
+  // scheme whose validity overlaps [from, to], as last committed (a
+  // locking read, whatever the transaction read before).
   virtual absl::StatusOr<int64_t> SumDisbursed(db::Connection& conn,
                                                const std::string& uscc,
                                                const std::string& scheme,

@@ -229,7 +229,11 @@ class MysqlFundingRepository final : public FundingRepository {
         conn.Query(
             "SELECT COALESCE(SUM(b.amount_fen), 0) FROM disbursements b JOIN "
             "eligibility_decisions d ON d.id = b.decision_id WHERE d.uscc = ? "
-            "AND d.scheme_code = ? AND d.valid_to >= ? AND d.valid_from <= ?",
+            "AND d.scheme_code = ? AND d.valid_to >= ? AND d.valid_from <= ? "
+            // A locking read sees the latest committed payments, not the
+            // transaction's snapshot, which an earlier read may have taken
+            // before the pair's lock was granted.
+            "LOCK IN SHARE MODE",
             {uscc, scheme, db::SqlDay(from), db::SqlDay(to)}));
     return rows.empty() ? 0 : rows[0].Int(0);
   }
