@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -125,6 +126,35 @@ class FundingRepository {
   // The disbursements of a decision, oldest first.
   virtual absl::StatusOr<std::vector<DisbursementRecord>> ListDisbursements(
       db::Connection& conn, int64_t decision_id) = 0;
+
+  // Re-evaluation (migrations/1002_reevaluation.sql).
+  // The stored cursor of a followed feed; empty if none yet.
+  virtual absl::StatusOr<std::string> GetCursor(db::Connection& conn,
+                                                const std::string& source) = 0;
+  virtual absl::Status SetCursor(db::Connection& conn,
+                                 const std::string& source,
+                                 const std::string& cursor, absl::Time now) = 0;
+  // The codes of the schemes the organisation has a decision for.
+  virtual absl::StatusOr<std::vector<std::string>> SchemesDecidedFor(
+      db::Connection& conn, const std::string& uscc) = 0;
+  // Queues an organisation for evaluation (the outbox), in the caller's
+  // transaction.
+  virtual absl::Status RequestReevaluation(db::Connection& conn,
+                                           const std::string& uscc,
+                                           const std::string& reason,
+                                           absl::Time now) = 0;
+  // The oldest queued requests: (id, uscc).
+  virtual absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
+  QueuedReevaluations(db::Connection& conn, int limit) = 0;
+  virtual absl::Status DeleteReevaluation(db::Connection& conn, int64_t id) = 0;
+  // Current decisions (uscc, scheme) after the key (`after_uscc`,
+  // `after_scheme`) in that order, of schemes of `kinds`, or eligible and
+  // valid no longer on `today`.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  DecisionsToSweep(db::Connection& conn,
+                   const std::vector<v1::SchemeKind>& kinds,
+                   absl::CivilDay today, const std::string& after_uscc,
+                   const std::string& after_scheme, int limit) = 0;
 };
 
 std::unique_ptr<FundingRepository> NewMysqlFundingRepository();

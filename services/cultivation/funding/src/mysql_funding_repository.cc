@@ -283,6 +283,95 @@ class MysqlFundingRepository final : public FundingRepository {
     return out;
   }
 
+  absl::StatusOr<std::string> GetCursor(db::Connection& conn,
+                                        const std::string& source) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT cursor_token FROM feed_cursors WHERE source = ?",
+                   {source}));
+    return rows.empty() ? std::string() : rows[0].String(0);
+  }
+
+  absl::Status SetCursor(db::Connection& conn, const std::string& source,
+                         const std::string& cursor, absl::Time now) override {
+    return conn
+        .Execute(
+            "INSERT INTO feed_cursors (source, cursor_token, update_time) "
+            "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE cursor_token = "
+            "VALUES(cursor_token), update_time = VALUES(update_time)",
+            {source, cursor, db::SqlTime(now)})
+        .status();
+  }
+
+  absl::StatusOr<std::vector<std::string>> SchemesDecidedFor(
+      db::Connection& conn, const std::string& uscc) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows, conn.Query("SELECT scheme_code FROM current_decisions "
+                              "WHERE uscc = ? AND decision_id <> 0 ORDER BY "
+                              "scheme_code",
+                              {uscc}));
+    std::vector<std::string> out;
+    for (const Row& r : rows) out.push_back(r.String(0));
+    return out;
+  }
+
+  absl::Status RequestReevaluation(db::Connection& conn,
+                                   const std::string& uscc,
+                                   const std::string& reason,
+                                   absl::Time now) override {
+    return conn
+        .Execute(
+            "INSERT INTO reevaluation_requests (uscc, reason, "
+            "create_time) VALUES (?, ?, ?)",
+            {uscc, reason.substr(0, 200), db::SqlTime(now)})
+        .status();
+  }
+
+  absl::StatusOr<std::vector<std::pair<int64_t, std::string>>>
+  QueuedReevaluations(db::Connection& conn, int limit) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows, conn.Query("SELECT id, uscc FROM reevaluation_requests "
+                              "ORDER BY id LIMIT ?",
+                              {int64_t{limit}}));
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (const Row& r : rows) out.emplace_back(r.Int(0), r.String(1));
+    return out;
+  }
+
+  absl::Status DeleteReevaluation(db::Connection& conn, int64_t id) override {
+    return conn.Execute("DELETE FROM reevaluation_requests WHERE id = ?", {id})
+        .status();
+  }
+
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
+  DecisionsToSweep(db::Connection& conn,
+                   const std::vector<v1::SchemeKind>& kinds,
+                   absl::CivilDay today, const std::string& after_uscc,
+                   const std::string& after_scheme, int limit) override {
+    std::string kind_list;
+    for (v1::SchemeKind kind : kinds) {
+      absl::StrAppend(&kind_list, kind_list.empty() ? "" : ", ",
+                      static_cast<int>(kind));
+    }
+    if (kind_list.empty()) kind_list = "-1";
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(
+            absl::StrCat(
+                "SELECT c.uscc, c.scheme_code FROM current_decisions c JOIN "
+                "funding_schemes s ON s.code = c.scheme_code JOIN "
+                "eligibility_decisions d ON d.id = c.decision_id WHERE "
+                "(c.uscc, c.scheme_code) > (?, ?) AND (s.kind IN (",
+                kind_list,
+                ") OR (d.outcome = ? AND d.valid_to < ?)) ORDER BY c.uscc, "
+                "c.scheme_code LIMIT ?"),
+            {after_uscc, after_scheme, int64_t{v1::OUTCOME_ELIGIBLE},
+             db::SqlDay(today), int64_t{limit}}));
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const Row& r : rows) out.emplace_back(r.String(0), r.String(1));
+    return out;
+  }
+
  private:
   static SchemeRecord SchemeAt(const Row& r) {
     SchemeRecord s;
