@@ -6,8 +6,10 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/time/civil_time.h"
 #include "common/context/request_context.h"
+#include "qpp/funding/v1/resources.pb.h"
 #include "services/cultivation/funding/src/funding_rules.h"
 
 namespace qpp::funding {
@@ -22,6 +24,14 @@ class FactSource {
   // Thread-safe.
   virtual Facts Read(const RequestContext& call, const std::string& uscc,
                      const FactNeeds& needs, absl::CivilDay today) = 0;
+
+  // Fills the registry's part of `record` (organization, registry status,
+  // name, adoption, awards, benchmarks, self-assessments, credit). NOT_FOUND
+  // if the registry does not know the organisation; any other failure
+  // leaves the part unavailable with the reason and returns OK.
+  virtual absl::Status ReadRegistryRecord(const RequestContext& call,
+                                          const std::string& uscc,
+                                          v1::QualityRecord* record) = 0;
 };
 
 }  // namespace qpp::funding

@@ -546,4 +546,56 @@ absl::Status Funding::ListDisbursements(const v1::ListDisbursementsRequest& req,
   return absl::OkStatus();
 }
 
+absl::Status Funding::GetQualityRecord(const RequestContext& call,
+                                       const v1::GetQualityRecordRequest& req,
+                                       v1::QualityRecord* resp) {
+  QPP_ASSIGN_OR_RETURN(
+      std::string uscc,
+      resource::ParseOrganizationName(req.organization(), "organization"));
+  const absl::CivilDay today = dates::Today(clock_());
+  QPP_RETURN_IF_ERROR(facts_.ReadRegistryRecord(call, uscc, resp));
+  FactNeeds all;
+  all.enrolment = all.growth_plan = all.base = all.training = true;
+  const Facts facts = facts_.Read(call, uscc, all, today);
+
+  auto part = [](const auto& reading, v1::PartStatus* out) {
+    out->set_available(reading.value.has_value());
+    out->set_source(reading.source);
+    *out->mutable_read_time() = dates::ToTimestamp(reading.read_time);
+    out->set_unavailable_reason(reading.unavailable_reason);
+  };
+  // Cultivation: the enrolment and the growth plan together.
+  part(facts.enrolment, resp->mutable_cultivation());
+  if (!facts.growth_plan.value.has_value()) {
+    part(facts.growth_plan, resp->mutable_cultivation());
+  }
+  if (const auto& e = facts.enrolment.value; e.has_value()) {
+    resp->set_enrolment_outcome(!e->enrolled         ? "NONE"
+                                : e->outcome.empty() ? "ACTIVE"
+                                                     : e->outcome);
+    if (e->enrolled) {
+      *resp->mutable_term_start() = dates::ToDate(e->term_start);
+      *resp->mutable_term_end() = dates::ToDate(e->term_end);
+    }
+    resp->set_acceptance_score(e->outcome == "ACCEPTED" ? e->acceptance_score
+                                                        : 0);
+  }
+  if (const auto& g = facts.growth_plan.value; g.has_value()) {
+    resp->set_growth_plan_participant(g->participant);
+    resp->set_growth_plan_review_passed(g->review_passed);
+    resp->set_growth_plan_priority(g->priority);
+  }
+  part(facts.training, resp->mutable_training());
+  if (facts.training.value.has_value()) {
+    resp->set_certified_staff(facts.training.value->certified_staff);
+  }
+  part(facts.base, resp->mutable_demobase());
+  if (const auto& b = facts.base.value; b.has_value()) {
+    resp->set_demonstration_base(b->active_base);
+    resp->set_events_held(b->events_held);
+    resp->set_behind_event_minimum(b->behind_minimum);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace qpp::funding

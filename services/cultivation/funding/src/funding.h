@@ -66,6 +66,11 @@ class Funding final {
   absl::Status ListDisbursements(const v1::ListDisbursementsRequest& req,
                                  v1::ListDisbursementsResponse* resp);
 
+  // The organisation's quality record composed across the services.
+  absl::Status GetQualityRecord(const RequestContext& call,
+                                const v1::GetQualityRecordRequest& req,
+                                v1::QualityRecord* resp);
+
  private:
   db::ConnectionPool& pool_;
   std::unique_ptr<FundingRepository> repository_;

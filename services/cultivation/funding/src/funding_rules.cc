@@ -375,4 +375,13 @@ std::string Fingerprint(const RuleVersion& rule, const Evaluation& evaluation) {
       absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
 }
 
+v1::Trend TrendOf(const std::vector<double>& totals) {
+  if (totals.empty()) return v1::TREND_NONE;
+  if (totals.size() == 1) return v1::TREND_SINGLE;
+  const double change = totals.back() - totals[totals.size() - 2];
+  if (change > 10) return v1::TREND_RISING;
+  if (change < -10) return v1::TREND_FALLING;
+  return v1::TREND_STEADY;
+}
+
 }  // namespace qpp::funding

@@ -154,4 +154,9 @@ Evaluation Evaluate(v1::SchemeKind kind, const RuleVersion& rule,
 // digest as the current decision leaves it current while it is still valid.
 std::string Fingerprint(const RuleVersion& rule, const Evaluation& evaluation);
 
+// The direction of self-assessment totals, oldest first: NONE without any,
+// SINGLE with one, else RISING / FALLING when the last differs from the one
+// before by more than 10 points, STEADY otherwise.
+v1::Trend TrendOf(const std::vector<double>& totals);
+
 }  // namespace qpp::funding

@@ -86,4 +86,12 @@ grpc::ServerUnaryReactor* FundingServiceImpl::ListDisbursements(
   });
 }
 
+grpc::ServerUnaryReactor* FundingServiceImpl::GetQualityRecord(
+    grpc::CallbackServerContext* ctx, const v1::GetQualityRecordRequest* req,
+    v1::QualityRecord* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return funding_.GetQualityRecord(Call(*ctx), *req, resp);
+  });
+}
+
 }  // namespace qpp::funding

@@ -62,6 +62,9 @@ class FundingServiceImpl final : public v1::FundingService::CallbackService {
   grpc::ServerUnaryReactor* ListDisbursements(
       grpc::CallbackServerContext* ctx, const v1::ListDisbursementsRequest* req,
       v1::ListDisbursementsResponse* resp) override;
+  grpc::ServerUnaryReactor* GetQualityRecord(
+      grpc::CallbackServerContext* ctx, const v1::GetQualityRecordRequest* req,
+      v1::QualityRecord* resp) override;
 
  private:
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

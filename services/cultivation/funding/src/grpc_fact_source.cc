@@ -1,10 +1,13 @@
 #include "services/cultivation/funding/src/grpc_fact_source.h"
 
+#include <algorithm>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/client/service_client.h"
 #include "common/dates/dates.h"
+#include "common/status/status.h"
 #include "qpp/demobase/v1/demobase_service.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "qpp/training/v1/training_service.grpc.pb.h"
@@ -81,6 +84,119 @@ class GrpcFactSource final : public FactSource {
     if (needs.base) ReadBase(call, uscc, today, facts.base);
     if (needs.training) ReadTraining(call, uscc, facts.training);
     return facts;
+  }
+
+  absl::Status ReadRegistryRecord(const RequestContext& call,
+                                  const std::string& uscc,
+                                  v1::QualityRecord* record) override {
+    const std::string name = absl::StrCat("organizations/", uscc);
+    record->set_organization(name);
+    v1::PartStatus* part = record->mutable_registry();
+    part->set_source(registry_v1::RegistryService::service_full_name());
+    if (registry_.client == nullptr) {
+      part->set_unavailable_reason(kNotConfigured);
+      return absl::OkStatus();
+    }
+    auto fail = [&](const absl::Status& s) {
+      *part->mutable_read_time() = dates::ToTimestamp(absl::Now());
+      part->set_unavailable_reason(Why(s));
+      return absl::OkStatus();
+    };
+    registry_v1::GetOrganizationRequest get;
+    get.set_name(name);
+    registry_v1::Organization org;
+    absl::Status s = registry_.client->Call(
+        call, "GetOrganization", registry_.stub.get(),
+        &registry_v1::RegistryService::Stub::GetOrganization, get, &org);
+    if (s.code() == absl::StatusCode::kNotFound) return status::NotFound(name);
+    if (!s.ok()) return fail(s);
+
+    registry_v1::ListAwardRecordsRequest awards_req;
+    awards_req.set_parent(name);
+    awards_req.set_page_size(1000);
+    registry_v1::ListAwardRecordsResponse awards;
+    s = registry_.client->Call(
+        call, "ListAwardRecords", registry_.stub.get(),
+        &registry_v1::RegistryService::Stub::ListAwardRecords, awards_req,
+        &awards);
+    if (!s.ok()) return fail(s);
+
+    registry_v1::ListBenchmarkDesignationsRequest benchmarks_req;
+    benchmarks_req.set_parent(name);
+    benchmarks_req.set_page_size(1000);
+    registry_v1::ListBenchmarkDesignationsResponse benchmarks;
+    s = registry_.client->Call(
+        call, "ListBenchmarkDesignations", registry_.stub.get(),
+        &registry_v1::RegistryService::Stub::ListBenchmarkDesignations,
+        benchmarks_req, &benchmarks);
+    if (!s.ok()) return fail(s);
+
+    registry_v1::ListSelfAssessmentsRequest assessments_req;
+    assessments_req.set_parent(name);
+    assessments_req.set_page_size(1000);
+    registry_v1::ListSelfAssessmentsResponse assessments;
+    s = registry_.client->Call(
+        call, "ListSelfAssessments", registry_.stub.get(),
+        &registry_v1::RegistryService::Stub::ListSelfAssessments,
+        assessments_req, &assessments);
+    if (!s.ok()) return fail(s);
+
+    part->set_available(true);
+    *part->mutable_read_time() = dates::ToTimestamp(absl::Now());
+    record->set_display_name(org.display_name());
+    record->set_adoption_status(
+        registry_v1::AdoptionStatus_Name(org.adoption_status()));
+    const auto& history = org.adoption_history();
+    if (dates::IsSet(history.introducing_date())) {
+      *record->mutable_introducing_date() = history.introducing_date();
+    }
+    if (dates::IsSet(history.adopted_date())) {
+      *record->mutable_adopted_date() = history.adopted_date();
+    }
+    if (dates::IsSet(history.benchmark_date())) {
+      *record->mutable_benchmark_date() = history.benchmark_date();
+    }
+    record->set_credit_standing(org.credit().standing() ==
+                                        registry_v1::CREDIT_STANDING_RESTRICTED
+                                    ? "RESTRICTED"
+                                    : "GOOD");
+    std::vector<const registry_v1::AwardRecord*> sorted_awards;
+    for (const auto& a : awards.award_records()) sorted_awards.push_back(&a);
+    std::sort(
+        sorted_awards.begin(), sorted_awards.end(),
+        [](const auto* a, const auto* b) { return a->year() > b->year(); });
+    for (const auto* a : sorted_awards) {
+      v1::AwardEntry* entry = record->add_awards();
+      entry->set_year(a->year());
+      entry->set_level(registry_v1::AwardLevel_Name(a->level()));
+      entry->set_category(a->category());
+    }
+    std::vector<int32_t> years;
+    for (const auto& b : benchmarks.benchmark_designations()) {
+      years.push_back(b.year());
+    }
+    std::sort(years.rbegin(), years.rend());
+    for (int32_t y : years) record->add_benchmark_years(y);
+    std::vector<const registry_v1::SelfAssessment*> current;
+    for (const auto& a : assessments.self_assessments()) {
+      if (a.state() == registry_v1::SELF_ASSESSMENT_STATE_CURRENT) {
+        current.push_back(&a);
+      }
+    }
+    std::sort(current.begin(), current.end(), [](const auto* a, const auto* b) {
+      const auto da = dates::ToCivilDay(a->assessment_date());
+      const auto db = dates::ToCivilDay(b->assessment_date());
+      return da < db;
+    });
+    std::vector<double> totals;
+    for (const auto* a : current) {
+      v1::AssessmentPoint* point = record->add_self_assessments();
+      *point->mutable_assessment_date() = a->assessment_date();
+      point->set_total_points(a->total_points());
+      totals.push_back(a->total_points());
+    }
+    record->set_self_assessment_trend(TrendOf(totals));
+    return absl::OkStatus();
   }
 
  private:

@@ -52,6 +52,24 @@ class ScriptedFacts final : public FactSource {
     facts.training.value = TrainingFacts{};
     return facts;
   }
+  absl::Status ReadRegistryRecord(const RequestContext&,
+                                  const std::string& uscc,
+                                  v1::QualityRecord* record) override {
+    const Facts facts = Read({}, uscc, {}, {});
+    record->set_organization("organizations/" + uscc);
+    record->mutable_registry()->set_source("qpp.registry.v1.RegistryService");
+    if (!facts.organization.value.has_value()) {
+      record->mutable_registry()->set_unavailable_reason(
+          facts.organization.unavailable_reason);
+      return absl::OkStatus();
+    }
+    if (!facts.organization.value->registered) {
+      return status::NotFound(record->organization());
+    }
+    record->mutable_registry()->set_available(true);
+    record->set_credit_standing(facts.organization.value->credit_standing);
+    return absl::OkStatus();
+  }
   void Set(const std::string& uscc, Facts facts) {
     absl::MutexLock lock(&mu_);
     facts_[uscc] = std::move(facts);

@@ -353,5 +353,43 @@ TEST_F(FundingIntegrationTest, RetriedPaymentIsRecordedOnce) {
   EXPECT_EQ(Count("disbursements"), 1);
 }
 
+TEST_F(FundingIntegrationTest, QualityRecordSaysWhichPartsItCouldRead) {
+  Facts f = facts_.Default();
+  f.enrolment.value = EnrolmentFacts{true,
+                                     false,
+                                     absl::CivilDay(2024, 3, 1),
+                                     absl::CivilDay(2026, 2, 28),
+                                     "ACCEPTED",
+                                     720,
+                                     absl::CivilDay(2026, 3, 31)};
+  f.base.value = DemonstrationBaseFacts{true, 5, false};
+  f.training.value.reset();
+  f.training.unavailable_reason = "UNAVAILABLE: connection refused";
+  facts_.Set(Uscc(1), f);
+  v1::GetQualityRecordRequest req;
+  req.set_organization(Org(1));
+  v1::QualityRecord record;
+  ASSERT_TRUE(funding_->GetQualityRecord({}, req, &record).ok());
+  EXPECT_TRUE(record.registry().available());
+  EXPECT_TRUE(record.cultivation().available());
+  EXPECT_EQ(record.enrolment_outcome(), "ACCEPTED");
+  EXPECT_EQ(record.acceptance_score(), 720);
+  EXPECT_TRUE(record.demobase().available());
+  EXPECT_EQ(record.events_held(), 5);
+  EXPECT_FALSE(record.training().available());
+  EXPECT_EQ(record.training().unavailable_reason(),
+            "UNAVAILABLE: connection refused");
+
+  Facts unknown = facts_.Default();
+  unknown.organization.value->registered = false;
+  facts_.Set(Uscc(2), unknown);
+  req.set_organization(Org(2));
+  EXPECT_EQ(funding_->GetQualityRecord({}, req, &record).code(),
+            absl::StatusCode::kNotFound);
+  req.set_organization("organizations/x");
+  EXPECT_EQ(funding_->GetQualityRecord({}, req, &record).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace qpp::funding

@@ -230,5 +230,13 @@ TEST(FundingRulesTest, FingerprintIgnoresReadTimesButNotReasons) {
                                            rule, b, kToday)));
 }
 
+TEST(FundingRulesTest, SelfAssessmentTrend) {
+  EXPECT_EQ(TrendOf({}), v1::TREND_NONE);
+  EXPECT_EQ(TrendOf({600}), v1::TREND_SINGLE);
+  EXPECT_EQ(TrendOf({600, 611}), v1::TREND_RISING);
+  EXPECT_EQ(TrendOf({600, 610}), v1::TREND_STEADY);
+  EXPECT_EQ(TrendOf({700, 600, 589.5}), v1::TREND_FALLING);
+}
+
 }  // namespace
 }  // namespace qpp::funding
