@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "absl/flags/flag.h"
@@ -27,9 +28,8 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "common/testing/process.h"
+#include "bench/echo_server.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/server_builder.h"
 #include "qpp/bench/echo.grpc.pb.h"
 #include "tests/load/load_engine.h"
 #include "tests/load/registry_mix.h"
@@ -54,7 +54,6 @@ ABSL_FLAG(int, serial_base, 0,
 ABSL_FLAG(std::string, mix, "create=2,get=5,list=2,replay=1",
           "Weights of the registry operations.");
 ABSL_FLAG(bool, baseline, true, "Also measure the bare callback echo.");
-ABSL_FLAG(int, serve_echo, 0, "Internal: serve the echo baseline on PORT.");
 ABSL_FLAG(bool, soak, false,
           "Soak: measure the maximum (closed loop, 10 s), then run open loop "
           "at --soak_fraction of it for --duration, printing every "
@@ -67,29 +66,6 @@ ABSL_FLAG(std::string, watch, "",
           "gateway=1234,registry=1240).");
 
 namespace {
-
-class EchoImpl final : public qpp::bench::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
-                                 const qpp::bench::EchoMessage* req,
-                                 qpp::bench::EchoMessage* resp) override {
-    *resp = *req;
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
-
-int ServeEcho(int port) {
-  EchoImpl service;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
-                           grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  if (server == nullptr) return 1;
-  server->Wait();
-  return 0;
-}
 
 class EchoCall final : public qpp::load::Call {
  public:
@@ -256,8 +232,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Mixed load through the gateway with a bare-echo baseline.");
   absl::ParseCommandLine(argc, argv);
-  if (int port = absl::GetFlag(FLAGS_serve_echo); port > 0) {
-    return ServeEcho(port);
+  if (std::optional<int> served = qpp::bench::ServeEchoIfAsked()) {
+    return *served;
   }
 
   qpp::load::LoadOptions options;
@@ -315,20 +291,14 @@ int main(int argc, char** argv) {
     std::cout << "  " << v << "\n";
 
   if (absl::GetFlag(FLAGS_baseline)) {
-    const int port = qpp::testing::FreePort();
-    auto echo = qpp::testing::ChildProcess::Start(
-        "/proc/self/exe", {absl::StrCat("--serve_echo=", port)}, {},
+    absl::StatusOr<qpp::bench::EchoServer> echo = qpp::bench::StartEchoServer(
+        "/proc/self/exe",
         absl::StrCat("/tmp/qpp-load-echo-", getpid(), ".log"));
     if (!echo.ok()) {
       std::cerr << "echo baseline: " << echo.status() << "\n";
       return 1;
     }
-    auto echo_channel =
-        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                  grpc::InsecureChannelCredentials(), args);
-    echo_channel->WaitForConnected(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    auto stub = qpp::bench::EchoService::NewStub(echo_channel);
+    auto stub = qpp::bench::EchoService::NewStub(echo->channel);
     qpp::load::LoadOptions echo_options = options;
     echo_options.metadata.clear();
     const qpp::load::LoadReport baseline = qpp::load::RunLoad(
