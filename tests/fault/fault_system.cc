@@ -36,7 +36,8 @@ constexpr char kPolicy[] = R"json({
     "name": "programme_office",
     "description": "Programme office (fault tests).",
     "allow": ["qpp.registry.v1.RegistryService/*",
-              "qpp.training.v1.TrainingService/*", "grpc.health.v1.Health/*"],
+              "qpp.training.v1.TrainingService/*",
+              "qpp.demobase.v1.DemoBaseService/*", "grpc.health.v1.Health/*"],
     "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
   }],
   "principals": [{"id": "programme-office", "roles": ["programme_office"]}]
@@ -54,6 +55,7 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   system->db_port_ = testing::FreePort();
   system->registry_port_ = testing::FreePort();
   system->training_port_ = testing::FreePort();
+  system->demobase_port_ = testing::FreePort();
   system->gateway_port_ = testing::FreePort();
   system->gateway_http_port_ = testing::FreePort();
   system->keyring_ = crypto::DataCipher::GenerateKeyring();
@@ -69,12 +71,14 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
 
   if (absl::Status s = system->StartRegistry(); !s.ok()) return s;
   if (absl::Status s = system->StartTraining(); !s.ok()) return s;
+  if (absl::Status s = system->StartDemobase(); !s.ok()) return s;
   if (absl::Status s = system->StartGateway(); !s.ok()) return s;
   return system;
 }
 
 FaultSystem::~FaultSystem() {
   gateway_.reset();
+  demobase_.reset();
   training_.reset();
   registry_.reset();
   SignalDatabase(SIGCONT);
@@ -145,6 +149,24 @@ absl::Status FaultSystem::StartTraining() {
   return up.ok() ? absl::OkStatus() : up.status();
 }
 
+absl::Status FaultSystem::StartDemobase() {
+  demobase_.reset();
+  auto child = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-demobase",
+      {absl::StrCat("--listen_address=127.0.0.1:", demobase_port_),
+       "--metrics_address=", "--db_host=127.0.0.1",
+       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
+       "--db_name=qpp_fault_demobase", "--drain_seconds=10",
+       "--max_bases_per_year=100",
+       absl::StrCat("--registry_address=", registry_address())},
+      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
+      dir_ + "/demobase.log");
+  if (!child.ok()) return child.status();
+  demobase_ = *std::move(child);
+  auto up = WaitServing(demobase_address(), "", absl::Seconds(30));
+  return up.ok() ? absl::OkStatus() : up.status();
+}
+
 absl::Status FaultSystem::StartGateway() {
   gateway_.reset();
   const fs::path gw = fs::path(dir_) / "gateway";
@@ -155,7 +177,8 @@ absl::Status FaultSystem::StartGateway() {
        "--metrics_address=",
        absl::StrCat(
            "--backends=qpp.registry.v1.RegistryService=", registry_address(),
-           ",qpp.training.v1.TrainingService=", training_address()),
+           ",qpp.training.v1.TrainingService=", training_address(),
+           ",qpp.demobase.v1.DemoBaseService=", demobase_address()),
        "--api_keys_file=" + (gw / "keys").string(),
        "--policy_file=" + (gw / "policy.json").string(),
        "--audit_dir=" + (gw / "audit").string(), "--max_deadline_ms=5000",
@@ -198,6 +221,10 @@ std::string FaultSystem::registry_address() const {
 
 std::string FaultSystem::training_address() const {
   return absl::StrCat("127.0.0.1:", training_port_);
+}
+
+std::string FaultSystem::demobase_address() const {
+  return absl::StrCat("127.0.0.1:", demobase_port_);
 }
 
 std::string FaultSystem::gateway_address() const {
