@@ -116,55 +116,45 @@ void FaultSystem::SignalDatabase(int sig) {
   if (int pid = DatabasePid(); pid > 0) ::kill(pid, sig);
 }
 
-absl::Status FaultSystem::StartRegistry() {
-  registry_.reset();  // reaps a killed one
+absl::Status FaultSystem::StartService(
+    const std::string& name, int port, const std::vector<std::string>& extra,
+    std::unique_ptr<testing::ChildProcess>* slot) {
+  slot->reset();  // reaps a killed one
+  std::vector<std::string> args = {
+      absl::StrCat("--listen_address=127.0.0.1:", port),
+      "--metrics_address=",
+      "--db_host=127.0.0.1",
+      absl::StrCat("--db_port=", db_port_),
+      "--db_user=qpp",
+      "--db_name=qpp_fault_" + name,
+      "--drain_seconds=10"};
+  args.insert(args.end(), extra.begin(), extra.end());
   auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-registry",
-      {absl::StrCat("--listen_address=127.0.0.1:", registry_port_),
-       "--metrics_address=", "--db_host=127.0.0.1",
-       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
-       "--db_name=qpp_fault_registry", "--drain_seconds=10"},
+      testing::BinDir() + "/qpp-" + name, args,
       {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
-      dir_ + "/registry.log");
+      absl::StrCat(dir_, "/", name, ".log"));
   if (!child.ok()) return child.status();
-  registry_ = *std::move(child);
-  auto up = WaitServing(registry_address(), "", absl::Seconds(30));
+  *slot = *std::move(child);
+  auto up =
+      WaitServing(absl::StrCat("127.0.0.1:", port), "", absl::Seconds(30));
   return up.ok() ? absl::OkStatus() : up.status();
+}
+
+absl::Status FaultSystem::StartRegistry() {
+  return StartService("registry", registry_port_, {}, &registry_);
 }
 
 absl::Status FaultSystem::StartTraining() {
-  training_.reset();
-  auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-training",
-      {absl::StrCat("--listen_address=127.0.0.1:", training_port_),
-       "--metrics_address=", "--db_host=127.0.0.1",
-       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
-       "--db_name=qpp_fault_training", "--drain_seconds=10",
-       absl::StrCat("--registry_address=", registry_address())},
-      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
-      dir_ + "/training.log");
-  if (!child.ok()) return child.status();
-  training_ = *std::move(child);
-  auto up = WaitServing(training_address(), "", absl::Seconds(30));
-  return up.ok() ? absl::OkStatus() : up.status();
+  return StartService("training", training_port_,
+                      {absl::StrCat("--registry_address=", registry_address())},
+                      &training_);
 }
 
 absl::Status FaultSystem::StartDemobase() {
-  demobase_.reset();
-  auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-demobase",
-      {absl::StrCat("--listen_address=127.0.0.1:", demobase_port_),
-       "--metrics_address=", "--db_host=127.0.0.1",
-       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
-       "--db_name=qpp_fault_demobase", "--drain_seconds=10",
-       "--max_bases_per_year=100",
-       absl::StrCat("--registry_address=", registry_address())},
-      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
-      dir_ + "/demobase.log");
-  if (!child.ok()) return child.status();
-  demobase_ = *std::move(child);
-  auto up = WaitServing(demobase_address(), "", absl::Seconds(30));
-  return up.ok() ? absl::OkStatus() : up.status();
+  return StartService("demobase", demobase_port_,
+                      {"--max_bases_per_year=100",
+                       absl::StrCat("--registry_address=", registry_address())},
+                      &demobase_);
 }
 
 absl::Status FaultSystem::StartGateway() {

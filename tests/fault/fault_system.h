@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -64,6 +65,12 @@ class FaultSystem final {
  private:
   FaultSystem() = default;
   absl::Status RunScript(const std::string& command, const std::string& extra);
+  // Starts build/bin/qpp-`name` on `port` against the schema
+  // qpp_fault_`name`, with `extra` flags, into `slot` (reaping what was
+  // there), and waits until it is SERVING.
+  absl::Status StartService(const std::string& name, int port,
+                            const std::vector<std::string>& extra,
+                            std::unique_ptr<testing::ChildProcess>* slot);
   int DatabasePid() const;
 
   std::string dir_;

@@ -111,7 +111,8 @@ absl::StatusOr<DemobaseSetup> SetUpDemobase(
 // The operations: kDemobaseRegister (a group of 1..max_headcount for a
 // random event), "CancelRegistration(demobase)" (of an acknowledged
 // registration, each at most once) and "ListOpenEvents(demobase)" (the
-// base's calendar of June, which must list the events).
+// first page of 50 of the base's calendar of June, which must list the
+// events).
 std::vector<Operation> DemobaseMix(std::shared_ptr<grpc::Channel> channel,
                                    const DemobaseSetup& setup,
                                    const DemobaseMixOptions& options,
