@@ -140,6 +140,18 @@ absl::Status FaultSystem::StartService(
   return up.ok() ? absl::OkStatus() : up.status();
 }
 
+absl::Status FaultSystem::RestartStopped() {
+  const auto down = [](const std::unique_ptr<testing::ChildProcess>& p) {
+    return p == nullptr || !p->running();
+  };
+  absl::Status status;
+  if (down(registry_)) status = StartRegistry();
+  if (status.ok() && down(training_)) status = StartTraining();
+  if (status.ok() && down(demobase_)) status = StartDemobase();
+  if (status.ok() && down(gateway_)) status = StartGateway();
+  return status;
+}
+
 absl::Status FaultSystem::StartRegistry() {
   return StartService("registry", registry_port_, {}, &registry_);
 }

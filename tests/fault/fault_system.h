@@ -38,6 +38,10 @@ class FaultSystem final {
   // The gateway.
   absl::Status StartGateway();
   testing::ChildProcess& gateway() { return *gateway_; }
+  // Starts again each of the registry, training, demobase and the gateway
+  // that is not running (a case that failed half-way may have left one
+  // down); the first error.
+  absl::Status RestartStopped();
   // The database: kill -9 (or another signal) of mariadbd, a clean stop, a
   // start on the same port and data.
   void SignalDatabase(int sig);

@@ -86,15 +86,8 @@ class FaultTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(system_, nullptr) << "the system under test did not start";
-    // A case that failed half-way may have left a part down.
-    if (!system_->registry().running())
-      ASSERT_TRUE(system_->StartRegistry().ok());
-    if (!system_->training().running())
-      ASSERT_TRUE(system_->StartTraining().ok());
-    if (!system_->demobase().running())
-      ASSERT_TRUE(system_->StartDemobase().ok());
-    if (!system_->gateway().running())
-      ASSERT_TRUE(system_->StartGateway().ok());
+    const absl::Status restarted = system_->RestartStopped();
+    ASSERT_TRUE(restarted.ok()) << restarted;
   }
 
   // Runs the mix through the gateway for `duration`, calls `fault` one
