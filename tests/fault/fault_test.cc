@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +21,7 @@
 #include <iostream>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -28,6 +30,7 @@
 #include "tests/fault/fault_system.h"
 #include "tests/load/demobase_mix.h"
 #include "tests/load/load_engine.h"
+#include "tests/load/mix_support.h"
 #include "tests/load/registry_mix.h"
 #include "tests/load/training_mix.h"
 
@@ -359,6 +362,69 @@ TEST_F(FaultTest, GatewayStoppedGracefully) {
     return absl::Now() - restart;
   });
   ExpectOnlyOkOrUnavailable(report, "gateway_sigterm");
+}
+
+// The demobase ledger's check is not vacuous: after a clean run without a
+// fault, a registration written a second time and seats counted beyond an
+// event's capacity, both made by hand, are found.
+TEST_F(FaultTest, DemobaseLedgerCheckFindsDuplicatesAndOverruns) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel(
+      system_->gateway_address(), grpc::InsecureChannelCredentials(), args);
+  load::LoadOptions options;
+  options.concurrency = 4;
+  options.duration = absl::Seconds(2);
+  options.metadata.push_back({"x-api-key", system_->api_key()});
+  load::DemobaseLedger ledger;
+  load::DemobaseMixOptions mix;
+  mix.capacity = 60;
+  mix.run = next_case++ * 7 + static_cast<int>(getpid() % 1000) * 131;
+  auto setup = load::SetUpDemobase(channel, options.metadata, mix);
+  ASSERT_TRUE(setup.ok()) << setup.status();
+  load::RunLoad(load::DemobaseMix(channel, *setup, mix, &ledger), options);
+  auto conn = system_->ConnectDatabase("demobase");
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  int64_t checked = 0;
+  const std::vector<std::string> clean =
+      load::VerifyDemobaseLedger(**conn, *setup, ledger, &checked);
+  EXPECT_TRUE(clean.empty()) << clean.front();
+  std::string registered_event;
+  for (const auto& e : ledger.registrations()) {
+    if (e.acknowledged) registered_event = e.event;
+  }
+  ASSERT_FALSE(registered_event.empty()) << "nothing was registered";
+  const std::string other_event = registered_event == setup->events[0]
+                                      ? setup->events[1]
+                                      : setup->events[0];
+
+  auto copied = (*conn)->Execute(
+      "INSERT INTO registrations (base_id, event_id, visitor_kind, "
+      "organization_uscc, contact_name_sealed, contact_phone_sealed, "
+      "headcount, state, create_time, update_time, version) SELECT base_id, "
+      "event_id, visitor_kind, organization_uscc, contact_name_sealed, "
+      "contact_phone_sealed, headcount, state, create_time, update_time, "
+      "version FROM registrations WHERE event_id = ? ORDER BY id LIMIT 1",
+      {load::IdOf(registered_event)});
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  auto overrun = (*conn)->Execute(
+      "UPDATE open_events SET confirmed_headcount = capacity + 1 WHERE id = ?",
+      {load::IdOf(other_event)});
+  ASSERT_TRUE(overrun.ok()) << overrun.status();
+
+  const std::vector<std::string> problems =
+      load::VerifyDemobaseLedger(**conn, *setup, ledger, &checked);
+  const auto found = [&](const std::string& event, const std::string& what) {
+    return std::any_of(problems.begin(), problems.end(),
+                       [&](const std::string& p) {
+                         return absl::StrContains(p, event + ":") &&
+                                absl::StrContains(p, what);
+                       });
+  };
+  EXPECT_TRUE(found(registered_event, "registrations stored"))
+      << "the second row was not found";
+  EXPECT_TRUE(found(other_event, "for 60 seats"))
+      << "the overrun was not found";
 }
 
 }  // namespace
