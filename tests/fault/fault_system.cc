@@ -116,6 +116,25 @@ void FaultSystem::SignalDatabase(int sig) {
   if (int pid = DatabasePid(); pid > 0) ::kill(pid, sig);
 }
 
+bool FaultSystem::WaitDatabaseGone(absl::Duration timeout) {
+  const int pid = DatabasePid();
+  if (pid <= 0) return true;
+  const absl::Time end = absl::Now() + timeout;
+  while (true) {
+    // /proc/PID/stat: "PID (comm) STATE ..."; comm may hold spaces.
+    const std::string stat =
+        ReadFirstLine(absl::StrCat("/proc/", pid, "/stat"));
+    const size_t paren = stat.rfind(')');
+    if (stat.empty() || paren == std::string::npos ||
+        paren + 2 >= stat.size() || stat[paren + 2] == 'Z' ||
+        stat[paren + 2] == 'X') {
+      return true;
+    }
+    if (absl::Now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
 absl::Status FaultSystem::StartService(
     const std::string& name, int port, const std::vector<std::string>& extra,
     std::unique_ptr<testing::ChildProcess>* slot) {
@@ -145,7 +164,11 @@ absl::Status FaultSystem::RestartStopped() {
     return p == nullptr || !p->running();
   };
   absl::Status status;
-  if (down(registry_)) status = StartRegistry();
+  if (!RunScript("status", "").ok()) {
+    SignalDatabase(SIGCONT);
+    if (WaitDatabaseGone(absl::Seconds(10))) status = StartDatabase();
+  }
+  if (status.ok() && down(registry_)) status = StartRegistry();
   if (status.ok() && down(training_)) status = StartTraining();
   if (status.ok() && down(demobase_)) status = StartDemobase();
   if (status.ok() && down(gateway_)) status = StartGateway();

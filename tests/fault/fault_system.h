@@ -38,13 +38,18 @@ class FaultSystem final {
   // The gateway.
   absl::Status StartGateway();
   testing::ChildProcess& gateway() { return *gateway_; }
-  // Starts again each of the registry, training, demobase and the gateway
-  // that is not running (a case that failed half-way may have left one
-  // down); the first error.
+  // Starts again the database if it does not answer, and each of the
+  // registry, training, demobase and the gateway that is not running (a
+  // case that failed half-way may have left one down); the first error.
   absl::Status RestartStopped();
   // The database: kill -9 (or another signal) of mariadbd, a clean stop, a
   // start on the same port and data.
   void SignalDatabase(int sig);
+  // Waits up to `timeout` until the database's process has exited (or is a
+  // zombie, which holds nothing): a kill -9 takes a while to land on a
+  // loaded machine, and mariadb.sh refuses to start beside a live one.
+  // False if it is still there.
+  bool WaitDatabaseGone(absl::Duration timeout);
   absl::Status StopDatabase();
   absl::Status StartDatabase();
 

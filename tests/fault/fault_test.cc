@@ -315,6 +315,7 @@ TEST_F(FaultTest, GatewayKilledAndRestarted) {
 TEST_F(FaultTest, DatabaseKilledAndRestarted) {
   RunWithFault("mariadb_kill9", [] {
     system_->SignalDatabase(SIGKILL);
+    EXPECT_TRUE(system_->WaitDatabaseGone(absl::Seconds(10)));
     absl::SleepFor(absl::Seconds(1));
     const absl::Time restart = absl::Now();
     EXPECT_TRUE(system_->StartDatabase().ok());
@@ -379,7 +380,9 @@ TEST_F(FaultTest, DemobaseLedgerCheckFindsDuplicatesAndOverruns) {
   load::DemobaseLedger ledger;
   load::DemobaseMixOptions mix;
   mix.capacity = 60;
-  mix.run = next_case++ * 7 + static_cast<int>(getpid() % 1000) * 131;
+  // A run number no case has used (RunWithFault takes next_case after
+  // incrementing it).
+  mix.run = ++next_case * 7 + static_cast<int>(getpid() % 1000) * 131;
   auto setup = load::SetUpDemobase(channel, options.metadata, mix);
   ASSERT_TRUE(setup.ok()) << setup.status();
   load::RunLoad(load::DemobaseMix(channel, *setup, mix, &ledger), options);
