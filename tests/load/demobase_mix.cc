@@ -178,9 +178,10 @@ absl::Status SetUpOrganization(
   org.mutable_organization()->set_district_code("440305");
   org.mutable_organization()->set_industry_code("84");
   rv1::Organization created;
-  grpc::ClientContext c1;
-  PrepareSetUpContext(&c1, metadata);
-  grpc::Status s = registry->CreateOrganization(&c1, org, &created);
+  org.set_request_id(NewRequestId("setup"));
+  grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+    return registry->CreateOrganization(ctx, org, &created);
+  });
   if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
     return SetUpFailed("organisation", s);
   }
@@ -190,9 +191,10 @@ absl::Status SetUpOrganization(
   award.mutable_award_record()->set_level(rv1::AWARD_LEVEL_GRAND_AWARD);
   award.mutable_award_record()->set_category("服务业");
   rv1::AwardRecord record;
-  grpc::ClientContext c2;
-  PrepareSetUpContext(&c2, metadata);
-  s = registry->CreateAwardRecord(&c2, award, &record);
+  award.set_request_id(NewRequestId("setup"));
+  s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+    return registry->CreateAwardRecord(ctx, award, &record);
+  });
   if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
     return SetUpFailed("award", s);
   }
@@ -323,9 +325,10 @@ absl::StatusOr<DemobaseSetup> SetUpDemobase(
     b->set_theme("卓越绩效医院管理");
     b->set_industry("医疗卫生");
     dv1::DemonstrationBase out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status s = stub->CreateDemonstrationBase(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateDemonstrationBase(ctx, req, &out);
+    });
     if (!s.ok()) return SetUpFailed("base", s);
     setup.base = out.name();
   }
@@ -344,9 +347,10 @@ absl::StatusOr<DemobaseSetup> SetUpDemobase(
     *e->mutable_start_time() = dates::ToTimestamp(start);
     *e->mutable_end_time() = dates::ToTimestamp(start + absl::Hours(3));
     dv1::OpenEvent out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status s = stub->CreateOpenEvent(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateOpenEvent(ctx, req, &out);
+    });
     if (!s.ok()) return SetUpFailed("event", s);
     setup.events.push_back(out.name());
   }

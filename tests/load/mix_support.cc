@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <random>
+#include <thread>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -20,6 +21,24 @@ void PrepareSetUpContext(
   for (const auto& [k, v] : metadata) ctx->AddMetadata(k, v);
   ctx->set_deadline(std::chrono::system_clock::now() +
                     std::chrono::seconds(10));
+}
+
+grpc::Status CallForSetUp(
+    const std::vector<std::pair<std::string, std::string>>& metadata,
+    const std::function<grpc::Status(grpc::ClientContext*)>& call) {
+  grpc::Status status;
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    if (attempt > 0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    grpc::ClientContext ctx;
+    PrepareSetUpContext(&ctx, metadata);
+    status = call(&ctx);
+    if (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
+        status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      break;
+    }
+  }
+  return status;
 }
 
 absl::Status SetUpFailed(absl::string_view what, const grpc::Status& s) {

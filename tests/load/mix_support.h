@@ -4,6 +4,7 @@
 // ids, the context of a set-up call, and resource ids from names.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,16 @@ std::string NewRequestId(absl::string_view prefix);
 void PrepareSetUpContext(
     grpc::ClientContext* ctx,
     const std::vector<std::pair<std::string, std::string>>& metadata);
+
+// Runs one blocking set-up call, `call(context)`, on a context prepared by
+// PrepareSetUpContext, and again while it ends UNAVAILABLE or
+// DEADLINE_EXCEEDED (a service whose database just came back may fail its
+// first statement), up to 10 attempts 300 ms apart. The request, request id
+// included, must be the same on every attempt, so that a retry of a write
+// that was applied replays its answer. The last status.
+grpc::Status CallForSetUp(
+    const std::vector<std::pair<std::string, std::string>>& metadata,
+    const std::function<grpc::Status(grpc::ClientContext*)>& call);
 
 // UNAVAILABLE naming the set-up step `what` and the answer `s`.
 absl::Status SetUpFailed(absl::string_view what, const grpc::Status& s);

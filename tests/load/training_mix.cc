@@ -142,9 +142,10 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     org->set_industry_code("39");
     org->set_employees(300);
     rv1::Organization out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status s = registry->CreateOrganization(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return registry->CreateOrganization(ctx, req, &out);
+    });
     if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
       return SetUpFailed("employer", s);
     }
@@ -159,9 +160,10 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     c->set_kind(tv1::COURSE_KIND_QUALITY_MANAGEMENT);
     c->set_hours(8);
     tv1::Course out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status s = stub->CreateCourse(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateCourse(ctx, req, &out);
+    });
     if (!s.ok()) return SetUpFailed("course", s);
     course = out.name();
   }
@@ -177,9 +179,10 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     s->set_provider(setup.employer);
     s->set_capacity(options.capacity);
     tv1::Session out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status st = stub->CreateSession(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status st = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateSession(ctx, req, &out);
+    });
     if (!st.ok()) return SetUpFailed("session", st);
     setup.sessions.push_back(out.name());
   }
@@ -191,9 +194,10 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     t->set_phone("13812345678");
     t->set_employer(setup.employer);
     tv1::Trainee out;
-    grpc::ClientContext ctx;
-    PrepareSetUpContext(&ctx, metadata);
-    grpc::Status st = stub->CreateTrainee(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status st = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateTrainee(ctx, req, &out);
+    });
     if (!st.ok()) return SetUpFailed("trainee", st);
     setup.trainees.push_back(out.name());
   }
