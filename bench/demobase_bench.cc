@@ -13,191 +13,34 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdio>
-#include <cstdlib>
-#include <functional>
-#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
+#include "bench/bench_support.h"
 #include "common/crypto/cipher.h"
 #include "common/dates/dates.h"
 #include "common/db/db.h"
-#include "common/db/migrations.h"
 #include "common/db/sql_values.h"
 #include "common/testing/process.h"
 #include "common/validation/uscc.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "qpp/bench/echo.grpc.pb.h"
 #include "qpp/demobase/v1/demobase_service.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/demobase/src/migrations.h"
 #include "services/registry/src/migrations.h"
 
-ABSL_FLAG(int, concurrency, 32, "Calls in flight, for every gRPC figure.");
-ABSL_FLAG(int, seconds, 5, "Duration of each measurement.");
-ABSL_FLAG(int, sql_threads, 8,
-          "Threads (one connection each) for the raw SQL loops; demobase "
-          "uses the same number of connections.");
 ABSL_FLAG(int, events, 300, "Events seeded over the year 2099.");
-ABSL_FLAG(int, serve_echo, 0, "Internal: run only the echo server on PORT.");
 
 namespace qpp::bench {
 namespace {
 
 namespace v1 = ::qpp::demobase::v1;
 namespace registry_v1 = ::qpp::registry::v1;
-using Clock = std::chrono::steady_clock;
-
-struct Result {
-  double qps = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  int64_t errors = 0;
-};
-
-// Closed-loop load: `concurrency` callers, each issuing its next call when
-// the previous one completes, for `seconds`. `issue(done)` starts one call
-// and calls done(ok) when it completes.
-Result RunLoad(int concurrency, int seconds,
-               const std::function<void(std::function<void(bool)>)>& issue) {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::vector<double> latencies;
-  latencies.reserve(1 << 20);
-  std::atomic<int64_t> errors{0};
-  int active = concurrency;
-  const auto start = Clock::now();
-  const auto end = start + std::chrono::seconds(seconds);
-  std::function<void()> one = [&] {
-    const auto t0 = Clock::now();
-    issue([&, t0](bool ok) {
-      const auto t1 = Clock::now();
-      if (!ok) errors++;
-      {
-        std::lock_guard<std::mutex> lock(mu);
-        latencies.push_back(
-            std::chrono::duration<double, std::milli>(t1 - t0).count());
-      }
-      if (t1 < end) {
-        one();
-      } else {
-        std::lock_guard<std::mutex> lock(mu);
-        if (--active == 0) cv.notify_all();
-      }
-    });
-  };
-  for (int i = 0; i < concurrency; ++i) one();
-  std::unique_lock<std::mutex> lock(mu);
-  cv.wait(lock, [&] { return active == 0; });
-  const double elapsed =
-      std::chrono::duration<double>(Clock::now() - start).count();
-  Result r;
-  r.errors = errors.load();
-  r.qps = (latencies.size() - r.errors) / elapsed;
-  std::sort(latencies.begin(), latencies.end());
-  if (!latencies.empty()) {
-    r.p50_ms = latencies[latencies.size() / 2];
-    r.p99_ms = latencies[latencies.size() * 99 / 100];
-  }
-  return r;
-}
-
-// Rate of `op` run in a loop by `threads` threads (one connection each).
-double SqlRate(const db::ConnectionOptions& options, int threads, int seconds,
-               const std::function<bool(db::Connection&, int, int64_t)>& op) {
-  std::atomic<int64_t> done{0};
-  std::vector<std::thread> workers;
-  const auto end = Clock::now() + std::chrono::seconds(seconds);
-  const auto start = Clock::now();
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      auto conn = db::Connect(options);
-      if (!conn.ok()) return;
-      for (int64_t i = 0; Clock::now() < end; ++i) {
-        if (op(**conn, t, i)) done++;
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  return done.load() /
-         std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-class EchoServiceImpl final : public qpp::bench::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
-                                 const EchoMessage* req,
-                                 EchoMessage* resp) override {
-    *resp = *req;
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
-
-int ServeEcho(int port) {
-  EchoServiceImpl service;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
-                           grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  if (server == nullptr) return 1;
-  server->Wait();
-  return 0;
-}
-
-std::string Env(const char* a, const char* b, const char* fallback = "") {
-  if (const char* v = std::getenv(a)) return v;
-  if (const char* v = std::getenv(b)) return v;
-  return fallback;
-}
-
-std::shared_ptr<grpc::Channel> WaitForChannel(int port) {
-  for (int i = 0; i < 200; ++i) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto channel =
-        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                  grpc::InsecureChannelCredentials(), args);
-    auto stub = grpc::health::v1::Health::NewStub(channel);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::milliseconds(200));
-    grpc::health::v1::HealthCheckResponse resp;
-    grpc::Status s = stub->Check(&ctx, {}, &resp);
-    if (s.ok() &&
-        resp.status() == grpc::health::v1::HealthCheckResponse::SERVING) {
-      return channel;
-    }
-    // The echo server has no health service: UNIMPLEMENTED means it is up.
-    if (s.error_code() == grpc::StatusCode::UNIMPLEMENTED) return channel;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return nullptr;
-}
-
-void PrintRow(const char* what, const Result& r) {
-  std::printf("  %-34s %10.0f %9.3f %9.3f %8lld\n", what, r.qps, r.p50_ms,
-              r.p99_ms, static_cast<long long>(r.errors));
-}
-
-void DropSchema(db::ConnectionOptions options) {
-  const std::string schema = options.database;
-  options.database.clear();
-  if (auto conn = db::Connect(options); conn.ok()) {
-    (void)(*conn)->ExecuteDirect(absl::StrCat("DROP DATABASE `", schema, "`"));
-  }
-}
 
 // The organisation the bases belong to: registered with an award.
 std::string BaseUscc() {
@@ -205,97 +48,41 @@ std::string BaseUscc() {
   return first17 + *validation::UsccCheckCharacter(first17);
 }
 
-int Run(const char* self) {
-  const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  const int seconds = absl::GetFlag(FLAGS_seconds);
-  const int sql_threads = absl::GetFlag(FLAGS_sql_threads);
-  db::ConnectionOptions dbo;
-  dbo.host = Env("QPP_BENCH_DB_HOST", "QPP_TEST_DB_HOST");
-  if (dbo.host.empty()) {
-    std::fprintf(stderr,
-                 "set QPP_BENCH_DB_HOST/PORT/USER/PASSWORD (or QPP_TEST_DB_*)"
-                 " to a MariaDB; see bench/README.md\n");
-    return 2;
-  }
-  (void)absl::SimpleAtoi(Env("QPP_BENCH_DB_PORT", "QPP_TEST_DB_PORT", "3307"),
-                         &dbo.port);
-  dbo.user = Env("QPP_BENCH_DB_USER", "QPP_TEST_DB_USER", "qpp");
-  dbo.password = Env("QPP_BENCH_DB_PASSWORD", "QPP_TEST_DB_PASSWORD");
+int Run(const std::string& self) {
+  const Settings settings = SettingsFromFlags();
+  const int concurrency = settings.concurrency;
+  const int seconds = settings.seconds;
+  const int sql_threads = settings.sql_threads;
+  std::optional<db::ConnectionOptions> from_env = DatabaseFromEnv();
+  if (!from_env.has_value()) return 2;
+  db::ConnectionOptions dbo = *from_env;
   db::ConnectionOptions registry_db = dbo;
   registry_db.database = absl::StrCat("qpp_bench_registry_", getpid());
   dbo.database = absl::StrCat("qpp_bench_demobase_", getpid());
-  for (const auto& [options, migrations] :
-       {std::pair{registry_db, &qpp::registry::Migrations()},
-        std::pair{dbo, &qpp::demobase::Migrations()}}) {
-    absl::Status migrated = db::Migrate(options, options.database, *migrations);
-    if (!migrated.ok()) {
-      std::fprintf(stderr, "migrate: %s\n", migrated.ToString().c_str());
-      return 1;
-    }
-  }
-  std::printf(
-      "qpp demobase benchmark: concurrency %d, %d s per figure, %u cores\n\n",
-      concurrency, seconds, std::thread::hardware_concurrency());
-
-  // 1. Baseline: bare callback echo server, in its own process.
-  const int echo_port = testing::FreePort();
-  auto echo_proc = testing::ChildProcess::Start(
-      self, {absl::StrCat("--serve_echo=", echo_port)}, {}, "/dev/null");
-  auto echo_channel = echo_proc.ok() ? WaitForChannel(echo_port) : nullptr;
-  if (echo_channel == nullptr) {
-    std::fprintf(stderr, "echo server did not start\n");
+  if (!MigrateSchema(registry_db, qpp::registry::Migrations()) ||
+      !MigrateSchema(dbo, qpp::demobase::Migrations())) {
     return 1;
   }
-  auto echo = qpp::bench::EchoService::NewStub(echo_channel);
-  EchoMessage payload;
-  payload.set_payload(std::string(400, 'x'));  // about a registration reply
-  const Result echo_result = RunLoad(concurrency, seconds, [&](auto done) {
-    auto* ctx = new grpc::ClientContext();
-    auto* resp = new EchoMessage();
-    echo->async()->Echo(ctx, &payload, resp, [=](grpc::Status s) {
-      delete ctx;
-      delete resp;
-      done(s.ok());
-    });
-  });
-  echo_proc->reset();
+  PrintTitle("demobase", settings);
+
+  // 1. Baseline: bare callback echo server, in its own process, with about
+  // a registration reply.
+  const absl::StatusOr<Result> echo_result =
+      MeasureEcho(self, concurrency, seconds, 400);
+  if (!echo_result.ok()) return ReportFailure(echo_result.status());
 
   // 2. The real binaries: the registry (asked on designation) and demobase.
   const std::string keyring = crypto::DataCipher::GenerateKeyring();
-  const auto start_service = [&](const std::string& binary, int port,
-                                 const db::ConnectionOptions& o,
-                                 std::vector<std::string> extra) {
-    std::vector<std::string> args = {
-        absl::StrCat("--listen_address=127.0.0.1:", port),
-        "--metrics_address=",
-        "--db_host=" + o.host,
-        absl::StrCat("--db_port=", o.port),
-        "--db_user=" + o.user,
-        "--db_name=" + o.database,
-        absl::StrCat("--db_pool_size=", sql_threads),
-        "--log_level=warn"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return testing::ChildProcess::Start(
-        testing::BinDir() + "/" + binary, args,
-        {{"QPP_DB_PASSWORD", o.password}, {"QPP_DATA_KEYRING", keyring}},
-        absl::StrCat("/tmp/qpp_bench_", binary, ".log"));
-  };
   const int registry_port = testing::FreePort();
-  auto registry = start_service("qpp-registry", registry_port, registry_db, {});
-  auto registry_channel =
-      registry.ok() ? WaitForChannel(registry_port) : nullptr;
-  const int port = testing::FreePort();
-  auto demobase = start_service(
-      "qpp-demobase", port, dbo,
+  absl::StatusOr<Service> registry = StartService(
+      "qpp-registry", registry_port, registry_db, sql_threads, keyring, {});
+  if (!registry.ok()) return ReportFailure(registry.status());
+  absl::StatusOr<Service> demobase = StartService(
+      "qpp-demobase", testing::FreePort(), dbo, sql_threads, keyring,
       {absl::StrCat("--registry_address=127.0.0.1:", registry_port)});
-  auto channel = demobase.ok() ? WaitForChannel(port) : nullptr;
-  if (registry_channel == nullptr || channel == nullptr) {
-    std::fprintf(stderr,
-                 "the services did not start; see /tmp/qpp_bench_*.log\n");
-    return 1;
-  }
-  auto registry_stub = registry_v1::RegistryService::NewStub(registry_channel);
-  auto stub = v1::DemoBaseService::NewStub(channel);
+  if (!demobase.ok()) return ReportFailure(demobase.status());
+  auto registry_stub = registry_v1::RegistryService::NewStub(registry->channel);
+  auto stub = v1::DemoBaseService::NewStub(demobase->channel);
 
   // Seed: an award winner, its base, events over 2099 with room for all.
   {
@@ -363,44 +150,46 @@ int Run(const char* self) {
   }
 
   std::atomic<int64_t> counter{0};
-  const Result calendar = RunLoad(concurrency, seconds, [&](auto done) {
-    auto* ctx = new grpc::ClientContext();
-    auto* req = new v1::ListOpenEventsRequest();
-    auto* resp = new v1::ListOpenEventsResponse();
+  const Result calendar = RunClosedLoop(concurrency, seconds, [&](auto done) {
     const int month = static_cast<int>(counter++ % 9) + 1;
-    req->set_parent("demonstrationBases/-");
-    *req->mutable_start_date() = dates::ToDate(absl::CivilDay(2099, month, 1));
-    *req->mutable_end_date() =
+    v1::ListOpenEventsRequest req;
+    req.set_parent("demonstrationBases/-");
+    *req.mutable_start_date() = dates::ToDate(absl::CivilDay(2099, month, 1));
+    *req.mutable_end_date() =
         dates::ToDate(absl::CivilDay(2099, month + 1, 1) - 1);
-    req->set_page_size(50);
-    stub->async()->ListOpenEvents(ctx, req, resp, [=](grpc::Status s) {
-      const bool ok = s.ok() && resp->open_events_size() > 0;
-      delete ctx;
-      delete req;
-      delete resp;
-      done(ok);
-    });
+    req.set_page_size(50);
+    IssueUnary<v1::ListOpenEventsResponse>(
+        std::move(req),
+        [&](auto* call, auto on_done) {
+          stub->async()->ListOpenEvents(&call->context, &call->request,
+                                        &call->response, std::move(on_done));
+        },
+        std::move(done),
+        [](const v1::ListOpenEventsResponse& resp) {
+          return resp.open_events_size() > 0;
+        });
   });
-  const Result registration = RunLoad(concurrency, seconds, [&](auto done) {
-    auto* ctx = new grpc::ClientContext();
-    auto* req = new v1::CreateRegistrationRequest();
-    auto* resp = new v1::Registration();
-    req->set_parent(event_names[counter++ % event_names.size()]);
-    v1::Registration& r = *req->mutable_registration();
-    r.set_visitor_kind(v1::VISITOR_KIND_GROUP);
-    r.set_organization("organizations/" + BaseUscc());
-    r.set_contact_name("李建国");
-    r.set_contact_phone("13912345678");
-    r.set_headcount(1);
-    stub->async()->CreateRegistration(ctx, req, resp, [=](grpc::Status s) {
-      delete ctx;
-      delete req;
-      delete resp;
-      done(s.ok());
-    });
-  });
-  demobase->reset();
-  registry->reset();
+  const Result registration =
+      RunClosedLoop(concurrency, seconds, [&](auto done) {
+        v1::CreateRegistrationRequest req;
+        req.set_parent(event_names[counter++ % event_names.size()]);
+        v1::Registration& r = *req.mutable_registration();
+        r.set_visitor_kind(v1::VISITOR_KIND_GROUP);
+        r.set_organization("organizations/" + BaseUscc());
+        r.set_contact_name("李建国");
+        r.set_contact_phone("13912345678");
+        r.set_headcount(1);
+        IssueUnary<v1::Registration>(
+            std::move(req),
+            [&](auto* call, auto on_done) {
+              stub->async()->CreateRegistration(&call->context, &call->request,
+                                                &call->response,
+                                                std::move(on_done));
+            },
+            std::move(done));
+      });
+  demobase->process.reset();
+  registry->process.reset();
 
   // 3. Raw MariaDB on the same server: the calendar's query and a
   // registration row's INSERT, one connection per thread.
@@ -436,23 +225,21 @@ int Run(const char* self) {
   DropSchema(dbo);
   DropSchema(registry_db);
 
-  std::printf("  %-34s %10s %9s %9s %8s\n", "gRPC (same concurrency)", "QPS",
-              "p50 ms", "p99 ms", "errors");
-  PrintRow("bare callback echo (baseline)", echo_result);
-  PrintRow("qpp-demobase calendar (month)", calendar);
-  PrintRow("qpp-demobase CreateRegistration", registration);
-  std::printf("\n  %-34s %10s\n", "MariaDB, same server", "ops/s");
-  std::printf("  %-34s %10.0f   (%d threads)\n", "raw calendar SELECT",
-              select_rate, sql_threads);
-  std::printf("  %-34s %10.0f   (%d threads)\n", "raw registration INSERT",
-              insert_rate, sql_threads);
+  constexpr int kWidth = 34;
+  PrintGrpcHeader(kWidth);
+  PrintRow(kWidth, "bare callback echo (baseline)", *echo_result);
+  PrintRow(kWidth, "qpp-demobase calendar (month)", calendar);
+  PrintRow(kWidth, "qpp-demobase CreateRegistration", registration);
+  PrintSqlHeader(kWidth);
+  PrintSqlRow(kWidth, "raw calendar SELECT", select_rate, sql_threads);
+  PrintSqlRow(kWidth, "raw registration INSERT", insert_rate, sql_threads);
   std::printf("\n  ratios\n");
   std::printf("  calendar / echo QPS                %6.0f%%\n",
-              100 * calendar.qps / echo_result.qps);
+              100 * calendar.qps / echo_result->qps);
   std::printf("  calendar / raw calendar SELECT     %6.0f%%\n",
               100 * calendar.qps / select_rate);
   std::printf("  registration / echo QPS            %6.0f%%\n",
-              100 * registration.qps / echo_result.qps);
+              100 * registration.qps / echo_result->qps);
   std::printf("  registration / raw INSERT          %6.0f%%\n",
               100 * registration.qps / insert_rate);
   return 0;
@@ -462,10 +249,5 @@ int Run(const char* self) {
 }  // namespace qpp::bench
 
 int main(int argc, char** argv) {
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  absl::ParseCommandLine(argc, argv);
-  if (absl::GetFlag(FLAGS_serve_echo) > 0) {
-    return qpp::bench::ServeEcho(absl::GetFlag(FLAGS_serve_echo));
-  }
-  return qpp::bench::Run("/proc/self/exe");
+  return qpp::bench::BenchMain(argc, argv, qpp::bench::Run);
 }

@@ -36,7 +36,8 @@ constexpr char kPolicy[] = R"json({
     "name": "programme_office",
     "description": "Programme office (fault tests).",
     "allow": ["qpp.registry.v1.RegistryService/*",
-              "qpp.training.v1.TrainingService/*", "grpc.health.v1.Health/*"],
+              "qpp.training.v1.TrainingService/*",
+              "qpp.demobase.v1.DemoBaseService/*", "grpc.health.v1.Health/*"],
     "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
   }],
   "principals": [{"id": "programme-office", "roles": ["programme_office"]}]
@@ -54,6 +55,7 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   system->db_port_ = testing::FreePort();
   system->registry_port_ = testing::FreePort();
   system->training_port_ = testing::FreePort();
+  system->demobase_port_ = testing::FreePort();
   system->gateway_port_ = testing::FreePort();
   system->gateway_http_port_ = testing::FreePort();
   system->keyring_ = crypto::DataCipher::GenerateKeyring();
@@ -69,12 +71,14 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
 
   if (absl::Status s = system->StartRegistry(); !s.ok()) return s;
   if (absl::Status s = system->StartTraining(); !s.ok()) return s;
+  if (absl::Status s = system->StartDemobase(); !s.ok()) return s;
   if (absl::Status s = system->StartGateway(); !s.ok()) return s;
   return system;
 }
 
 FaultSystem::~FaultSystem() {
   gateway_.reset();
+  demobase_.reset();
   training_.reset();
   registry_.reset();
   SignalDatabase(SIGCONT);
@@ -112,37 +116,80 @@ void FaultSystem::SignalDatabase(int sig) {
   if (int pid = DatabasePid(); pid > 0) ::kill(pid, sig);
 }
 
-absl::Status FaultSystem::StartRegistry() {
-  registry_.reset();  // reaps a killed one
+bool FaultSystem::WaitDatabaseGone(absl::Duration timeout) {
+  const int pid = DatabasePid();
+  if (pid <= 0) return true;
+  const absl::Time end = absl::Now() + timeout;
+  while (true) {
+    // /proc/PID/stat: "PID (comm) STATE ..."; comm may hold spaces.
+    const std::string stat =
+        ReadFirstLine(absl::StrCat("/proc/", pid, "/stat"));
+    const size_t paren = stat.rfind(')');
+    if (stat.empty() || paren == std::string::npos ||
+        paren + 2 >= stat.size() || stat[paren + 2] == 'Z' ||
+        stat[paren + 2] == 'X') {
+      return true;
+    }
+    if (absl::Now() >= end) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+absl::Status FaultSystem::StartService(
+    const std::string& name, int port, const std::vector<std::string>& extra,
+    std::unique_ptr<testing::ChildProcess>* slot) {
+  slot->reset();  // reaps a killed one
+  std::vector<std::string> args = {
+      absl::StrCat("--listen_address=127.0.0.1:", port),
+      "--metrics_address=",
+      "--db_host=127.0.0.1",
+      absl::StrCat("--db_port=", db_port_),
+      "--db_user=qpp",
+      "--db_name=qpp_fault_" + name,
+      "--drain_seconds=10"};
+  args.insert(args.end(), extra.begin(), extra.end());
   auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-registry",
-      {absl::StrCat("--listen_address=127.0.0.1:", registry_port_),
-       "--metrics_address=", "--db_host=127.0.0.1",
-       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
-       "--db_name=qpp_fault_registry", "--drain_seconds=10"},
+      testing::BinDir() + "/qpp-" + name, args,
       {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
-      dir_ + "/registry.log");
+      absl::StrCat(dir_, "/", name, ".log"));
   if (!child.ok()) return child.status();
-  registry_ = *std::move(child);
-  auto up = WaitServing(registry_address(), "", absl::Seconds(30));
+  *slot = *std::move(child);
+  auto up =
+      WaitServing(absl::StrCat("127.0.0.1:", port), "", absl::Seconds(30));
   return up.ok() ? absl::OkStatus() : up.status();
 }
 
+absl::Status FaultSystem::RestartStopped() {
+  const auto down = [](const std::unique_ptr<testing::ChildProcess>& p) {
+    return p == nullptr || !p->running();
+  };
+  absl::Status status;
+  if (!RunScript("status", "").ok()) {
+    SignalDatabase(SIGCONT);
+    if (WaitDatabaseGone(absl::Seconds(10))) status = StartDatabase();
+  }
+  if (status.ok() && down(registry_)) status = StartRegistry();
+  if (status.ok() && down(training_)) status = StartTraining();
+  if (status.ok() && down(demobase_)) status = StartDemobase();
+  if (status.ok() && down(gateway_)) status = StartGateway();
+  return status;
+}
+
+absl::Status FaultSystem::StartRegistry() {
+  return StartService("registry", registry_port_, {}, &registry_);
+}
+
 absl::Status FaultSystem::StartTraining() {
-  training_.reset();
-  auto child = testing::ChildProcess::Start(
-      testing::BinDir() + "/qpp-training",
-      {absl::StrCat("--listen_address=127.0.0.1:", training_port_),
-       "--metrics_address=", "--db_host=127.0.0.1",
-       absl::StrCat("--db_port=", db_port_), "--db_user=qpp",
-       "--db_name=qpp_fault_training", "--drain_seconds=10",
-       absl::StrCat("--registry_address=", registry_address())},
-      {{"QPP_DB_PASSWORD", db_password_}, {"QPP_DATA_KEYRING", keyring_}},
-      dir_ + "/training.log");
-  if (!child.ok()) return child.status();
-  training_ = *std::move(child);
-  auto up = WaitServing(training_address(), "", absl::Seconds(30));
-  return up.ok() ? absl::OkStatus() : up.status();
+  return StartService("training", training_port_,
+                      {absl::StrCat("--registry_address=", registry_address())},
+                      &training_);
+}
+
+absl::Status FaultSystem::StartDemobase() {
+  return StartService("demobase", demobase_port_,
+                      {"--max_bases_per_year=100",
+                       absl::StrCat("--registry_address=", registry_address())},
+                      &demobase_);
 }
 
 absl::Status FaultSystem::StartGateway() {
@@ -155,7 +202,8 @@ absl::Status FaultSystem::StartGateway() {
        "--metrics_address=",
        absl::StrCat(
            "--backends=qpp.registry.v1.RegistryService=", registry_address(),
-           ",qpp.training.v1.TrainingService=", training_address()),
+           ",qpp.training.v1.TrainingService=", training_address(),
+           ",qpp.demobase.v1.DemoBaseService=", demobase_address()),
        "--api_keys_file=" + (gw / "keys").string(),
        "--policy_file=" + (gw / "policy.json").string(),
        "--audit_dir=" + (gw / "audit").string(), "--max_deadline_ms=5000",
@@ -198,6 +246,10 @@ std::string FaultSystem::registry_address() const {
 
 std::string FaultSystem::training_address() const {
   return absl::StrCat("127.0.0.1:", training_port_);
+}
+
+std::string FaultSystem::demobase_address() const {
+  return absl::StrCat("127.0.0.1:", demobase_port_);
 }
 
 std::string FaultSystem::gateway_address() const {

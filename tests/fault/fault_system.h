@@ -2,12 +2,13 @@
 
 // The system under fault: a MariaDB of its own (durable settings, so that a
 // killed server keeps what it acknowledged), the real qpp-registry,
-// qpp-training (which calls the registry) and qpp-gateway in front of both,
-// on fixed loopback ports, each of which a test may kill, pause, stop and
-// start again while load runs.
+// qpp-training and qpp-demobase (which both call the registry) and
+// qpp-gateway in front of all three, on fixed loopback ports, each of which a
+// test may kill, pause, stop and start again while load runs.
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -18,8 +19,8 @@ namespace qpp::fault {
 
 class FaultSystem final {
  public:
-  // Starts the database, the registry and the gateway under `dir` (created;
-  // logs stay there). Fails if any does not come up.
+  // Starts the database, the registry, training, demobase and the gateway
+  // under `dir` (created; logs stay there). Fails if any does not come up.
   static absl::StatusOr<std::unique_ptr<FaultSystem>> Start(
       const std::string& dir);
   ~FaultSystem();
@@ -30,12 +31,25 @@ class FaultSystem final {
   // Training.
   absl::Status StartTraining();
   testing::ChildProcess& training() { return *training_; }
+  // Demobase (any number of bases a year, so that every case designates
+  // one of its own).
+  absl::Status StartDemobase();
+  testing::ChildProcess& demobase() { return *demobase_; }
   // The gateway.
   absl::Status StartGateway();
   testing::ChildProcess& gateway() { return *gateway_; }
+  // Starts again the database if it does not answer, and each of the
+  // registry, training, demobase and the gateway that is not running (a
+  // case that failed half-way may have left one down); the first error.
+  absl::Status RestartStopped();
   // The database: kill -9 (or another signal) of mariadbd, a clean stop, a
   // start on the same port and data.
   void SignalDatabase(int sig);
+  // Waits up to `timeout` until the database's process has exited (or is a
+  // zombie, which holds nothing): a kill -9 takes a while to land on a
+  // loaded machine, and mariadb.sh refuses to start beside a live one.
+  // False if it is still there.
+  bool WaitDatabaseGone(absl::Duration timeout);
   absl::Status StopDatabase();
   absl::Status StartDatabase();
 
@@ -47,9 +61,11 @@ class FaultSystem final {
 
   std::string registry_address() const;
   std::string training_address() const;
+  std::string demobase_address() const;
   std::string gateway_address() const;
   const std::string& api_key() const { return api_key_; }
-  // A new connection to a service's schema ("registry", "training"), for
+  // A new connection to a service's schema ("registry", "training",
+  // "demobase"), for
   // the ledger's check.
   absl::StatusOr<std::unique_ptr<db::Connection>> ConnectDatabase(
       const std::string& service = "registry") const;
@@ -58,6 +74,12 @@ class FaultSystem final {
  private:
   FaultSystem() = default;
   absl::Status RunScript(const std::string& command, const std::string& extra);
+  // Starts build/bin/qpp-`name` on `port` against the schema
+  // qpp_fault_`name`, with `extra` flags, into `slot` (reaping what was
+  // there), and waits until it is SERVING.
+  absl::Status StartService(const std::string& name, int port,
+                            const std::vector<std::string>& extra,
+                            std::unique_ptr<testing::ChildProcess>* slot);
   int DatabasePid() const;
 
   std::string dir_;
@@ -66,11 +88,13 @@ class FaultSystem final {
   std::string keyring_;
   int registry_port_ = 0;
   int training_port_ = 0;
+  int demobase_port_ = 0;
   int gateway_port_ = 0;
   int gateway_http_port_ = 0;
   std::string api_key_;
   std::unique_ptr<testing::ChildProcess> registry_;
   std::unique_ptr<testing::ChildProcess> training_;
+  std::unique_ptr<testing::ChildProcess> demobase_;
   std::unique_ptr<testing::ChildProcess> gateway_;
 };
 

@@ -7,7 +7,8 @@
 // Prints per method: calls, QPS, p50/p99/p99.9 latency, retries and final
 // status codes; then the baseline (a callback echo server in a child
 // process, driven by the same engine with the same concurrency or rate),
-// and the ledger's check when --verify_db_* name the registry's database.
+// and what the ledgers of the services' shares saw (--services picks the
+// shares: registry, training, demobase).
 
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "absl/flags/flag.h"
@@ -27,12 +29,13 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "common/testing/process.h"
+#include "bench/echo_server.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/server_builder.h"
 #include "qpp/bench/echo.grpc.pb.h"
+#include "tests/load/demobase_mix.h"
 #include "tests/load/load_engine.h"
 #include "tests/load/registry_mix.h"
+#include "tests/load/training_mix.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:9000",
           "gRPC address of the gateway (or of the registry itself).");
@@ -53,8 +56,20 @@ ABSL_FLAG(int, serial_base, 0,
           "derived from the clock, so that runs do not collide.");
 ABSL_FLAG(std::string, mix, "create=2,get=5,list=2,replay=1",
           "Weights of the registry operations.");
+ABSL_FLAG(std::string, services, "registry",
+          "Whose shares of the mix to run, comma-separated: registry "
+          "(organisation reads, searches, creates, replays), training "
+          "(registrations for sessions of limited seats, session reads), "
+          "demobase (event calendar, group registrations, cancellations).");
+ABSL_FLAG(int, training_sessions, 8,
+          "Training: sessions of the run (each trainee registers once per "
+          "session, so sessions x trainees registrations at most).");
+ABSL_FLAG(int, training_trainees, 40, "Training: trainees of the run.");
+ABSL_FLAG(int, demobase_events, 6, "Demobase: events of the run's base.");
+ABSL_FLAG(int, demobase_capacity, 40,
+          "Demobase: seats per event (a registration beyond them is refused "
+          "FAILED_PRECONDITION, an answer, not an error of the system).");
 ABSL_FLAG(bool, baseline, true, "Also measure the bare callback echo.");
-ABSL_FLAG(int, serve_echo, 0, "Internal: serve the echo baseline on PORT.");
 ABSL_FLAG(bool, soak, false,
           "Soak: measure the maximum (closed loop, 10 s), then run open loop "
           "at --soak_fraction of it for --duration, printing every "
@@ -67,29 +82,6 @@ ABSL_FLAG(std::string, watch, "",
           "gateway=1234,registry=1240).");
 
 namespace {
-
-class EchoImpl final : public qpp::bench::EchoService::CallbackService {
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
-                                 const qpp::bench::EchoMessage* req,
-                                 qpp::bench::EchoMessage* resp) override {
-    *resp = *req;
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-};
-
-int ServeEcho(int port) {
-  EchoImpl service;
-  grpc::ServerBuilder builder;
-  builder.AddListeningPort(absl::StrCat("127.0.0.1:", port),
-                           grpc::InsecureServerCredentials());
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  if (server == nullptr) return 1;
-  server->Wait();
-  return 0;
-}
 
 class EchoCall final : public qpp::load::Call {
  public:
@@ -184,10 +176,113 @@ ProcessSample SampleProcess(int pid) {
   return out;
 }
 
+// The ledgers of the shares that run.
+struct Ledgers {
+  bool registry = false, training = false, demobase = false;
+  qpp::load::Ledger registry_ledger;
+  qpp::load::TrainingLedger training_ledger;
+  qpp::load::DemobaseLedger demobase_ledger;
+
+  // Every broken promise the client saw.
+  std::vector<std::string> Violations() const {
+    std::vector<std::string> out;
+    for (auto v :
+         {registry ? registry_ledger.violations() : std::vector<std::string>{},
+          training ? training_ledger.violations() : std::vector<std::string>{},
+          demobase ? demobase_ledger.violations()
+                   : std::vector<std::string>{}}) {
+      out.insert(out.end(), v.begin(), v.end());
+    }
+    return out;
+  }
+
+  // One line per share, then the broken promises.
+  void Print() const {
+    if (registry) {
+      std::cout << "ledger: " << registry_ledger.entries().size()
+                << " creates sent, " << registry_ledger.acknowledged()
+                << " acknowledged, " << registry_ledger.violations().size()
+                << " broken promises\n";
+    }
+    if (training) {
+      std::cout << "training ledger: " << training_ledger.entries().size()
+                << " registrations sent, " << training_ledger.acknowledged()
+                << " acknowledged, " << training_ledger.violations().size()
+                << " broken promises\n";
+    }
+    if (demobase) {
+      std::cout << "demobase ledger: " << demobase_ledger.registrations().size()
+                << " registrations sent, " << demobase_ledger.acknowledged()
+                << " acknowledged, " << demobase_ledger.cancelled()
+                << " cancelled, " << demobase_ledger.violations().size()
+                << " broken promises\n";
+    }
+    for (const std::string& v : Violations()) std::cout << "  " << v << "\n";
+  }
+};
+
+// The operations of the shares named by --services, set up through
+// `channel`; an error naming what failed.
+absl::StatusOr<std::vector<qpp::load::Operation>> Mix(
+    const std::shared_ptr<grpc::Channel>& channel,
+    const qpp::load::LoadOptions& options, Ledgers& ledgers) {
+  for (absl::string_view name :
+       absl::StrSplit(absl::GetFlag(FLAGS_services), ',', absl::SkipEmpty())) {
+    if (name == "registry") {
+      ledgers.registry = true;
+    } else if (name == "training") {
+      ledgers.training = true;
+    } else if (name == "demobase") {
+      ledgers.demobase = true;
+    } else {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--services: unknown share ", name));
+    }
+  }
+  // Ten-second steps of the clock: runs against one database do not meet.
+  const int64_t tick = absl::ToUnixSeconds(absl::Now()) / 10;
+  std::vector<qpp::load::Operation> ops;
+  const auto add = [&ops](std::vector<qpp::load::Operation> more) {
+    for (auto& op : more) ops.push_back(std::move(op));
+  };
+  if (ledgers.registry) {
+    qpp::load::RegistryMixOptions mix;
+    if (!ParseMix(absl::GetFlag(FLAGS_mix), &mix)) {
+      return absl::InvalidArgumentError(
+          "--mix: want e.g. create=2,get=5,list=2,replay=1");
+    }
+    mix.serial_base = absl::GetFlag(FLAGS_serial_base);
+    if (mix.serial_base == 0) {
+      // 10000000–89999999, wrapping.
+      mix.serial_base = 10'000'000 + static_cast<int>(tick % 8'000) * 10'000;
+    }
+    add(qpp::load::RegistryMix(channel, mix, &ledgers.registry_ledger));
+  }
+  if (ledgers.training) {
+    qpp::load::TrainingMixOptions mix;
+    mix.sessions = absl::GetFlag(FLAGS_training_sessions);
+    mix.trainees = absl::GetFlag(FLAGS_training_trainees);
+    mix.run = static_cast<int>(tick % 9'000);
+    auto setup = qpp::load::SetUpTraining(channel, options.metadata, mix);
+    if (!setup.ok()) return setup.status();
+    add(qpp::load::TrainingMix(channel, *setup, mix, &ledgers.training_ledger));
+  }
+  if (ledgers.demobase) {
+    qpp::load::DemobaseMixOptions mix;
+    mix.events = absl::GetFlag(FLAGS_demobase_events);
+    mix.capacity = absl::GetFlag(FLAGS_demobase_capacity);
+    mix.run = static_cast<int>(tick % 1'000'000);
+    auto setup = qpp::load::SetUpDemobase(channel, options.metadata, mix);
+    if (!setup.ok()) return setup.status();
+    add(qpp::load::DemobaseMix(channel, *setup, mix, &ledgers.demobase_ledger));
+  }
+  return ops;
+}
+
 // Runs the soak and prints its curve; false if a watched process died or
-// the ledger found a broken promise.
+// a ledger found a broken promise.
 bool Soak(const std::vector<qpp::load::Operation>& ops,
-          qpp::load::LoadOptions options, qpp::load::Ledger& ledger) {
+          qpp::load::LoadOptions options, const Ledgers& ledgers) {
   std::vector<std::pair<std::string, int>> watched;
   for (absl::string_view item :
        absl::StrSplit(absl::GetFlag(FLAGS_watch), ',', absl::SkipEmpty())) {
@@ -247,7 +342,7 @@ bool Soak(const std::vector<qpp::load::Operation>& ops,
     std::fflush(stdout);
   }
   if (!alive) std::cout << "a watched process is gone\n";
-  return alive && ledger.violations().empty();
+  return alive && ledgers.Violations().empty();
 }
 
 }  // namespace
@@ -256,8 +351,8 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Mixed load through the gateway with a bare-echo baseline.");
   absl::ParseCommandLine(argc, argv);
-  if (int port = absl::GetFlag(FLAGS_serve_echo); port > 0) {
-    return ServeEcho(port);
+  if (std::optional<int> served = qpp::bench::ServeEchoIfAsked()) {
+    return *served;
   }
 
   qpp::load::LoadOptions options;
@@ -273,31 +368,20 @@ int main(int argc, char** argv) {
   const std::string key = ApiKey();
   if (!key.empty()) options.metadata.push_back({"x-api-key", key});
 
-  qpp::load::RegistryMixOptions mix;
-  if (!ParseMix(absl::GetFlag(FLAGS_mix), &mix)) {
-    std::cerr << "--mix: want e.g. create=2,get=5,list=2,replay=1\n";
-    return 2;
-  }
-  mix.serial_base = absl::GetFlag(FLAGS_serial_base);
-  if (mix.serial_base == 0) {
-    // 10000000–99999999: ten-second steps of the clock, wrapping.
-    mix.serial_base =
-        10'000'000 +
-        static_cast<int>((absl::ToUnixSeconds(absl::Now()) / 10) % 8'000) *
-            10'000;
-  }
-
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   auto channel = grpc::CreateCustomChannel(
       absl::GetFlag(FLAGS_target), grpc::InsecureChannelCredentials(), args);
-  qpp::load::Ledger ledger;
-  const auto ops = qpp::load::RegistryMix(channel, mix, &ledger);
+  Ledgers ledgers;
+  absl::StatusOr<std::vector<qpp::load::Operation>> ops =
+      Mix(channel, options, ledgers);
+  if (!ops.ok()) {
+    std::cerr << ops.status() << "\n";
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_soak)) {
-    const bool ok = Soak(ops, options, ledger);
-    std::cout << "ledger: " << ledger.entries().size() << " creates sent, "
-              << ledger.acknowledged() << " acknowledged, "
-              << ledger.violations().size() << " broken promises\n";
+    const bool ok = Soak(*ops, options, ledgers);
+    ledgers.Print();
     return ok ? 0 : 1;
   }
   std::cout << "== qpp mix against " << absl::GetFlag(FLAGS_target) << " ("
@@ -306,29 +390,19 @@ int main(int argc, char** argv) {
                     : absl::StrCat("closed loop, ", options.concurrency,
                                    " in flight"))
             << ")\n";
-  const qpp::load::LoadReport report = qpp::load::RunLoad(ops, options);
+  const qpp::load::LoadReport report = qpp::load::RunLoad(*ops, options);
   std::cout << report.Table();
-  std::cout << "ledger: " << ledger.entries().size() << " creates sent, "
-            << ledger.acknowledged() << " acknowledged, "
-            << ledger.violations().size() << " broken promises\n";
-  for (const std::string& v : ledger.violations())
-    std::cout << "  " << v << "\n";
+  ledgers.Print();
 
   if (absl::GetFlag(FLAGS_baseline)) {
-    const int port = qpp::testing::FreePort();
-    auto echo = qpp::testing::ChildProcess::Start(
-        "/proc/self/exe", {absl::StrCat("--serve_echo=", port)}, {},
+    absl::StatusOr<qpp::bench::EchoServer> echo = qpp::bench::StartEchoServer(
+        "/proc/self/exe",
         absl::StrCat("/tmp/qpp-load-echo-", getpid(), ".log"));
     if (!echo.ok()) {
       std::cerr << "echo baseline: " << echo.status() << "\n";
       return 1;
     }
-    auto echo_channel =
-        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
-                                  grpc::InsecureChannelCredentials(), args);
-    echo_channel->WaitForConnected(
-        absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-    auto stub = qpp::bench::EchoService::NewStub(echo_channel);
+    auto stub = qpp::bench::EchoService::NewStub(echo->channel);
     qpp::load::LoadOptions echo_options = options;
     echo_options.metadata.clear();
     const qpp::load::LoadReport baseline = qpp::load::RunLoad(
@@ -340,5 +414,5 @@ int main(int argc, char** argv) {
     std::printf("mix QPS is %.1f%% of the echo baseline\n",
                 baseline.Qps() > 0 ? 100.0 * report.Qps() / baseline.Qps() : 0);
   }
-  return ledger.violations().empty() ? 0 : 1;
+  return ledgers.Violations().empty() ? 0 : 1;
 }

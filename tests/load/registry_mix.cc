@@ -7,16 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "common/validation/uscc.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
+#include "tests/load/mix_support.h"
 
 namespace qpp::load {
 namespace {
 
 namespace v1 = ::qpp::registry::v1;
-
-std::string NewRequestId() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("load-%016x%016x", rng(), rng());
-}
 
 // Shared by the operations of one mix.
 struct MixState {
@@ -198,14 +194,14 @@ std::vector<Operation> RegistryMix(std::shared_ptr<grpc::Channel> channel,
   state->options = options;
   state->ledger = ledger;
   std::vector<Operation> ops;
-  ops.push_back({"CreateOrganization", options.create_weight,
-                 [state]() -> std::unique_ptr<Call> {
-                   const int serial =
-                       state->options.serial_base + state->next_serial++;
-                   return std::make_unique<CreateCall>(
-                       state, CreateFor(state->options, serial, NewRequestId()),
-                       false, "");
-                 }});
+  ops.push_back(
+      {"CreateOrganization", options.create_weight,
+       [state]() -> std::unique_ptr<Call> {
+         const int serial = state->options.serial_base + state->next_serial++;
+         return std::make_unique<CreateCall>(
+             state, CreateFor(state->options, serial, NewRequestId("load")),
+             false, "");
+       }});
   ops.push_back({"GetOrganization", options.get_weight,
                  [state]() -> std::unique_ptr<Call> {
                    LedgerEntry entry;

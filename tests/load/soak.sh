@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Soak: the whole system as deploy/local/run.sh starts it (in a run folder of
-# its own, .run-soak), the integrators' mix through the gateway at half the
-# maximum measured first, for 30 minutes; every minute the QPS, p50/p99 and,
-# per process, RSS, open descriptors and sockets. Not part of CI.
+# its own, .run-soak), the integrators' mix through the gateway (the
+# registry's, training's and demobase's shares) at half the maximum measured
+# first, for 30 minutes; every minute the QPS, p50/p99 and, per process, RSS,
+# open descriptors and sockets. Not part of CI.
 #
 # Usage: tests/load/soak.sh [--minutes N] [--fraction F]
 #   --minutes N    length of the soak (default 30)
@@ -71,7 +72,12 @@ if [[ -s $RUN_DIR/mariadb.pid ]]; then
   watch+="mariadb=$(<"$RUN_DIR/mariadb.pid"),"
 fi
 
+# Sized for 30 minutes: 100 x 1,000 (session, trainee) pairs to register,
+# 50 events of 10,000 seats, so that neither runs out before the end.
 "$ROOT/build/bin/qpp-load" --soak --duration="${minutes}m" \
+  --services=registry,training,demobase \
+  --training_sessions=100 --training_trainees=1000 \
+  --demobase_events=50 --demobase_capacity=10000 \
   --soak_fraction="$fraction" --watch="${watch%,}" \
   --api_key_file="$RUN_DIR/gateway/dev_api_key" --target=127.0.0.1:9000 \
   | tee "$RUN_DIR/soak.txt"

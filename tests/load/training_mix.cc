@@ -3,13 +3,12 @@
 #include <algorithm>
 #include <random>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/strip.h"
 #include "common/validation/resident_id.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "qpp/training/v1/training_service.grpc.pb.h"
+#include "tests/load/mix_support.h"
 #include "tests/load/registry_mix.h"
 
 namespace qpp::load {
@@ -17,11 +16,6 @@ namespace {
 
 namespace tv1 = ::qpp::training::v1;
 namespace rv1 = ::qpp::registry::v1;
-
-std::string NewRequestId() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return absl::StrFormat("train-%016x%016x", rng(), rng());
-}
 
 // A valid resident ID (GB 11643) of a person born in 1980–2007, unique per
 // `n` below 10 million.
@@ -31,28 +25,6 @@ std::string ResidentIdFor(int n) {
   const std::string first17 =
       absl::StrFormat("440305%04d03%02d%03d", year, day, n % 1000);
   return first17 + validation::ResidentIdCheckCharacter(first17);
-}
-
-void Prepare(grpc::ClientContext* ctx,
-             const std::vector<std::pair<std::string, std::string>>& md) {
-  for (const auto& [k, v] : md) ctx->AddMetadata(k, v);
-  ctx->set_deadline(std::chrono::system_clock::now() +
-                    std::chrono::seconds(10));
-}
-
-absl::Status Failed(const std::string& what, const grpc::Status& s) {
-  return absl::UnavailableError(
-      absl::StrCat(what, ": ", s.error_code(), " ", s.error_message()));
-}
-
-int64_t IdOf(absl::string_view name) {
-  const size_t slash = name.rfind('/');
-  int64_t id = 0;
-  if (slash == absl::string_view::npos ||
-      !absl::SimpleAtoi(name.substr(slash + 1), &id)) {
-    return -1;
-  }
-  return id;
 }
 
 struct MixState {
@@ -69,7 +41,7 @@ class RegisterCall final : public Call {
   RegisterCall(std::shared_ptr<MixState> state, std::string session,
                std::string trainee)
       : state_(std::move(state)) {
-    req_.set_request_id(NewRequestId());
+    req_.set_request_id(NewRequestId("train"));
     req_.mutable_registration()->set_session(std::move(session));
     req_.mutable_registration()->set_trainee(std::move(trainee));
   }
@@ -170,11 +142,12 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     org->set_industry_code("39");
     org->set_employees(300);
     rv1::Organization out;
-    grpc::ClientContext ctx;
-    Prepare(&ctx, metadata);
-    grpc::Status s = registry->CreateOrganization(&ctx, req, &out);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return registry->CreateOrganization(ctx, req, &out);
+    });
     if (!s.ok() && s.error_code() != grpc::StatusCode::ALREADY_EXISTS) {
-      return Failed("employer", s);
+      return SetUpFailed("employer", s);
     }
     setup.employer = "organizations/" + uscc;
   }
@@ -187,10 +160,11 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     c->set_kind(tv1::COURSE_KIND_QUALITY_MANAGEMENT);
     c->set_hours(8);
     tv1::Course out;
-    grpc::ClientContext ctx;
-    Prepare(&ctx, metadata);
-    grpc::Status s = stub->CreateCourse(&ctx, req, &out);
-    if (!s.ok()) return Failed("course", s);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status s = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateCourse(ctx, req, &out);
+    });
+    if (!s.ok()) return SetUpFailed("course", s);
     course = out.name();
   }
   for (int i = 0; i < options.sessions; ++i) {
@@ -205,10 +179,11 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     s->set_provider(setup.employer);
     s->set_capacity(options.capacity);
     tv1::Session out;
-    grpc::ClientContext ctx;
-    Prepare(&ctx, metadata);
-    grpc::Status st = stub->CreateSession(&ctx, req, &out);
-    if (!st.ok()) return Failed("session", st);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status st = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateSession(ctx, req, &out);
+    });
+    if (!st.ok()) return SetUpFailed("session", st);
     setup.sessions.push_back(out.name());
   }
   for (int i = 0; i < options.trainees; ++i) {
@@ -219,10 +194,11 @@ absl::StatusOr<TrainingSetup> SetUpTraining(
     t->set_phone("13812345678");
     t->set_employer(setup.employer);
     tv1::Trainee out;
-    grpc::ClientContext ctx;
-    Prepare(&ctx, metadata);
-    grpc::Status st = stub->CreateTrainee(&ctx, req, &out);
-    if (!st.ok()) return Failed("trainee", st);
+    req.set_request_id(NewRequestId("setup"));
+    grpc::Status st = CallForSetUp(metadata, [&](grpc::ClientContext* ctx) {
+      return stub->CreateTrainee(ctx, req, &out);
+    });
+    if (!st.ok()) return SetUpFailed("trainee", st);
     setup.trainees.push_back(out.name());
   }
   return setup;
