@@ -29,7 +29,8 @@ DemoBase::DemoBase(db::ConnectionPool& pool, DemoBaseRepositories repositories,
       bases_(context_, *base_repository_),
       events_(context_, *event_repository_, *base_repository_),
       registrations_(context_, *registration_repository_, *event_repository_),
-      compliance_(context_, *report_repository_, *survey_repository_),
+      compliance_(context_, *report_repository_, *survey_repository_,
+                  *project_repository_),
       surveys_(context_, *survey_repository_),
       projects_(context_, *project_repository_) {}
 

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "prometheus/registry.h"
+#include "services/demobase/src/demobase_metrics.h"
 #include "services/demobase/tests/integration_fixture.h"
 
 namespace qpp::demobase {
@@ -320,6 +322,57 @@ TEST_F(ProjectIntegrationTest, ConcurrentChangesAreDecidedOneAtATime) {
     ASSERT_TRUE(Join(p.name(), 7, absl::StrCat("join-", i), &again).ok());
     EXPECT_EQ(again.participants_size(), 1);
   }
+}
+
+TEST_F(ProjectIntegrationTest, StatisticsAndGaugesCountProjectsByStatus) {
+  const v1::DemonstrationProject running = MustCreate(AProject("education"));
+  ASSERT_TRUE(Transition(running.name(), v1::PROJECT_STATUS_IN_PROGRESS).ok());
+  MustCreate(AProject("health_care"));
+  MustCreate(APilot("440305"));
+  v1::DemonstrationProject later = AProject("transport");
+  *later.mutable_start_date() = dates::ToDate(absl::CivilDay(2028, 1, 1));
+  *later.mutable_end_date() = dates::ToDate(absl::CivilDay(2028, 12, 31));
+  MustCreate(later);
+
+  v1::GetDemoBaseStatisticsRequest req;
+  req.set_year(2026);
+  v1::DemoBaseStatistics stats;
+  ASSERT_TRUE(demobase_->compliance().GetDemoBaseStatistics(req, &stats).ok());
+  ASSERT_EQ(stats.projects_by_status_size(), 4);
+  EXPECT_EQ(stats.projects_by_status(0).status(), v1::PROJECT_STATUS_PLANNED);
+  EXPECT_EQ(stats.projects_by_status(0).industry_projects(), 1);
+  EXPECT_EQ(stats.projects_by_status(0).district_pilots(), 1);
+  EXPECT_EQ(stats.projects_by_status(1).status(),
+            v1::PROJECT_STATUS_IN_PROGRESS);
+  EXPECT_EQ(stats.projects_by_status(1).industry_projects(), 1);
+  EXPECT_EQ(stats.projects_by_status(2).industry_projects(), 0);
+
+  CreateBase(1);
+  prometheus::Registry registry;
+  StatisticsGauges gauges(registry, demobase_->compliance(),
+                          [this] { return now_; });
+  ASSERT_TRUE(gauges.Refresh().ok());
+  double designated = -1, planned_pilots = -1, running_projects = -1;
+  for (const auto& family : registry.Collect()) {
+    if (family.name == "qpp_demobase_bases_designated_current_year") {
+      designated = family.metric.at(0).gauge.value;
+    }
+    if (family.name != "qpp_demobase_projects_current_year") continue;
+    EXPECT_EQ(family.metric.size(), 8u);
+    for (const auto& m : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& l : m.label) labels[l.name] = l.value;
+      if (labels["scope"] == "district" && labels["status"] == "planned") {
+        planned_pilots = m.gauge.value;
+      }
+      if (labels["scope"] == "industry" && labels["status"] == "in_progress") {
+        running_projects = m.gauge.value;
+      }
+    }
+  }
+  EXPECT_EQ(designated, 1);
+  EXPECT_EQ(planned_pilots, 1);
+  EXPECT_EQ(running_projects, 1);
 }
 
 }  // namespace
