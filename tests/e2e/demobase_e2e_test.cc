@@ -249,6 +249,20 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto stats = Http("GET", "/v1/demobaseStatistics/2099");
   ASSERT_EQ(stats.status, 200) << stats.body;
   EXPECT_EQ(nlohmann::json::parse(stats.body)["basesDesignated"], 1);
+  // The programme progress carries demobase's figures beside the targets.
+  auto progress = Http("GET", "/v1/progress/2099");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  const auto figures =
+      nlohmann::json::parse(progress.body)["supportingFigures"];
+  ASSERT_EQ(figures.size(), 3u) << progress.body;
+  EXPECT_EQ(figures[0]["id"], "demonstration_bases");
+  EXPECT_EQ(figures[0]["available"], true) << progress.body;
+  EXPECT_EQ(figures[0]["current"], "1");  // int64 as a JSON string
+  EXPECT_EQ(figures[0]["goal"], "2");
+  EXPECT_EQ(figures[0]["percentComplete"], 50);
+  EXPECT_EQ(figures[1]["id"], "open_events_held");
+  EXPECT_EQ(figures[1]["available"], true);
+  EXPECT_EQ(figures[2]["id"], "visitors");
 
   // A survey round's scores imported from CSV with qppctl, through the
   // gateway, with a report of the rows refused.
