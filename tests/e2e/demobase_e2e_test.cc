@@ -297,6 +297,14 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto scores = Http("GET", absl::StrCat("/v1/", round_name, "/scores"));
   ASSERT_EQ(scores.status, 200) << scores.body;
   EXPECT_EQ(nlohmann::json::parse(scores.body)["scores"].size(), 1u);
+  // The comparison is a GET with a custom verb, routed to its own method
+  // and not to GetSurveyRound of the same collection.
+  auto compared = Http("GET", absl::StrCat("/v1/", round_name,
+                                           ":compare?baseline=", round_name));
+  ASSERT_EQ(compared.status, 200) << compared.body;
+  const auto compared_json = nlohmann::json::parse(compared.body);
+  EXPECT_EQ(compared_json["baseline"], round_name) << compared.body;
+  EXPECT_EQ(compared_json["organizations"].size(), 1u) << compared.body;
 
   // The registry stops: UNAVAILABLE, named, and nothing written.
   registry_->process().Signal(SIGTERM);
