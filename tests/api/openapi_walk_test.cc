@@ -61,6 +61,7 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
       {"names", "organizations%2F91440300MA5F00001A"},  // kUscc
       {"organization", "organizations%2F91440300MA5F00001A"},
       {"districtCode", "440305"},
+      {"district", "440305"},
       {"industrySection", "C"},
       {"industryCode", "39"},
       {"nameQuery", "%E7%A4%BA"},

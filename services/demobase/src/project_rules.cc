@@ -294,6 +294,21 @@ absl::Status CheckMilestoneDue(const ProjectRecord& project,
                    absl::FormatCivilTime(project.end_date)));
 }
 
+absl::Status CheckMilestonesWithinPeriod(
+    const ProjectRecord& project,
+    const std::vector<MilestoneRecord>& milestones) {
+  status::FieldErrors errors;
+  for (const MilestoneRecord& m : milestones) {
+    const bool early = m.due_date < project.start_date;
+    if (!early && m.due_date <= project.end_date) continue;
+    errors.Add(absl::StrCat(kProject, early ? "start_date" : "end_date"),
+               absl::StrCat("would leave ", MilestoneName(m.project_id, m.id),
+                            ", due ", absl::FormatCivilTime(m.due_date),
+                            ", outside the project's period"));
+  }
+  return errors.ToStatus();
+}
+
 void ValidateCompletion(const v1::CompleteProjectMilestoneRequest& req,
                         absl::CivilDay today, status::FieldErrors& errors) {
   const auto day = dates::ToCivilDay(req.completed_date());

@@ -158,6 +158,13 @@ std::optional<MilestoneRecord> NewMilestoneRecord(
 absl::Status CheckMilestoneDue(const ProjectRecord& project,
                                const MilestoneRecord& milestone);
 
+// INVALID_ARGUMENT ("demonstration_project.start_date" or ".end_date")
+// if a milestone of `milestones` is due outside the project's period, as a
+// changed period may leave it.
+absl::Status CheckMilestonesWithinPeriod(
+    const ProjectRecord& project,
+    const std::vector<MilestoneRecord>& milestones);
+
 // Validates a completion: a real day not after `today`, evidence 1..1000
 // characters. Records violations of "completed_date" and "evidence".
 void ValidateCompletion(const v1::CompleteProjectMilestoneRequest& req,

@@ -177,6 +177,13 @@ absl::Status Projects::UpdateDemonstrationProject(
         const ProjectRecord updated =
             ApplyProjectUpdate(found, patch, paths, errors);
         QPP_RETURN_IF_ERROR(errors.ToStatus());
+        if (updated.start_date != found.start_date ||
+            updated.end_date != found.end_date) {
+          QPP_ASSIGN_OR_RETURN(auto milestones,
+                               repository_.ListMilestones(conn, {id}));
+          QPP_RETURN_IF_ERROR(
+              CheckMilestonesWithinPeriod(updated, milestones[id]));
+        }
         if (updated.sector != found.sector) {
           QPP_RETURN_IF_ERROR(CheckSector(conn, updated.sector,
                                           "demonstration_project.sector"));

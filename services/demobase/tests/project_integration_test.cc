@@ -280,6 +280,21 @@ TEST_F(ProjectIntegrationTest, UpdatesCheckTheEtagAndTheSectorTable) {
   get.set_name(p.name());
   ASSERT_TRUE(projects().GetDemonstrationProject(get, &out).ok());
   EXPECT_EQ(out.sector(), "social_organizations");
+
+  // A shorter period may not leave a milestone outside it.
+  v1::ProjectMilestone milestone;
+  ASSERT_TRUE(
+      AddMilestone(p.name(), absl::CivilDay(2026, 10, 1), &milestone).ok());
+  v1::UpdateDemonstrationProjectRequest shorten;
+  shorten.mutable_demonstration_project()->set_name(p.name());
+  *shorten.mutable_demonstration_project()->mutable_end_date() =
+      dates::ToDate(absl::CivilDay(2026, 6, 30));
+  shorten.mutable_update_mask()->add_paths("end_date");
+  const absl::Status outside =
+      projects().UpdateDemonstrationProject(shorten, &out);
+  EXPECT_EQ(outside.code(), absl::StatusCode::kInvalidArgument) << outside;
+  ASSERT_TRUE(projects().GetDemonstrationProject(get, &out).ok());
+  EXPECT_EQ(out.end_date().month(), 12);
 }
 
 TEST_F(ProjectIntegrationTest, ConcurrentChangesAreDecidedOneAtATime) {

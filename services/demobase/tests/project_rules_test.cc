@@ -163,6 +163,24 @@ TEST(ProjectRulesTest, MilestonesAreDueWithinThePeriodAndCompletedInProgress) {
             "MILESTONE_COMPLETED");
 }
 
+TEST(ProjectRulesTest, AChangedPeriodKeepsEveryMilestoneWithin) {
+  ProjectRecord project = WithStatus(v1::PROJECT_STATUS_IN_PROGRESS);
+  MilestoneRecord m;
+  m.project_id = 7;
+  m.id = 3;
+  m.due_date = absl::CivilDay(2026, 6, 30);
+  EXPECT_TRUE(CheckMilestonesWithinPeriod(project, {m}).ok());
+  project.end_date = absl::CivilDay(2026, 5, 31);
+  const absl::Status s = CheckMilestonesWithinPeriod(project, {m});
+  ASSERT_EQ(status::FieldViolationsOf(s).size(), 1u);
+  EXPECT_EQ(status::FieldViolationsOf(s)[0].field,
+            "demonstration_project.end_date");
+  EXPECT_NE(status::FieldViolationsOf(s)[0].description.find(
+                "demonstrationProjects/7/milestones/3"),
+            std::string::npos)
+      << s;
+}
+
 TEST(ProjectRulesTest, ACompletionIsNotInTheFutureAndHasEvidence) {
   v1::CompleteProjectMilestoneRequest req;
   *req.mutable_completed_date() = dates::ToDate(absl::CivilDay(2026, 3, 3));
