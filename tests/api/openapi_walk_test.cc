@@ -45,7 +45,8 @@ std::string PathSample(const std::string& name) {
       {"partnership", kUscc},  {"score_sheet", "current"},
       {"year", "2024"},        {"demonstration_base", "1"},
       {"event", "1"},          {"registration", "1"},
-      {"survey_round", "1"},
+      {"survey_round", "1"},   {"demonstration_project", "1"},
+      {"milestone", "1"},
   };
   if (auto it = Created().find(name); it != Created().end()) return it->second;
   auto it = samples.find(name);
@@ -60,6 +61,7 @@ std::string QuerySample(const Struct& doc, const Struct& param) {
       {"names", "organizations%2F91440300MA5F00001A"},  // kUscc
       {"organization", "organizations%2F91440300MA5F00001A"},
       {"districtCode", "440305"},
+      {"district", "440305"},
       {"industrySection", "C"},
       {"industryCode", "39"},
       {"nameQuery", "%E7%A4%BA"},

@@ -249,6 +249,20 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto stats = Http("GET", "/v1/demobaseStatistics/2099");
   ASSERT_EQ(stats.status, 200) << stats.body;
   EXPECT_EQ(nlohmann::json::parse(stats.body)["basesDesignated"], 1);
+  // The programme progress carries demobase's figures beside the targets.
+  auto progress = Http("GET", "/v1/progress/2099");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  const auto figures =
+      nlohmann::json::parse(progress.body)["supportingFigures"];
+  ASSERT_EQ(figures.size(), 3u) << progress.body;
+  EXPECT_EQ(figures[0]["id"], "demonstration_bases");
+  EXPECT_EQ(figures[0]["available"], true) << progress.body;
+  EXPECT_EQ(figures[0]["current"], "1");  // int64 as a JSON string
+  EXPECT_EQ(figures[0]["goal"], "2");
+  EXPECT_EQ(figures[0]["percentComplete"], 50);
+  EXPECT_EQ(figures[1]["id"], "open_events_held");
+  EXPECT_EQ(figures[1]["available"], true);
+  EXPECT_EQ(figures[2]["id"], "visitors");
 
   // A survey round's scores imported from CSV with qppctl, through the
   // gateway, with a report of the rows refused.
@@ -283,6 +297,14 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto scores = Http("GET", absl::StrCat("/v1/", round_name, "/scores"));
   ASSERT_EQ(scores.status, 200) << scores.body;
   EXPECT_EQ(nlohmann::json::parse(scores.body)["scores"].size(), 1u);
+  // The comparison is a GET with a custom verb, routed to its own method
+  // and not to GetSurveyRound of the same collection.
+  auto compared = Http("GET", absl::StrCat("/v1/", round_name,
+                                           ":compare?baseline=", round_name));
+  ASSERT_EQ(compared.status, 200) << compared.body;
+  const auto compared_json = nlohmann::json::parse(compared.body);
+  EXPECT_EQ(compared_json["baseline"], round_name) << compared.body;
+  EXPECT_EQ(compared_json["organizations"].size(), 1u) << compared.body;
 
   // The registry stops: UNAVAILABLE, named, and nothing written.
   registry_->process().Signal(SIGTERM);
@@ -296,6 +318,103 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   EXPECT_EQ(Count("demonstration_bases"), bases);
   // Neither log holds the contact in clear.
   EXPECT_EQ(demobase_->Log().find("13800001111"), std::string::npos);
+}
+
+TEST_F(DemoBaseE2eTest, DemonstrationProjectsThroughTheGateway) {
+  Register(5, /*winner=*/false);
+
+  // HTTP/JSON: an industry project of the education sector, and a district
+  // pilot; an unknown sector is refused with its field.
+  auto created = Http(
+      "POST", "/v1/demonstrationProjects",
+      R"({"title":"卓越绩效引入办学水平评估","scope":"PROJECT_SCOPE_INDUSTRY",)"
+      R"("sector":"education","leadDepartment":"市教育局",)"
+      R"("evaluationSystem":"义务教育学校办学水平评估",)"
+      R"("startDate":{"year":2099,"month":1,"day":1},)"
+      R"("endDate":{"year":2099,"month":12,"day":31}})");
+  ASSERT_EQ(created.status, 200) << created.body;
+  const auto project = nlohmann::json::parse(created.body);
+  const std::string name = project["name"];
+  EXPECT_EQ(project["status"], "PROJECT_STATUS_PLANNED");
+  EXPECT_EQ(project["sectorDisplayName"], "教育");
+  auto pilot = Http("POST", "/v1/demonstrationProjects",
+                    R"({"title":"质量强区","scope":"PROJECT_SCOPE_DISTRICT",)"
+                    R"("district":"440305","leadDepartment":"南山区政府",)"
+                    R"("evaluationSystem":"质量强区评价",)"
+                    R"("startDate":{"year":2099,"month":1,"day":1},)"
+                    R"("endDate":{"year":2099,"month":12,"day":31}})");
+  ASSERT_EQ(pilot.status, 200) << pilot.body;
+  auto unknown =
+      Http("POST", "/v1/demonstrationProjects",
+           R"({"title":"x","scope":"PROJECT_SCOPE_INDUSTRY","sector":"mining",)"
+           R"("leadDepartment":"x","evaluationSystem":"x",)"
+           R"("startDate":{"year":2099,"month":1,"day":1},)"
+           R"("endDate":{"year":2099,"month":12,"day":31}})");
+  EXPECT_EQ(unknown.status, 400) << unknown.body;
+  EXPECT_NE(unknown.body.find("demonstration_project.sector"),
+            std::string::npos)
+      << unknown.body;
+
+  // gRPC: a participant checked in the registry.
+  demobase_v1::AddProjectParticipantRequest join;
+  join.set_name(name);
+  join.mutable_participant()->set_organization("organizations/" + Uscc(5));
+  join.mutable_participant()->set_role("试点学校");
+  demobase_v1::DemonstrationProject joined;
+  {
+    grpc::ClientContext ctx;
+    ctx.AddMetadata("x-api-key", key_);
+    const grpc::Status s = stub_->AddProjectParticipant(&ctx, join, &joined);
+    ASSERT_TRUE(s.ok()) << s.error_message() << demobase_->Log();
+  }
+  ASSERT_EQ(joined.participants_size(), 1);
+  EXPECT_EQ(joined.participants(0).organization_display_name(),
+            "深圳市示范医院5");
+
+  // HTTP: a milestone, the project under way, the milestone reached.
+  auto milestone = Http(
+      "POST", absl::StrCat("/v1/", name, "/milestones"),
+      R"({"title":"首轮评估","dueDate":{"year":2099,"month":6,"day":30}})");
+  ASSERT_EQ(milestone.status, 200) << milestone.body;
+  const std::string milestone_name =
+      nlohmann::json::parse(milestone.body)["name"];
+  auto started = Http("POST", absl::StrCat("/v1/", name, ":transition"),
+                      R"({"status":"PROJECT_STATUS_IN_PROGRESS"})");
+  ASSERT_EQ(started.status, 200) << started.body;
+  auto early = Http("POST", absl::StrCat("/v1/", name, ":transition"),
+                    R"({"status":"PROJECT_STATUS_COMPLETED"})");
+  EXPECT_EQ(early.status, 400) << early.body;
+  EXPECT_NE(early.body.find("MILESTONES_OPEN"), std::string::npos);
+  auto reached = Http("POST", absl::StrCat("/v1/", milestone_name, ":complete"),
+                      R"({"completedDate":{"year":2020,"month":1,"day":2},)"
+                      R"("evidence":"评估报告"})");
+  ASSERT_EQ(reached.status, 200) << reached.body;
+  EXPECT_EQ(nlohmann::json::parse(reached.body)["state"],
+            "MILESTONE_STATE_COMPLETED");
+  auto got = Http("GET", absl::StrCat("/v1/", name));
+  ASSERT_EQ(got.status, 200) << got.body;
+  const auto got_json = nlohmann::json::parse(got.body);
+  EXPECT_EQ(got_json["status"], "PROJECT_STATUS_IN_PROGRESS");
+  EXPECT_EQ(got_json["history"].size(), 2u);
+  EXPECT_EQ(got_json["history"][1]["changedBy"], "programme-office");
+  auto pilots = Http("GET",
+                     "/v1/demonstrationProjects?scope=PROJECT_SCOPE_DISTRICT&"
+                     "district=440305");
+  ASSERT_EQ(pilots.status, 200) << pilots.body;
+  EXPECT_EQ(nlohmann::json::parse(pilots.body)["demonstrationProjects"].size(),
+            1u);
+
+  // The registry stops: adding a participant is UNAVAILABLE, nothing
+  // written.
+  registry_->process().Signal(SIGTERM);
+  ASSERT_EQ(registry_->process().Wait(25000), 0) << registry_->Log();
+  auto down = Http(
+      "POST", absl::StrCat("/v1/", name, ":addParticipant"),
+      absl::StrCat(R"({"participant":{"organization":)", R"("organizations/)",
+                   Uscc(6), R"(","role":"试点学校"}})"));
+  EXPECT_EQ(down.status, 503) << down.body;
+  EXPECT_NE(down.body.find("REGISTRY_UNAVAILABLE"), std::string::npos);
+  EXPECT_EQ(Count("project_participants"), 1);
 }
 
 }  // namespace

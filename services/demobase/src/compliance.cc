@@ -17,8 +17,12 @@ constexpr int kBatch = 100;
 }  // namespace
 
 Compliance::Compliance(const UseCaseContext& context,
-                       ReportRepository& repository, SurveyRepository& surveys)
-    : context_(context), repository_(repository), surveys_(surveys) {}
+                       ReportRepository& repository, SurveyRepository& surveys,
+                       ProjectRepository& projects)
+    : context_(context),
+      repository_(repository),
+      surveys_(surveys),
+      projects_(projects) {}
 
 absl::StatusOr<std::vector<v1::BaseCompliance>> Compliance::Fetch(
     db::Connection& conn, int year, absl::CivilDay day, bool only_behind,
@@ -93,7 +97,24 @@ absl::Status Compliance::GetDemoBaseStatistics(
       int32_t surveys,
       surveys_.CountCompletedRounds(*conn, absl::CivilDay(req.year(), 1, 1),
                                     absl::CivilDay(req.year(), 12, 31)));
+  QPP_ASSIGN_OR_RETURN(
+      std::vector<ProjectStatusFigure> projects,
+      projects_.CountByStatus(*conn, absl::CivilDay(req.year(), 1, 1),
+                              absl::CivilDay(req.year(), 12, 31)));
   resp->set_year(req.year());
+  for (int s = v1::ProjectStatus_MIN; s <= v1::ProjectStatus_MAX; ++s) {
+    if (s == v1::PROJECT_STATUS_UNSPECIFIED) continue;
+    v1::ProjectStatusCount* count = resp->add_projects_by_status();
+    count->set_status(static_cast<v1::ProjectStatus>(s));
+    for (const ProjectStatusFigure& f : projects) {
+      if (f.status != s) continue;
+      if (f.scope == v1::PROJECT_SCOPE_INDUSTRY) {
+        count->set_industry_projects(f.count);
+      } else if (f.scope == v1::PROJECT_SCOPE_DISTRICT) {
+        count->set_district_pilots(f.count);
+      }
+    }
+  }
   resp->set_surveys_completed(surveys);
   resp->set_bases_designated(figures.bases_designated);
   resp->set_min_bases_per_year(context_.options.min_bases_per_year);

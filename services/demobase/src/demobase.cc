@@ -9,6 +9,7 @@ DemoBaseRepositories NewMysqlDemoBaseRepositories() {
   repositories.registrations = NewMysqlRegistrationRepository();
   repositories.reports = NewMysqlReportRepository();
   repositories.surveys = NewMysqlSurveyRepository();
+  repositories.projects = NewMysqlProjectRepository();
   return repositories;
 }
 
@@ -23,11 +24,14 @@ DemoBase::DemoBase(db::ConnectionPool& pool, DemoBaseRepositories repositories,
       registration_repository_(std::move(repositories.registrations)),
       report_repository_(std::move(repositories.reports)),
       survey_repository_(std::move(repositories.surveys)),
+      project_repository_(std::move(repositories.projects)),
       context_{pool, *registry_, cipher_, std::move(clock), options},
       bases_(context_, *base_repository_),
       events_(context_, *event_repository_, *base_repository_),
       registrations_(context_, *registration_repository_, *event_repository_),
-      compliance_(context_, *report_repository_, *survey_repository_),
-      surveys_(context_, *survey_repository_) {}
+      compliance_(context_, *report_repository_, *survey_repository_,
+                  *project_repository_),
+      surveys_(context_, *survey_repository_),
+      projects_(context_, *project_repository_) {}
 
 }  // namespace qpp::demobase

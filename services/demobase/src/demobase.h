@@ -13,6 +13,8 @@
 //   registrations        registrations.h, registration_rules.h
 //   compliance, figures  compliance.h, compliance_rules.h
 //   satisfaction surveys surveys.h, survey_rules.h
+//   demonstration projects (industry projects, district pilots)
+//                        projects.h, project_rules.h
 // The registry, the one service demobase calls: registry_client.h.
 
 #include <memory>
@@ -24,6 +26,7 @@
 #include "services/demobase/src/compliance.h"
 #include "services/demobase/src/demobase_repository.h"
 #include "services/demobase/src/events.h"
+#include "services/demobase/src/projects.h"
 #include "services/demobase/src/registrations.h"
 #include "services/demobase/src/registry_client.h"
 #include "services/demobase/src/surveys.h"
@@ -38,6 +41,7 @@ struct DemoBaseRepositories {
   std::unique_ptr<RegistrationRepository> registrations;
   std::unique_ptr<ReportRepository> reports;
   std::unique_ptr<SurveyRepository> surveys;
+  std::unique_ptr<ProjectRepository> projects;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -60,6 +64,7 @@ class DemoBase final {
   Registrations& registrations() { return registrations_; }
   Compliance& compliance() { return compliance_; }
   Surveys& surveys() { return surveys_; }
+  Projects& projects() { return projects_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -70,12 +75,14 @@ class DemoBase final {
   std::unique_ptr<RegistrationRepository> registration_repository_;
   std::unique_ptr<ReportRepository> report_repository_;
   std::unique_ptr<SurveyRepository> survey_repository_;
+  std::unique_ptr<ProjectRepository> project_repository_;
   UseCaseContext context_;
   Bases bases_;
   Events events_;
   Registrations registrations_;
   Compliance compliance_;
   Surveys surveys_;
+  Projects projects_;
 };
 
 }  // namespace qpp::demobase

@@ -20,6 +20,7 @@
 #include "common/db/db.h"
 #include "services/demobase/src/base_rules.h"
 #include "services/demobase/src/event_rules.h"
+#include "services/demobase/src/project_rules.h"
 #include "services/demobase/src/registration_rules.h"
 #include "services/demobase/src/survey_rules.h"
 
@@ -213,11 +214,95 @@ class SurveyRepository {
                                                        absl::CivilDay last) = 0;
 };
 
+// Which projects a list returns; unset fields do not filter.
+struct ProjectFilter {
+  v1::ProjectScope scope = v1::PROJECT_SCOPE_UNSPECIFIED;
+  std::string sector;
+  std::string district;
+  v1::ProjectStatus status = v1::PROJECT_STATUS_UNSPECIFIED;
+};
+
+// How many projects of one scope have one status.
+struct ProjectStatusFigure {
+  v1::ProjectScope scope = v1::PROJECT_SCOPE_UNSPECIFIED;
+  v1::ProjectStatus status = v1::PROJECT_STATUS_UNSPECIFIED;
+  int32_t count = 0;
+};
+
+class ProjectRepository {
+ public:
+  virtual ~ProjectRepository() = default;
+  // The display name of sector `code`; nullopt if the sector table has no
+  // such sector.
+  virtual absl::StatusOr<std::optional<std::string>> GetSectorName(
+      db::Connection& conn, const std::string& code) = 0;
+  // Inserts a project (id, times, version, display name ignored); returns
+  // its id.
+  virtual absl::StatusOr<int64_t> InsertProject(db::Connection& conn,
+                                                const ProjectRecord& project,
+                                                absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update` (every change to the
+  // project, its participants or milestones takes this lock first);
+  // nullopt if none.
+  virtual absl::StatusOr<std::optional<ProjectRecord>> GetProject(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<ProjectRecord>> ListProjects(
+      db::Connection& conn, const ProjectFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // Writes every mutable column and a new version if the stored version is
+  // `expected_version`; false if not.
+  virtual absl::StatusOr<bool> UpdateProject(db::Connection& conn,
+                                             const ProjectRecord& project,
+                                             int64_t expected_version,
+                                             absl::Time now) = 0;
+  // Appends a status change to the project's history.
+  virtual absl::Status InsertStatusChange(
+      db::Connection& conn, const ProjectStatusChangeRecord& change) = 0;
+  // Adds a participant. ALREADY_EXISTS if it takes part already.
+  virtual absl::Status InsertParticipant(db::Connection& conn,
+                                         const ParticipantRecord& p) = 0;
+  // Removes a participant; false if it did not take part.
+  virtual absl::StatusOr<bool> DeleteParticipant(db::Connection& conn,
+                                                 int64_t project_id,
+                                                 const std::string& uscc) = 0;
+  // Inserts a milestone (id, times, completion ignored: it starts
+  // pending); returns its id.
+  virtual absl::StatusOr<int64_t> InsertMilestone(db::Connection& conn,
+                                                  const MilestoneRecord& m,
+                                                  absl::Time now) = 0;
+  // The milestone `id` of project `project_id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<MilestoneRecord>> GetMilestone(
+      db::Connection& conn, int64_t project_id, int64_t id) = 0;
+  // Marks a milestone completed on `day` with `evidence`.
+  virtual absl::Status CompleteMilestone(db::Connection& conn, int64_t id,
+                                         absl::CivilDay day,
+                                         const std::string& evidence,
+                                         absl::Time now) = 0;
+  // Pending milestones of a project.
+  virtual absl::StatusOr<int64_t> CountPendingMilestones(
+      db::Connection& conn, int64_t project_id) = 0;
+  // The histories (oldest first), participants (by USCC) and milestones
+  // (by due date, id) of the projects `ids`.
+  virtual absl::StatusOr<
+      std::map<int64_t, std::vector<ProjectStatusChangeRecord>>>
+  ListHistories(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  virtual absl::StatusOr<std::map<int64_t, std::vector<ParticipantRecord>>>
+  ListParticipants(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  virtual absl::StatusOr<std::map<int64_t, std::vector<MilestoneRecord>>>
+  ListMilestones(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  // Projects whose planned period overlaps [first, last], counted by scope
+  // and status.
+  virtual absl::StatusOr<std::vector<ProjectStatusFigure>> CountByStatus(
+      db::Connection& conn, absl::CivilDay first, absl::CivilDay last) = 0;
+};
+
 // The MySQL/MariaDB implementations, one file each.
 std::unique_ptr<BaseRepository> NewMysqlBaseRepository();
 std::unique_ptr<EventRepository> NewMysqlEventRepository();
 std::unique_ptr<RegistrationRepository> NewMysqlRegistrationRepository();
 std::unique_ptr<ReportRepository> NewMysqlReportRepository();
 std::unique_ptr<SurveyRepository> NewMysqlSurveyRepository();
+std::unique_ptr<ProjectRepository> NewMysqlProjectRepository();
 
 }  // namespace qpp::demobase

@@ -227,4 +227,86 @@ grpc::ServerUnaryReactor* DemoBaseServiceImpl::CompareSurveyRounds(
   });
 }
 
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CreateDemonstrationProject(
+    grpc::CallbackServerContext* ctx,
+    const v1::CreateDemonstrationProjectRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return demobase_.projects().CreateDemonstrationProject(Call(*ctx), *req,
+                                                           resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::GetDemonstrationProject(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetDemonstrationProjectRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().GetDemonstrationProject(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::ListDemonstrationProjects(
+    grpc::CallbackServerContext* ctx,
+    const v1::ListDemonstrationProjectsRequest* req,
+    v1::ListDemonstrationProjectsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().ListDemonstrationProjects(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::UpdateDemonstrationProject(
+    grpc::CallbackServerContext* ctx,
+    const v1::UpdateDemonstrationProjectRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().UpdateDemonstrationProject(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::TransitionDemonstrationProject(
+    grpc::CallbackServerContext* ctx,
+    const v1::TransitionDemonstrationProjectRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return demobase_.projects().TransitionDemonstrationProject(Call(*ctx), *req,
+                                                               resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::AddProjectParticipant(
+    grpc::CallbackServerContext* ctx,
+    const v1::AddProjectParticipantRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return demobase_.projects().AddProjectParticipant(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::RemoveProjectParticipant(
+    grpc::CallbackServerContext* ctx,
+    const v1::RemoveProjectParticipantRequest* req,
+    v1::DemonstrationProject* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().RemoveProjectParticipant(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CreateProjectMilestone(
+    grpc::CallbackServerContext* ctx,
+    const v1::CreateProjectMilestoneRequest* req, v1::ProjectMilestone* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().CreateProjectMilestone(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* DemoBaseServiceImpl::CompleteProjectMilestone(
+    grpc::CallbackServerContext* ctx,
+    const v1::CompleteProjectMilestoneRequest* req,
+    v1::ProjectMilestone* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return demobase_.projects().CompleteProjectMilestone(*req, resp);
+  });
+}
+
 }  // namespace qpp::demobase

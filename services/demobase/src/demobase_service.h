@@ -133,6 +133,44 @@ class DemoBaseServiceImpl final : public v1::DemoBaseService::CallbackService {
       const v1::CompareSurveyRoundsRequest* req,
       v1::CompareSurveyRoundsResponse* resp) override;
 
+  // Demonstration projects (projects.h).
+  grpc::ServerUnaryReactor* CreateDemonstrationProject(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateDemonstrationProjectRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* GetDemonstrationProject(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetDemonstrationProjectRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* ListDemonstrationProjects(
+      grpc::CallbackServerContext* ctx,
+      const v1::ListDemonstrationProjectsRequest* req,
+      v1::ListDemonstrationProjectsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateDemonstrationProject(
+      grpc::CallbackServerContext* ctx,
+      const v1::UpdateDemonstrationProjectRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* TransitionDemonstrationProject(
+      grpc::CallbackServerContext* ctx,
+      const v1::TransitionDemonstrationProjectRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* AddProjectParticipant(
+      grpc::CallbackServerContext* ctx,
+      const v1::AddProjectParticipantRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* RemoveProjectParticipant(
+      grpc::CallbackServerContext* ctx,
+      const v1::RemoveProjectParticipantRequest* req,
+      v1::DemonstrationProject* resp) override;
+  grpc::ServerUnaryReactor* CreateProjectMilestone(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateProjectMilestoneRequest* req,
+      v1::ProjectMilestone* resp) override;
+  grpc::ServerUnaryReactor* CompleteProjectMilestone(
+      grpc::CallbackServerContext* ctx,
+      const v1::CompleteProjectMilestoneRequest* req,
+      v1::ProjectMilestone* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

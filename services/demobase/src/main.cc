@@ -7,6 +7,7 @@
 #include "common/status/status.h"
 #include "services/demobase/src/base_rules.h"
 #include "services/demobase/src/demobase.h"
+#include "services/demobase/src/demobase_metrics.h"
 #include "services/demobase/src/demobase_service.h"
 #include "services/demobase/src/migrations.h"
 #include "services/demobase/src/registry_client.h"
@@ -21,6 +22,10 @@ ABSL_FLAG(int, max_bases_per_year, 4,
           "Designations a year may have at most (enforced).");
 ABSL_FLAG(int, min_events_per_year, 6,
           "Open events a base holds a year at least (\"不少于6批次\").");
+
+ABSL_FLAG(int, statistics_refresh_seconds, 60,
+          "Seconds between refreshes of the demobase gauges on /metrics "
+          "(0: never).");
 
 namespace qpp::demobase {
 
@@ -38,6 +43,13 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
       env.pool, NewMysqlDemoBaseRepositories(),
       NewGrpcRegistryClient(std::move(channel), env.metrics),
       std::move(env.cipher), env.clock, options));
+  auto gauges = std::make_shared<StatisticsGauges>(
+      env.metrics, core->compliance(), env.clock);
+  if (const int seconds = absl::GetFlag(FLAGS_statistics_refresh_seconds);
+      seconds > 0) {
+    gauges->Start(absl::Seconds(seconds));
+  }
+  parts.Keep(std::move(gauges));
   parts.Serve(std::make_shared<DemoBaseServiceImpl>(*core, env.executor,
                                                     env.principal_trust),
               v1::DemoBaseService::service_full_name());

@@ -45,7 +45,9 @@ class DemoBaseIntegrationTest
   void SetUp() override {
     DatabaseTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"survey_dimension_scores", "survey_scores",
+    ASSERT_TRUE(db_->Clear({"project_milestones", "project_participants",
+                            "project_status_changes", "demonstration_projects",
+                            "survey_dimension_scores", "survey_scores",
                             "survey_rounds", "registrations", "open_events",
                             "base_status_changes", "demonstration_bases",
                             "designation_years", "idempotency_keys"})

@@ -146,14 +146,18 @@ bool PathTemplate::Match(absl::string_view path,
                          std::vector<PathBinding>* bindings) const {
   if (path.empty() || path[0] != '/') return false;
   absl::string_view rest = path.substr(1);
-  if (!verb_.empty()) {
-    const size_t colon = rest.rfind(':');
-    const size_t slash = rest.rfind('/');
-    if (colon == absl::string_view::npos ||
-        (slash != absl::string_view::npos && colon < slash)) {
-      return false;
-    }
-    if (rest.substr(colon + 1) != verb_) return false;
+  // By http.proto a client percent-encodes a ':' inside a variable's value
+  // (%3A), so a raw ':' in the last segment starts the path's verb. A
+  // template matches only a path with its own verb, and a template without
+  // one only a path without one: "/v1/rounds/5:compare" is not
+  // GetRound("rounds/5:compare"), whatever order the routes are tried in.
+  const size_t last_slash = rest.rfind('/');
+  const size_t colon = rest.find(
+      ':', last_slash == absl::string_view::npos ? 0 : last_slash + 1);
+  if (colon == absl::string_view::npos) {
+    if (!verb_.empty()) return false;
+  } else {
+    if (verb_.empty() || rest.substr(colon + 1) != verb_) return false;
     rest = rest.substr(0, colon);
   }
   std::vector<absl::string_view> segs = absl::StrSplit(rest, '/');

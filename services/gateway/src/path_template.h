@@ -35,10 +35,13 @@ class PathTemplate final {
   static absl::StatusOr<PathTemplate> Parse(absl::string_view text);
 
   // Matches a request path (without query string). Returns true and fills
-  // `bindings` (one per variable, in template order) on a match. A
-  // variable's segments may not be empty; percent-escapes are decoded, and
-  // a value that decodes to contain "/" in a single-segment variable does
-  // not match.
+  // `bindings` (one per variable, in template order) on a match. A raw ':'
+  // in the path's last segment starts its verb (a ':' inside a value comes
+  // percent-encoded, as http.proto has clients expand variables): the path
+  // matches only if the template declares exactly that verb, and a path
+  // without a verb only a template without one. A variable's segments may
+  // not be empty; percent-escapes are decoded (so "%3A" is a ':' of the
+  // value), and a value that decodes to contain "/" does not match.
   bool Match(absl::string_view path, std::vector<PathBinding>* bindings) const;
 
   // Number of literal segments, used to try more specific templates first.

@@ -8,6 +8,7 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "grpcpp/client_context.h"
+#include "qpp/demobase/v1/demobase_service.grpc.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "qpp/training/v1/training_service.grpc.pb.h"
@@ -21,6 +22,7 @@ using v1::TargetProgress;
 
 constexpr char kRegistry[] = "qpp.registry.v1.RegistryService";
 constexpr char kTraining[] = "qpp.training.v1.TrainingService";
+constexpr char kDemoBase[] = "qpp.demobase.v1.DemoBaseService";
 
 class RegistryFigures final : public FigureSource {
  public:
@@ -99,6 +101,44 @@ class TrainingFigures final : public FigureSource {
   }
 };
 
+class DemoBaseFigures final : public FigureSource {
+ public:
+  std::string service() const override { return kDemoBase; }
+
+  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
+             const OutboundCall& call,
+             std::function<void(absl::StatusOr<Figures>)> done) override {
+    struct State {
+      std::unique_ptr<demobase::v1::DemoBaseService::Stub> stub;
+      grpc::ClientContext ctx;
+      demobase::v1::GetDemoBaseStatisticsRequest request;
+      demobase::v1::DemoBaseStatistics response;
+    };
+    auto state = std::make_shared<State>();
+    state->stub = demobase::v1::DemoBaseService::NewStub(channel);
+    state->ctx.set_deadline(call.deadline);
+    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
+    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
+    state->request.set_year(year);
+    state->stub->async()->GetDemoBaseStatistics(
+        &state->ctx, &state->request, &state->response,
+        [state, done = std::move(done)](grpc::Status s) {
+          if (!s.ok()) {
+            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                              s.error_message()));
+            return;
+          }
+          const demobase::v1::DemoBaseStatistics& d = state->response;
+          Figures f;
+          f["demonstration_bases"] = d.bases_designated();
+          f["demonstration_bases.goal"] = d.min_bases_per_year();
+          f["open_events_held"] = d.events_held();
+          f["visitors"] = d.visitors();
+          done(std::move(f));
+        });
+  }
+};
+
 struct TargetSpec {
   const char* id;
   const char* title;
@@ -111,6 +151,15 @@ constexpr TargetSpec kTargets[] = {
     {"100", "Enterprises whose performance measurably improved", kRegistry},
     {"1000", "Enterprises that introduced the excellence model", kRegistry},
     {"10000", "People who took quality training", kTraining},
+};
+
+constexpr TargetSpec kSupporting[] = {
+    {"demonstration_bases", "Demonstration bases designated for the year",
+     kDemoBase},
+    {"open_events_held", "Open events of demonstration bases held in the year",
+     kDemoBase},
+    {"visitors", "Visitors received at the open events held in the year",
+     kDemoBase},
 };
 
 constexpr TargetSpec kPhase = {"key_enterprises",
@@ -127,11 +176,16 @@ std::unique_ptr<FigureSource> NewTrainingFigures() {
   return std::make_unique<TrainingFigures>();
 }
 
+std::unique_ptr<FigureSource> NewDemoBaseFigures() {
+  return std::make_unique<DemoBaseFigures>();
+}
+
 ProgressUpstream::ProgressUpstream(ProgressPlan plan,
                                    const BackendSet* backends)
     : plan_(plan), backends_(backends) {
   sources_.push_back(NewRegistryFigures());
   sources_.push_back(NewTrainingFigures());
+  sources_.push_back(NewDemoBaseFigures());
 }
 
 void ProgressUpstream::CallUnary(const OutboundCall& call,
@@ -220,6 +274,12 @@ void ProgressUpstream::CallUnary(const OutboundCall& call,
         t->set_unavailable_reason("source service has no such figure");
         return;
       }
+      // The owning service's own goal, where it has one.
+      if (auto g = it->second->find(absl::StrCat(spec.id, ".goal"));
+          g != it->second->end()) {
+        goal = g->second;
+        t->set_goal(goal);
+      }
       t->set_available(true);
       t->set_current(f->second);
       if (goal > 0) {
@@ -231,6 +291,9 @@ void ProgressUpstream::CallUnary(const OutboundCall& call,
                              plan.trained};
     for (size_t i = 0; i < std::size(kTargets); ++i) {
       fill(kTargets[i], goals[i], out.add_targets());
+    }
+    for (const TargetSpec& spec : kSupporting) {
+      fill(spec, 0, out.add_supporting_figures());
     }
     if (out.plan_year() == 1 || out.plan_year() == 2) {
       fill(kPhase,

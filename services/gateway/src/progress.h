@@ -31,7 +31,10 @@ struct ProgressPlan {
   int64_t key_enterprises_year2 = 60;  // by end of year 2
 };
 
-// Figures by target id ("10", "100", "1000", "10000", "key_enterprises").
+// Figures by target id ("10", "100", "1000", "10000", "key_enterprises") or
+// supporting figure id ("demonstration_bases", "open_events_held",
+// "visitors"). A figure "<id>.goal", if present, is the goal of figure
+// <id> as its owning service is configured.
 using Figures = std::map<std::string, int64_t>;
 
 // A service that owns some figures.
@@ -53,6 +56,9 @@ std::unique_ptr<FigureSource> NewRegistryFigures();
 
 // Training's figures, from TrainingService.GetTrainingStatistics.
 std::unique_ptr<FigureSource> NewTrainingFigures();
+
+// Demobase's figures, from DemoBaseService.GetDemoBaseStatistics.
+std::unique_ptr<FigureSource> NewDemoBaseFigures();
 
 // The progress service as an in-process upstream.
 class ProgressUpstream final : public Upstream {

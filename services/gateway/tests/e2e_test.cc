@@ -249,6 +249,14 @@ TEST_F(GatewayE2E, ProgrammeProgressComposesRegistryFigures) {
             "source service is not configured");
   EXPECT_EQ(resp.phase_target().goal(), 30);
   EXPECT_EQ(resp.phase_target().current(), 21);  // key enterprises only
+  // Demobase's supporting figures, additive: not configured here.
+  ASSERT_EQ(resp.supporting_figures_size(), 3);
+  EXPECT_EQ(resp.supporting_figures(0).id(), "demonstration_bases");
+  EXPECT_EQ(resp.supporting_figures(0).source_service(),
+            "qpp.demobase.v1.DemoBaseService");
+  EXPECT_FALSE(resp.supporting_figures(0).available());
+  EXPECT_EQ(resp.supporting_figures(2).unavailable_reason(),
+            "source service is not configured");
   HttpResponse r = Http("GET", "/v1/progress/2013", "district-440305");
   ASSERT_EQ(r.status, 200) << r.body;
   v1::ProgrammeProgress via_http;

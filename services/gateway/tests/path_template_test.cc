@@ -68,6 +68,39 @@ TEST(PathTemplate, VerbIsMatchedAndStripped) {
                       "/v1/organizations:batchCreate"));
 }
 
+TEST(PathTemplate, ACustomVerbMatchesOnlyATemplateThatDeclaresIt) {
+  // The plain Get binding of a collection does not take a custom method's
+  // path, so that GET ...:compare can be routed to the method it names.
+  EXPECT_FALSE(
+      Matches("/v1/{name=surveyRounds/*}", "/v1/surveyRounds/5:compare"));
+  EXPECT_FALSE(Matches("/v1/progress/{year}", "/v1/progress/2015:x"));
+  EXPECT_FALSE(Matches("/v1/{name=files/**}", "/v1/files/a/b:cancel"));
+  EXPECT_FALSE(Matches("/v1/{name=surveyRounds/*}", "/v1/surveyRounds/5:"));
+  auto b = MustMatch("/v1/{name=surveyRounds/*}:compare",
+                     "/v1/surveyRounds/5:compare");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].value, "surveyRounds/5");
+  auto files = MustMatch("/v1/{name=files/**}:cancel", "/v1/files/a/b:cancel");
+  EXPECT_EQ(files[0].value, "files/a/b");
+  // The verb is the whole rest of the last segment.
+  EXPECT_FALSE(Matches("/v1/{name=surveyRounds/*}:compare",
+                       "/v1/surveyRounds/5:compare:x"));
+  EXPECT_FALSE(Matches("/v1/{name=surveyRounds/*}:compare",
+                       "/v1/surveyRounds/5:x:compare"));
+  // A ':' in an earlier segment is not a verb.
+  EXPECT_TRUE(Matches("/v1/{name=a/*/b/*}", "/v1/a/x:y/b/1"));
+}
+
+TEST(PathTemplate, AnEncodedColonBelongsToTheVariable) {
+  auto b =
+      MustMatch("/v1/{name=surveyRounds/*}", "/v1/surveyRounds/5%3Acompare");
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].value, "surveyRounds/5:compare");
+  auto verb = MustMatch("/v1/{name=surveyRounds/*}:compare",
+                        "/v1/surveyRounds/a%3Ab:compare");
+  EXPECT_EQ(verb[0].value, "surveyRounds/a:b");
+}
+
 TEST(PathTemplate, MultipleVariablesAndDeepNames) {
   auto b = MustMatch("/v1/{name=organizations/*/awards/*}",
                      "/v1/organizations/X1/awards/7");

@@ -4,6 +4,7 @@
 #include "common/status/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "qpp/demobase/v1/demobase_service.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 
@@ -153,6 +154,34 @@ TEST_F(TranscoderTest, BadInputIsInvalidArgument) {
         << c.verb << " " << c.path << "?" << c.query << " " << c.body << ": "
         << s;
   }
+}
+
+TEST_F(TranscoderTest, AGetWithACustomVerbReachesItsMethodNotThePlainGet) {
+  // GetSurveyRound ("/v1/{name=surveyRounds/*}") is declared, and so tried,
+  // before CompareSurveyRounds ("/v1/{name=surveyRounds/*}:compare").
+  ASSERT_TRUE(t_.AddService(demobase::v1::GetSurveyRoundRequest::descriptor()
+                                ->file()
+                                ->FindServiceByName("DemoBaseService"))
+                  .ok());
+  auto compare = t_.Match("GET", "/v1/surveyRounds/2:compare");
+  ASSERT_TRUE(compare.ok()) << compare.status();
+  EXPECT_EQ(compare->route->full_method,
+            "/qpp.demobase.v1.DemoBaseService/CompareSurveyRounds");
+  auto req = Build<demobase::v1::CompareSurveyRoundsRequest>(
+      "GET", "/v1/surveyRounds/2:compare", "baseline=surveyRounds%2F1", "");
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(req->name(), "surveyRounds/2");
+  EXPECT_EQ(req->baseline(), "surveyRounds/1");
+  auto get = t_.Match("GET", "/v1/surveyRounds/2");
+  ASSERT_TRUE(get.ok());
+  EXPECT_EQ(get->route->full_method,
+            "/qpp.demobase.v1.DemoBaseService/GetSurveyRound");
+  // A verb no binding declares is no method, not GetSurveyRound.
+  EXPECT_EQ(t_.Match("GET", "/v1/surveyRounds/2:unknown").status().code(),
+            absl::StatusCode::kNotFound);
+  // A verb bound to POST only is a known path with the wrong HTTP method.
+  EXPECT_EQ(t_.Match("GET", "/v1/surveyRounds/2:complete").status().code(),
+            absl::StatusCode::kUnimplemented);
 }
 
 TEST_F(TranscoderTest, UnknownPathsAndVerbs) {
