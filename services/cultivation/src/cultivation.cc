@@ -1,0 +1,26 @@
+#include "services/cultivation/src/cultivation.h"
+
+namespace qpp::cultivation {
+
+CultivationRepositories NewMysqlCultivationRepositories() {
+  CultivationRepositories repositories;
+  repositories.cohorts = NewMysqlCohortRepository();
+  repositories.applications = NewMysqlApplicationRepository();
+  return repositories;
+}
+
+Cultivation::Cultivation(db::ConnectionPool& pool,
+                         CultivationRepositories repositories,
+                         CultivationClients clients, crypto::DataCipher cipher,
+                         dates::Clock clock, ProgrammeOptions options)
+    : registry_(std::move(clients.registry)),
+      training_(std::move(clients.training)),
+      cipher_(std::move(cipher)),
+      cohort_repository_(std::move(repositories.cohorts)),
+      application_repository_(std::move(repositories.applications)),
+      context_{pool,    *registry_,       *training_,
+               cipher_, std::move(clock), options},
+      cohorts_(context_, *cohort_repository_),
+      applications_(context_, *cohort_repository_, *application_repository_) {}
+
+}  // namespace qpp::cultivation

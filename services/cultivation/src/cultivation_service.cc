@@ -1,0 +1,73 @@
+#include "services/cultivation/src/cultivation_service.h"
+
+#include "common/server/offload.h"
+
+namespace qpp::cultivation {
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::CreateCohort(
+    grpc::CallbackServerContext* ctx, const v1::CreateCohortRequest* req,
+    v1::Cohort* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.cohorts().CreateCohort(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetCohort(
+    grpc::CallbackServerContext* ctx, const v1::GetCohortRequest* req,
+    v1::Cohort* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.cohorts().GetCohort(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListCohorts(
+    grpc::CallbackServerContext* ctx, const v1::ListCohortsRequest* req,
+    v1::ListCohortsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.cohorts().ListCohorts(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::UpdateCohort(
+    grpc::CallbackServerContext* ctx, const v1::UpdateCohortRequest* req,
+    v1::Cohort* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.cohorts().UpdateCohort(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::CreateApplication(
+    grpc::CallbackServerContext* ctx, const v1::CreateApplicationRequest* req,
+    v1::Application* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.applications().CreateApplication(Call(*ctx), *req,
+                                                         resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetApplication(
+    grpc::CallbackServerContext* ctx, const v1::GetApplicationRequest* req,
+    v1::Application* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.applications().GetApplication(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListApplications(
+    grpc::CallbackServerContext* ctx, const v1::ListApplicationsRequest* req,
+    v1::ListApplicationsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.applications().ListApplications(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawApplication(
+    grpc::CallbackServerContext* ctx, const v1::WithdrawApplicationRequest* req,
+    v1::Application* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.applications().WithdrawApplication(Call(*ctx), *req,
+                                                           resp);
+  });
+}
+
+}  // namespace qpp::cultivation

@@ -1,0 +1,73 @@
+#pragma once
+
+// The gRPC surface of cultivation: every method hands its call to the
+// bounded executor at once and there runs the use case of its resource
+// (cultivation.h), converting the absl::Status it returns, with its
+// google.rpc details, into the call's status. No SQL and no domain rules
+// here. Methods that call another service or record who acted take the
+// call's context (deadline, request id, principal) from the server context
+// with RequestContextFromServer.
+//
+// Besides the statuses of the use cases, any method may answer UNAVAILABLE
+// (SERVER_OVERLOADED) when the executor's queue is full, CANCELLED or
+// DEADLINE_EXCEEDED for a call that ended while it was queued.
+
+#include "common/context/grpc_request_context.h"
+#include "common/server/executor.h"
+#include "qpp/cultivation/v1/cultivation_service.grpc.pb.h"
+#include "services/cultivation/src/cultivation.h"
+
+namespace qpp::cultivation {
+
+class CultivationServiceImpl final
+    : public v1::CultivationService::CallbackService {
+ public:
+  // Neither `cultivation` nor `executor` is owned; both must outlive the
+  // service. `trust` says whose principal header to believe.
+  CultivationServiceImpl(Cultivation& cultivation, server::Executor& executor,
+                         PrincipalTrust trust)
+      : cultivation_(cultivation),
+        executor_(executor),
+        trust_(std::move(trust)) {}
+
+  // Cohorts (cohorts.h).
+  grpc::ServerUnaryReactor* CreateCohort(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateCohortRequest* req,
+                                         v1::Cohort* resp) override;
+  grpc::ServerUnaryReactor* GetCohort(grpc::CallbackServerContext* ctx,
+                                      const v1::GetCohortRequest* req,
+                                      v1::Cohort* resp) override;
+  grpc::ServerUnaryReactor* ListCohorts(grpc::CallbackServerContext* ctx,
+                                        const v1::ListCohortsRequest* req,
+                                        v1::ListCohortsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateCohort(grpc::CallbackServerContext* ctx,
+                                         const v1::UpdateCohortRequest* req,
+                                         v1::Cohort* resp) override;
+
+  // Applications (applications.h).
+  grpc::ServerUnaryReactor* CreateApplication(
+      grpc::CallbackServerContext* ctx, const v1::CreateApplicationRequest* req,
+      v1::Application* resp) override;
+  grpc::ServerUnaryReactor* GetApplication(grpc::CallbackServerContext* ctx,
+                                           const v1::GetApplicationRequest* req,
+                                           v1::Application* resp) override;
+  grpc::ServerUnaryReactor* ListApplications(
+      grpc::CallbackServerContext* ctx, const v1::ListApplicationsRequest* req,
+      v1::ListApplicationsResponse* resp) override;
+  grpc::ServerUnaryReactor* WithdrawApplication(
+      grpc::CallbackServerContext* ctx,
+      const v1::WithdrawApplicationRequest* req,
+      v1::Application* resp) override;
+
+ private:
+  // The call's context for use cases that need it.
+  RequestContext Call(const grpc::CallbackServerContext& ctx) const {
+    return RequestContextFromServer(ctx, trust_);
+  }
+
+  Cultivation& cultivation_;
+  server::Executor& executor_;
+  const PrincipalTrust trust_;
+};
+
+}  // namespace qpp::cultivation
