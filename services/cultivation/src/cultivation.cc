@@ -6,6 +6,8 @@ CultivationRepositories NewMysqlCultivationRepositories() {
   CultivationRepositories repositories;
   repositories.cohorts = NewMysqlCohortRepository();
   repositories.applications = NewMysqlApplicationRepository();
+  repositories.experts = NewMysqlExpertRepository();
+  repositories.reviews = NewMysqlReviewRepository();
   return repositories;
 }
 
@@ -18,9 +20,14 @@ Cultivation::Cultivation(db::ConnectionPool& pool,
       cipher_(std::move(cipher)),
       cohort_repository_(std::move(repositories.cohorts)),
       application_repository_(std::move(repositories.applications)),
+      expert_repository_(std::move(repositories.experts)),
+      review_repository_(std::move(repositories.reviews)),
       context_{pool,    *registry_,       *training_,
                cipher_, std::move(clock), options},
       cohorts_(context_, *cohort_repository_),
-      applications_(context_, *cohort_repository_, *application_repository_) {}
+      applications_(context_, *cohort_repository_, *application_repository_),
+      experts_(context_, *expert_repository_),
+      reviews_(context_, {*cohort_repository_, *application_repository_,
+                          *expert_repository_, *review_repository_}) {}
 
 }  // namespace qpp::cultivation

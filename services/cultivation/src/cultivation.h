@@ -11,6 +11,8 @@
 // behind an interface of cultivation_repository.h):
 //   cohorts        cohorts.h, cohort_rules.h
 //   applications   applications.h, application_rules.h
+//   experts        experts.h, review_rules.h
+//   reviews        reviews.h, review_rules.h
 // The services cultivation calls: registry_client.h, training_client.h.
 
 #include <memory>
@@ -21,7 +23,9 @@
 #include "services/cultivation/src/applications.h"
 #include "services/cultivation/src/cohorts.h"
 #include "services/cultivation/src/cultivation_repository.h"
+#include "services/cultivation/src/experts.h"
 #include "services/cultivation/src/registry_client.h"
+#include "services/cultivation/src/reviews.h"
 #include "services/cultivation/src/training_client.h"
 #include "services/cultivation/src/use_case_context.h"
 
@@ -31,6 +35,8 @@ namespace qpp::cultivation {
 struct CultivationRepositories {
   std::unique_ptr<CohortRepository> cohorts;
   std::unique_ptr<ApplicationRepository> applications;
+  std::unique_ptr<ExpertRepository> experts;
+  std::unique_ptr<ReviewRepository> reviews;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -57,6 +63,8 @@ class Cultivation final {
   // The use cases of each resource; they live as long as this object.
   Cohorts& cohorts() { return cohorts_; }
   Applications& applications() { return applications_; }
+  Experts& experts() { return experts_; }
+  Reviews& reviews() { return reviews_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -65,9 +73,13 @@ class Cultivation final {
   const crypto::DataCipher cipher_;
   std::unique_ptr<CohortRepository> cohort_repository_;
   std::unique_ptr<ApplicationRepository> application_repository_;
+  std::unique_ptr<ExpertRepository> expert_repository_;
+  std::unique_ptr<ReviewRepository> review_repository_;
   UseCaseContext context_;
   Cohorts cohorts_;
   Applications applications_;
+  Experts experts_;
+  Reviews reviews_;
 };
 
 }  // namespace qpp::cultivation

@@ -20,6 +20,7 @@
 #include "common/db/db.h"
 #include "services/cultivation/src/application_rules.h"
 #include "services/cultivation/src/cohort_rules.h"
+#include "services/cultivation/src/review_rules.h"
 
 namespace qpp::cultivation {
 
@@ -86,7 +87,60 @@ class ApplicationRepository {
   CountByStatus(db::Connection& conn, int32_t year) = 0;
 };
 
+class ExpertRepository {
+ public:
+  virtual ~ExpertRepository() = default;
+  // Inserts an expert (id, times, version ignored); returns its id.
+  // ALREADY_EXISTS if the resident ID number's hash is in the pool.
+  virtual absl::StatusOr<int64_t> InsertExpert(db::Connection& conn,
+                                               const ExpertRecord& expert,
+                                               absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update` (declarations and
+  // assignments of the expert take this lock first); nullopt if none.
+  virtual absl::StatusOr<std::optional<ExpertRecord>> GetExpert(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page).
+  virtual absl::StatusOr<std::vector<ExpertRecord>> ListExperts(
+      db::Connection& conn, int64_t after_id, int limit) = 0;
+  // Records a conflict unless the expert declared that organisation
+  // already (then the first declaration stays).
+  virtual absl::Status InsertConflict(db::Connection& conn,
+                                      const ConflictRecord& conflict) = 0;
+  // The conflicts of the experts `ids`, each oldest first.
+  virtual absl::StatusOr<std::map<int64_t, std::vector<ConflictRecord>>>
+  ListConflicts(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  // Bumps the expert's version and update time.
+  virtual absl::Status Touch(db::Connection& conn, int64_t id,
+                             absl::Time now) = 0;
+};
+
+class ReviewRepository {
+ public:
+  virtual ~ReviewRepository() = default;
+  // Inserts an assigned review (id, scores, submit time ignored); returns
+  // its id. ALREADY_EXISTS if the expert is assigned to the application.
+  virtual absl::StatusOr<int64_t> InsertReview(db::Connection& conn,
+                                               const ReviewRecord& review) = 0;
+  // The review `id` of application `application_id`; locked if
+  // `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<ReviewRecord>> GetReview(
+      db::Connection& conn, int64_t application_id, int64_t id,
+      bool for_update) = 0;
+  // An application's reviews ordered by id, after `after_id`.
+  virtual absl::StatusOr<std::vector<ReviewRecord>> ListReviews(
+      db::Connection& conn, int64_t application_id, int64_t after_id,
+      int limit) = 0;
+  // Writes state, scores, total, comment and submit time.
+  virtual absl::Status UpdateReview(db::Connection& conn,
+                                    const ReviewRecord& review) = 0;
+  // The totals of an application's submitted reviews.
+  virtual absl::StatusOr<std::vector<double>> SubmittedTotals(
+      db::Connection& conn, int64_t application_id) = 0;
+};
+
 std::unique_ptr<CohortRepository> NewMysqlCohortRepository();
+std::unique_ptr<ExpertRepository> NewMysqlExpertRepository();
+std::unique_ptr<ReviewRepository> NewMysqlReviewRepository();
 std::unique_ptr<ApplicationRepository> NewMysqlApplicationRepository();
 
 }  // namespace qpp::cultivation

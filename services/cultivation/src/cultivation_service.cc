@@ -70,4 +70,68 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawApplication(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::CreateExpert(
+    grpc::CallbackServerContext* ctx, const v1::CreateExpertRequest* req,
+    v1::Expert* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.experts().CreateExpert(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetExpert(
+    grpc::CallbackServerContext* ctx, const v1::GetExpertRequest* req,
+    v1::Expert* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.experts().GetExpert(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListExperts(
+    grpc::CallbackServerContext* ctx, const v1::ListExpertsRequest* req,
+    v1::ListExpertsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.experts().ListExperts(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::DeclareConflict(
+    grpc::CallbackServerContext* ctx, const v1::DeclareConflictRequest* req,
+    v1::Expert* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.experts().DeclareConflict(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::CreateReview(
+    grpc::CallbackServerContext* ctx, const v1::CreateReviewRequest* req,
+    v1::Review* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.reviews().CreateReview(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetReview(
+    grpc::CallbackServerContext* ctx, const v1::GetReviewRequest* req,
+    v1::Review* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.reviews().GetReview(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListReviews(
+    grpc::CallbackServerContext* ctx, const v1::ListReviewsRequest* req,
+    v1::ListReviewsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.reviews().ListReviews(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::SubmitReview(
+    grpc::CallbackServerContext* ctx, const v1::SubmitReviewRequest* req,
+    v1::Review* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.reviews().SubmitReview(Call(*ctx), *req, resp);
+  });
+}
+
 }  // namespace qpp::cultivation

@@ -59,6 +59,34 @@ class CultivationServiceImpl final
       const v1::WithdrawApplicationRequest* req,
       v1::Application* resp) override;
 
+  // Experts (experts.h).
+  grpc::ServerUnaryReactor* CreateExpert(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateExpertRequest* req,
+                                         v1::Expert* resp) override;
+  grpc::ServerUnaryReactor* GetExpert(grpc::CallbackServerContext* ctx,
+                                      const v1::GetExpertRequest* req,
+                                      v1::Expert* resp) override;
+  grpc::ServerUnaryReactor* ListExperts(grpc::CallbackServerContext* ctx,
+                                        const v1::ListExpertsRequest* req,
+                                        v1::ListExpertsResponse* resp) override;
+  grpc::ServerUnaryReactor* DeclareConflict(
+      grpc::CallbackServerContext* ctx, const v1::DeclareConflictRequest* req,
+      v1::Expert* resp) override;
+
+  // Reviews (reviews.h).
+  grpc::ServerUnaryReactor* CreateReview(grpc::CallbackServerContext* ctx,
+                                         const v1::CreateReviewRequest* req,
+                                         v1::Review* resp) override;
+  grpc::ServerUnaryReactor* GetReview(grpc::CallbackServerContext* ctx,
+                                      const v1::GetReviewRequest* req,
+                                      v1::Review* resp) override;
+  grpc::ServerUnaryReactor* ListReviews(grpc::CallbackServerContext* ctx,
+                                        const v1::ListReviewsRequest* req,
+                                        v1::ListReviewsResponse* resp) override;
+  grpc::ServerUnaryReactor* SubmitReview(grpc::CallbackServerContext* ctx,
+                                         const v1::SubmitReviewRequest* req,
+                                         v1::Review* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

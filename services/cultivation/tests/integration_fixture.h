@@ -28,6 +28,7 @@
 #include "common/testing/database_test.h"
 #include "common/testing/service_process.h"
 #include "common/testing/test_db.h"
+#include "common/validation/resident_id.h"
 #include "common/validation/uscc.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
@@ -193,7 +194,8 @@ class CultivationIntegrationTest
     if (IsSkipped() || HasFatalFailure()) return;
     EnsureDependencies();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"application_transitions", "applications",
+    ASSERT_TRUE(db_->Clear({"reviews", "expert_conflicts", "experts",
+                            "application_transitions", "applications",
                             "cohorts", "idempotency_keys"})
                     .ok());
     db::PoolOptions options = db_->options();
@@ -245,6 +247,43 @@ class CultivationIntegrationTest
     req.mutable_application()->set_statement("以卓越绩效模式提升经营质量");
     req.set_request_id(request_id);
     return cultivation_->applications().CreateApplication(call_, req, out);
+  }
+
+  // An expert working for organisation `employer`.
+  v1::Expert CreateExpert(int n, int employer) {
+    v1::CreateExpertRequest req;
+    v1::Expert& e = *req.mutable_expert();
+    e.set_display_name(absl::StrCat("专家", n));
+    e.set_field("质量管理");
+    e.set_employer(OrgName(employer));
+    const std::string first17 = absl::StrFormat("44030419700101%03d", n);
+    e.set_resident_id(first17 + validation::ResidentIdCheckCharacter(first17));
+    e.set_phone("13912345678");
+    v1::Expert out;
+    const absl::Status s =
+        cultivation_->experts().CreateExpert(call_, req, &out);
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  absl::Status Assign(const std::string& application, const std::string& expert,
+                      v1::Review* out) {
+    v1::CreateReviewRequest req;
+    req.set_parent(application);
+    req.mutable_review()->set_expert(expert);
+    return cultivation_->reviews().CreateReview(call_, req, out);
+  }
+
+  // Scores every criterion `score`.
+  absl::Status Score(const std::string& review, double score, v1::Review* out) {
+    v1::SubmitReviewRequest req;
+    req.set_name(review);
+    for (int k = 1; k <= 5; ++k) {
+      v1::CriterionScore* s = req.add_scores();
+      s->set_criterion(static_cast<v1::Criterion>(k));
+      s->set_score(score);
+    }
+    return cultivation_->reviews().SubmitReview(call_, req, out);
   }
 
   prometheus::Registry metrics_;
