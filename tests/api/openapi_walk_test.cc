@@ -47,7 +47,7 @@ std::string PathSample(const std::string& name) {
       {"event", "1"},          {"registration", "1"},
       {"survey_round", "1"},   {"cohort", "2024"},
       {"application", "1"},    {"expert", "1"},
-      {"review", "1"},
+      {"review", "1"},         {"enrollment", "1"},
   };
   if (auto it = Created().find(name); it != Created().end()) return it->second;
   auto it = samples.find(name);

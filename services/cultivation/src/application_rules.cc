@@ -104,6 +104,18 @@ void ValidateReason(absl::string_view reason, bool required,
   validation::CheckText("reason", reason, required ? 1 : 0, 500, errors);
 }
 
+std::string Clip(absl::string_view text, size_t max_chars) {
+  size_t chars = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    // A character starts at every byte that is not a continuation byte.
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      if (chars == max_chars) return std::string(text.substr(0, i));
+      ++chars;
+    }
+  }
+  return std::string(text);
+}
+
 v1::Application ToApplication(const ApplicationRecord& r,
                               const std::vector<TransitionRecord>& history) {
   v1::Application out;

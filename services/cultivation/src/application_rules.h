@@ -99,6 +99,10 @@ bool IsLive(v1::ApplicationStatus status);
 void ValidateReason(absl::string_view reason, bool required,
                     status::FieldErrors& errors);
 
+// `text` cut to at most `max_chars` UTF-8 characters (reasons composed
+// from a caller's text and ours must fit their columns).
+std::string Clip(absl::string_view text, size_t max_chars);
+
 // The application as the API shows it, with its history.
 v1::Application ToApplication(const ApplicationRecord& record,
                               const std::vector<TransitionRecord>& history);

@@ -16,8 +16,12 @@ std::string ChangedBy(const RequestContext& call) {
 
 Applications::Applications(const UseCaseContext& context,
                            CohortRepository& cohorts,
-                           ApplicationRepository& repository)
-    : context_(context), cohorts_(cohorts), repository_(repository) {}
+                           ApplicationRepository& repository,
+                           EnrollmentRepository& enrollments)
+    : context_(context),
+      cohorts_(cohorts),
+      repository_(repository),
+      enrollments_(enrollments) {}
 
 absl::Status Applications::Load(db::Connection& conn, int32_t year, int64_t id,
                                 v1::Application* resp) {
@@ -85,6 +89,18 @@ absl::Status Applications::CreateApplication(
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {
+        EnrollmentFilter active;
+        active.organization_uscc = uscc;
+        active.outcome = v1::ENROLLMENT_OUTCOME_ACTIVE;
+        QPP_ASSIGN_OR_RETURN(std::vector<EnrollmentRecord> enrolled,
+                             enrollments_.ListEnrollments(conn, active, 0, 1));
+        if (!enrolled.empty()) {
+          return status::WithReason(
+              absl::StatusCode::kFailedPrecondition, "ALREADY_ENROLLED",
+              absl::StrCat(in.organization(), " is actively enrolled (",
+                           EnrollmentName(enrolled[0].id),
+                           ") and cannot apply until its term ends"));
+        }
         absl::StatusOr<int64_t> id =
             repository_.InsertApplication(conn, record, now);
         QPP_RETURN_IF_ERROR(status::OnAlreadyExists(

@@ -35,7 +35,8 @@ class Applications final {
  public:
   // The context and the repositories must outlive this object.
   Applications(const UseCaseContext& context, CohortRepository& cohorts,
-               ApplicationRepository& repository);
+               ApplicationRepository& repository,
+               EnrollmentRepository& enrollments);
 
   // Submits an application after asking the registry and training under
   // `call` (deadline, request id, principal); idempotent by request_id.
@@ -61,6 +62,7 @@ class Applications final {
   const UseCaseContext context_;
   CohortRepository& cohorts_;
   ApplicationRepository& repository_;
+  EnrollmentRepository& enrollments_;
 };
 
 }  // namespace qpp::cultivation

@@ -13,6 +13,8 @@
 //   applications   applications.h, application_rules.h
 //   experts        experts.h, review_rules.h
 //   reviews        reviews.h, review_rules.h
+//   selection      selections.h, selection_rules.h
+//   enrolments     enrollments.h, selection_rules.h
 // The services cultivation calls: registry_client.h, training_client.h.
 
 #include <memory>
@@ -23,9 +25,11 @@
 #include "services/cultivation/src/applications.h"
 #include "services/cultivation/src/cohorts.h"
 #include "services/cultivation/src/cultivation_repository.h"
+#include "services/cultivation/src/enrollments.h"
 #include "services/cultivation/src/experts.h"
 #include "services/cultivation/src/registry_client.h"
 #include "services/cultivation/src/reviews.h"
+#include "services/cultivation/src/selections.h"
 #include "services/cultivation/src/training_client.h"
 #include "services/cultivation/src/use_case_context.h"
 
@@ -37,6 +41,8 @@ struct CultivationRepositories {
   std::unique_ptr<ApplicationRepository> applications;
   std::unique_ptr<ExpertRepository> experts;
   std::unique_ptr<ReviewRepository> reviews;
+  std::unique_ptr<SelectionRepository> selections;
+  std::unique_ptr<EnrollmentRepository> enrollments;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -65,6 +71,8 @@ class Cultivation final {
   Applications& applications() { return applications_; }
   Experts& experts() { return experts_; }
   Reviews& reviews() { return reviews_; }
+  Selections& selections() { return selections_; }
+  Enrollments& enrollments() { return enrollments_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -75,11 +83,15 @@ class Cultivation final {
   std::unique_ptr<ApplicationRepository> application_repository_;
   std::unique_ptr<ExpertRepository> expert_repository_;
   std::unique_ptr<ReviewRepository> review_repository_;
+  std::unique_ptr<SelectionRepository> selection_repository_;
+  std::unique_ptr<EnrollmentRepository> enrollment_repository_;
   UseCaseContext context_;
   Cohorts cohorts_;
   Applications applications_;
   Experts experts_;
   Reviews reviews_;
+  Selections selections_;
+  Enrollments enrollments_;
 };
 
 }  // namespace qpp::cultivation

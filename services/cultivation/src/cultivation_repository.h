@@ -21,6 +21,7 @@
 #include "services/cultivation/src/application_rules.h"
 #include "services/cultivation/src/cohort_rules.h"
 #include "services/cultivation/src/review_rules.h"
+#include "services/cultivation/src/selection_rules.h"
 
 namespace qpp::cultivation {
 
@@ -138,7 +139,75 @@ class ReviewRepository {
       db::Connection& conn, int64_t application_id) = 0;
 };
 
+// A published selection's summary as stored.
+struct SelectionRecord {
+  int32_t cohort_year = 0;
+  int32_t capacity = 0;
+  int32_t library_cap = 0;
+  int32_t library_active_before = 0;
+  int32_t selected_count = 0;
+  int32_t waitlisted_count = 0;
+  int32_t rejected_count = 0;
+  std::string run_by;
+  absl::Time run_time;
+};
+
+class SelectionRepository {
+ public:
+  virtual ~SelectionRepository() = default;
+  // Inserts the summary. ALREADY_EXISTS if the cohort has one.
+  virtual absl::Status InsertSelection(db::Connection& conn,
+                                       const SelectionRecord& selection) = 0;
+  // The cohort's summary; nullopt if it has not run.
+  virtual absl::StatusOr<std::optional<SelectionRecord>> GetSelection(
+      db::Connection& conn, int32_t year) = 0;
+  // Deletes the cohort's summary (reopening).
+  virtual absl::Status DeleteSelection(db::Connection& conn, int32_t year) = 0;
+};
+
+// Which enrolments a list returns; unset fields do not filter.
+struct EnrollmentFilter {
+  std::string organization_uscc;
+  v1::EnrollmentOutcome outcome = v1::ENROLLMENT_OUTCOME_UNSPECIFIED;
+  v1::Track track = v1::TRACK_UNSPECIFIED;
+  // 0 for any cohort.
+  int32_t cohort_year = 0;
+};
+
+class EnrollmentRepository {
+ public:
+  virtual ~EnrollmentRepository() = default;
+  // Locks the library's row until the transaction ends: every change to
+  // the set of active enrolments that counts them first takes this lock.
+  virtual absl::Status LockLibrary(db::Connection& conn) = 0;
+  // Inserts an enrolment (id, times, version ignored); returns its id.
+  // ALREADY_EXISTS if the organisation is actively enrolled.
+  virtual absl::StatusOr<int64_t> InsertEnrollment(
+      db::Connection& conn, const EnrollmentRecord& enrollment,
+      absl::Time now) = 0;
+  // Locked if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<EnrollmentRecord>> GetEnrollment(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id`.
+  virtual absl::StatusOr<std::vector<EnrollmentRecord>> ListEnrollments(
+      db::Connection& conn, const EnrollmentFilter& filter, int64_t after_id,
+      int limit) = 0;
+  // Writes outcome and reason if the stored version is `expected_version`;
+  // false if not. The live key follows the outcome.
+  virtual absl::StatusOr<bool> UpdateEnrollment(
+      db::Connection& conn, const EnrollmentRecord& enrollment,
+      int64_t expected_version, absl::Time now) = 0;
+  // The USCCs actively enrolled.
+  virtual absl::StatusOr<std::vector<std::string>> ActiveOrganizations(
+      db::Connection& conn) = 0;
+  // Enrolments by outcome; of one track unless TRACK_UNSPECIFIED.
+  virtual absl::StatusOr<std::map<v1::EnrollmentOutcome, int64_t>>
+  CountByOutcome(db::Connection& conn, v1::Track track) = 0;
+};
+
 std::unique_ptr<CohortRepository> NewMysqlCohortRepository();
+std::unique_ptr<SelectionRepository> NewMysqlSelectionRepository();
+std::unique_ptr<EnrollmentRepository> NewMysqlEnrollmentRepository();
 std::unique_ptr<ExpertRepository> NewMysqlExpertRepository();
 std::unique_ptr<ReviewRepository> NewMysqlReviewRepository();
 std::unique_ptr<ApplicationRepository> NewMysqlApplicationRepository();

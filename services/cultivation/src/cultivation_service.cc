@@ -134,4 +134,44 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::SubmitReview(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::RunSelection(
+    grpc::CallbackServerContext* ctx, const v1::RunSelectionRequest* req,
+    v1::Selection* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.selections().RunSelection(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetSelection(
+    grpc::CallbackServerContext* ctx, const v1::GetSelectionRequest* req,
+    v1::Selection* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.selections().GetSelection(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ReopenSelection(
+    grpc::CallbackServerContext* ctx, const v1::ReopenSelectionRequest* req,
+    v1::Cohort* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.selections().ReopenSelection(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetEnrollment(
+    grpc::CallbackServerContext* ctx, const v1::GetEnrollmentRequest* req,
+    v1::Enrollment* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.enrollments().GetEnrollment(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListEnrollments(
+    grpc::CallbackServerContext* ctx, const v1::ListEnrollmentsRequest* req,
+    v1::ListEnrollmentsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.enrollments().ListEnrollments(*req, resp);
+  });
+}
+
 }  // namespace qpp::cultivation

@@ -87,6 +87,25 @@ class CultivationServiceImpl final
                                          const v1::SubmitReviewRequest* req,
                                          v1::Review* resp) override;
 
+  // Selection (selections.h).
+  grpc::ServerUnaryReactor* RunSelection(grpc::CallbackServerContext* ctx,
+                                         const v1::RunSelectionRequest* req,
+                                         v1::Selection* resp) override;
+  grpc::ServerUnaryReactor* GetSelection(grpc::CallbackServerContext* ctx,
+                                         const v1::GetSelectionRequest* req,
+                                         v1::Selection* resp) override;
+  grpc::ServerUnaryReactor* ReopenSelection(
+      grpc::CallbackServerContext* ctx, const v1::ReopenSelectionRequest* req,
+      v1::Cohort* resp) override;
+
+  // Enrolments (enrollments.h).
+  grpc::ServerUnaryReactor* GetEnrollment(grpc::CallbackServerContext* ctx,
+                                          const v1::GetEnrollmentRequest* req,
+                                          v1::Enrollment* resp) override;
+  grpc::ServerUnaryReactor* ListEnrollments(
+      grpc::CallbackServerContext* ctx, const v1::ListEnrollmentsRequest* req,
+      v1::ListEnrollmentsResponse* resp) override;
+
  private:
   // The call's context for use cases that need it.
   RequestContext Call(const grpc::CallbackServerContext& ctx) const {

@@ -194,10 +194,11 @@ class CultivationIntegrationTest
     if (IsSkipped() || HasFatalFailure()) return;
     EnsureDependencies();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"reviews", "expert_conflicts", "experts",
-                            "application_transitions", "applications",
-                            "cohorts", "idempotency_keys"})
-                    .ok());
+    ASSERT_TRUE(
+        db_->Clear({"selections", "enrollments", "reviews", "expert_conflicts",
+                    "experts", "application_transitions", "applications",
+                    "cohorts", "idempotency_keys"})
+            .ok());
     db::PoolOptions options = db_->options();
     // Concurrency tests queue many more callers than connections.
     options.acquire_timeout = absl::Seconds(60);
