@@ -192,11 +192,18 @@ class EnrollmentRepository {
   virtual absl::StatusOr<std::vector<EnrollmentRecord>> ListEnrollments(
       db::Connection& conn, const EnrollmentFilter& filter, int64_t after_id,
       int limit) = 0;
-  // Writes outcome and reason if the stored version is `expected_version`;
+  // Writes outcome, reason and acceptance score if the stored version is
+  // `expected_version`;
   // false if not. The live key follows the outcome.
   virtual absl::StatusOr<bool> UpdateEnrollment(
       db::Connection& conn, const EnrollmentRecord& enrollment,
       int64_t expected_version, absl::Time now) = 0;
+  // Records a completed milestone. ALREADY_EXISTS if it is recorded.
+  virtual absl::Status InsertMilestone(db::Connection& conn,
+                                       const MilestoneRecord& milestone) = 0;
+  // The completed milestones of the enrolments `ids`, each in kind order.
+  virtual absl::StatusOr<std::map<int64_t, std::vector<MilestoneRecord>>>
+  ListMilestones(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
   // The USCCs actively enrolled.
   virtual absl::StatusOr<std::vector<std::string>> ActiveOrganizations(
       db::Connection& conn) = 0;

@@ -174,4 +174,29 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::ListEnrollments(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::CompleteMilestone(
+    grpc::CallbackServerContext* ctx, const v1::CompleteMilestoneRequest* req,
+    v1::Enrollment* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.enrollments().CompleteMilestone(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::RecordAcceptance(
+    grpc::CallbackServerContext* ctx, const v1::RecordAcceptanceRequest* req,
+    v1::Enrollment* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.enrollments().RecordAcceptance(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawEnrollment(
+    grpc::CallbackServerContext* ctx, const v1::WithdrawEnrollmentRequest* req,
+    v1::Enrollment* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.enrollments().WithdrawEnrollment(Call(*ctx), *req,
+                                                         resp);
+  });
+}
+
 }  // namespace qpp::cultivation

@@ -105,6 +105,15 @@ class CultivationServiceImpl final
   grpc::ServerUnaryReactor* ListEnrollments(
       grpc::CallbackServerContext* ctx, const v1::ListEnrollmentsRequest* req,
       v1::ListEnrollmentsResponse* resp) override;
+  grpc::ServerUnaryReactor* CompleteMilestone(
+      grpc::CallbackServerContext* ctx, const v1::CompleteMilestoneRequest* req,
+      v1::Enrollment* resp) override;
+  grpc::ServerUnaryReactor* RecordAcceptance(
+      grpc::CallbackServerContext* ctx, const v1::RecordAcceptanceRequest* req,
+      v1::Enrollment* resp) override;
+  grpc::ServerUnaryReactor* WithdrawEnrollment(
+      grpc::CallbackServerContext* ctx,
+      const v1::WithdrawEnrollmentRequest* req, v1::Enrollment* resp) override;
 
  private:
   // The call's context for use cases that need it.

@@ -24,12 +24,17 @@ ABSL_FLAG(int, default_library_cap, 100,
           "Active enrolments the key-enterprise library holds at most, "
           "unless a cohort sets its own (\"百家\").");
 
+ABSL_FLAG(int, min_trained_staff, 3,
+          "Staff of an enrolled enterprise who must have attended training "
+          "within the term for its key-staff training milestone.");
+
 namespace qpp::cultivation {
 
 absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
   ProgrammeOptions options;
   options.default_capacity = absl::GetFlag(FLAGS_default_capacity);
   options.default_library_cap = absl::GetFlag(FLAGS_default_library_cap);
+  options.min_trained_staff = absl::GetFlag(FLAGS_min_trained_staff);
   QPP_RETURN_IF_ERROR(ValidateOptions(options));
   QPP_ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> registry_channel,
                        client::MakeChannel(env.ChannelTo(

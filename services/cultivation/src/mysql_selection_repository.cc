@@ -75,7 +75,7 @@ absl::StatusOr<std::vector<EnrollmentRecord>> QueryEnrollments(
                      "SELECT id, organization_uscc, organization_display_name, "
                      "track, cohort_year, application_id, term_start_date, "
                      "term_end_date, outcome, outcome_reason, create_time, "
-                     "update_time, version FROM enrollments",
+                     "update_time, version, acceptance_score FROM enrollments",
                      where.Sql(), " ORDER BY id LIMIT ?",
                      for_update ? " FOR UPDATE" : ""),
                  params));
@@ -95,6 +95,7 @@ absl::StatusOr<std::vector<EnrollmentRecord>> QueryEnrollments(
     e.create_time = db::TimeAt(r, 10);
     e.update_time = db::TimeAt(r, 11);
     e.version = r.Int(12);
+    if (!r.IsNull(13)) e.acceptance_score = r.Double(13);
     out.push_back(std::move(e));
   }
   return out;
@@ -166,11 +167,55 @@ class MysqlEnrollmentRepository final : public EnrollmentRepository {
     QPP_ASSIGN_OR_RETURN(
         uint64_t n,
         conn.Execute("UPDATE enrollments SET live_uscc = ?, outcome = ?, "
-                     "outcome_reason = ?, update_time = ?, "
-                     "version = version + 1 WHERE id = ? AND version = ?",
+                     "outcome_reason = ?, acceptance_score = ?, "
+                     "update_time = ?, version = version + 1 "
+                     "WHERE id = ? AND version = ?",
                      {LiveKey(e), int64_t{e.outcome}, e.outcome_reason,
-                      db::SqlTime(now), e.id, expected_version}));
+                      db::NullableParam(e.acceptance_score), db::SqlTime(now),
+                      e.id, expected_version}));
     return n == 1;
+  }
+
+  absl::Status InsertMilestone(db::Connection& conn,
+                               const MilestoneRecord& m) override {
+    return conn
+        .Execute(
+            "INSERT INTO enrollment_milestones (enrollment_id, kind, "
+            "completion_date, expert_id, report_reference, completed_by, "
+            "complete_time) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            {m.enrollment_id, int64_t{m.kind}, db::SqlDay(m.completion_day),
+             m.expert_id == 0 ? SqlParam(nullptr) : SqlParam(m.expert_id),
+             m.report_reference, m.completed_by, db::SqlTime(m.complete_time)})
+        .status();
+  }
+
+  absl::StatusOr<std::map<int64_t, std::vector<MilestoneRecord>>>
+  ListMilestones(db::Connection& conn,
+                 const std::vector<int64_t>& ids) override {
+    std::map<int64_t, std::vector<MilestoneRecord>> out;
+    if (ids.empty()) return out;
+    std::vector<SqlParam> params(ids.begin(), ids.end());
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query(absl::StrCat("SELECT enrollment_id, kind, completion_date, "
+                                "expert_id, report_reference, completed_by, "
+                                "complete_time FROM enrollment_milestones "
+                                "WHERE enrollment_id IN ",
+                                db::Placeholders(static_cast<int>(ids.size())),
+                                " ORDER BY enrollment_id, kind"),
+                   params));
+    for (const Row& r : rows) {
+      MilestoneRecord m;
+      m.enrollment_id = r.Int(0);
+      m.kind = static_cast<v1::MilestoneKind>(r.Int(1));
+      m.completion_day = db::DayAt(r, 2).value_or(absl::CivilDay());
+      m.expert_id = r.Int(3);
+      m.report_reference = r.String(4);
+      m.completed_by = r.String(5);
+      m.complete_time = db::TimeAt(r, 6);
+      out[m.enrollment_id].push_back(std::move(m));
+    }
+    return out;
   }
 
   absl::StatusOr<std::vector<std::string>> ActiveOrganizations(

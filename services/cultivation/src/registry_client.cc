@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/client/service_client.h"
+#include "common/dates/dates.h"
 #include "common/status/status.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 
@@ -39,7 +40,31 @@ class GrpcRegistryClient final : public RegistryClient {
     out.good_credit = organization.credit().standing() !=
                       registry_v1::CREDIT_STANDING_RESTRICTED;
     out.size_class = registry_v1::SizeClass_Name(organization.size_class());
+    out.adopted =
+        organization.adoption_status() >= registry_v1::ADOPTION_STATUS_ADOPTED;
     return out;
+  }
+
+  absl::Status SetAdopted(const RequestContext& context, absl::string_view uscc,
+                          absl::CivilDay day,
+                          absl::string_view request_id) override {
+    registry_v1::SetAdoptionStatusRequest request;
+    request.set_name(absl::StrCat("organizations/", uscc));
+    request.set_adoption_status(registry_v1::ADOPTION_STATUS_ADOPTED);
+    *request.mutable_effective_date() = dates::ToDate(day);
+    request.set_request_id(std::string(request_id));
+    registry_v1::Organization organization;
+    const absl::Status called =
+        client_.Call(context, "SetAdoptionStatus", stub_.get(),
+                     &registry_v1::RegistryService::Stub::SetAdoptionStatus,
+                     request, &organization);
+    // Adopted already (by this enrolment's earlier attempt or otherwise):
+    // the move is done.
+    if (status::ReasonOf(called) == "ADOPTION_NOT_FORWARD") {
+      return absl::OkStatus();
+    }
+    if (!called.ok()) return Translate(called);
+    return absl::OkStatus();
   }
 
   absl::StatusOr<std::optional<SelfAssessmentFact>> LatestSelfAssessment(

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "common/context/request_context.h"
 #include "grpcpp/channel.h"
 #include "prometheus/registry.h"
@@ -32,6 +33,8 @@ struct RegisteredOrganization {
   bool good_credit = true;
   // The registry's size class name, e.g. "SIZE_CLASS_SMALL".
   std::string size_class;
+  // Adoption status ADOPTED or BENCHMARK.
+  bool adopted = false;
 };
 
 // An organisation's latest self-assessment.
@@ -56,6 +59,13 @@ class RegistryClient {
   virtual absl::StatusOr<std::optional<SelfAssessmentFact>>
   LatestSelfAssessment(const RequestContext& context,
                        absl::string_view uscc) = 0;
+  // Moves the organisation's adoption status to ADOPTED as of `day`, under
+  // `request_id` (which names the enrolment: the registry's idempotency
+  // key and the evidence of why). An organisation already adopted (or a
+  // benchmark) is left as it is and answers OK. Errors as GetOrganization.
+  virtual absl::Status SetAdopted(const RequestContext& context,
+                                  absl::string_view uscc, absl::CivilDay day,
+                                  absl::string_view request_id) = 0;
 };
 
 // The registry over gRPC on `channel` (common/client/channel.h's

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "common/dates/dates.h"
 #include "common/resource/names.h"
+#include "services/cultivation/src/review_rules.h"
 
 namespace qpp::cultivation {
 
@@ -113,7 +114,57 @@ absl::StatusOr<int64_t> ParseEnrollmentName(absl::string_view name,
   return *value;
 }
 
-v1::Enrollment ToEnrollment(const EnrollmentRecord& r) {
+absl::Status CheckActive(const EnrollmentRecord& e) {
+  if (e.outcome == v1::ENROLLMENT_OUTCOME_ACTIVE) return absl::OkStatus();
+  return status::WithReason(
+      absl::StatusCode::kFailedPrecondition, "ENROLLMENT_NOT_ACTIVE",
+      absl::StrCat(EnrollmentName(e.id), " is ",
+                   v1::EnrollmentOutcome_Name(e.outcome), ", not active"));
+}
+
+absl::Status CheckNextMilestone(const std::vector<MilestoneRecord>& completed,
+                                v1::MilestoneKind kind) {
+  const int next = static_cast<int>(completed.size()) + 1;
+  if (kind == next) return absl::OkStatus();
+  const std::string want =
+      next <= v1::MILESTONE_KIND_ACCEPTANCE
+          ? v1::MilestoneKind_Name(static_cast<v1::MilestoneKind>(next))
+          : "nothing: all five are completed";
+  return status::WithReason(
+      absl::StatusCode::kFailedPrecondition, "MILESTONE_OUT_OF_ORDER",
+      absl::StrCat(v1::MilestoneKind_Name(kind),
+                   " cannot be completed now; the next milestone is ", want));
+}
+
+absl::Status CheckCompletionDay(const EnrollmentRecord& e, absl::CivilDay day,
+                                absl::CivilDay today) {
+  if (day < e.term_start || day > e.term_end) {
+    return status::InvalidField(
+        "completion_date",
+        absl::StrCat("must be within the term, ",
+                     absl::FormatCivilTime(e.term_start), " to ",
+                     absl::FormatCivilTime(e.term_end)));
+  }
+  if (day > today) {
+    return status::InvalidField("completion_date", "must not be in the future");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckStaffTrained(int attended, int required, absl::CivilDay first,
+                               absl::CivilDay last) {
+  if (attended >= required) return absl::OkStatus();
+  return status::WithReason(
+      absl::StatusCode::kFailedPrecondition, "TOO_FEW_STAFF_TRAINED",
+      absl::StrCat("training's records show ", attended,
+                   " of the enterprise's staff attending a session from ",
+                   absl::FormatCivilTime(first), " to ",
+                   absl::FormatCivilTime(last), "; at least ", required,
+                   " are required"));
+}
+
+v1::Enrollment ToEnrollment(const EnrollmentRecord& r,
+                            const std::vector<MilestoneRecord>& completed) {
   v1::Enrollment out;
   out.set_name(EnrollmentName(r.id));
   out.set_organization(resource::OrganizationName(r.organization_uscc));
@@ -129,6 +180,24 @@ v1::Enrollment ToEnrollment(const EnrollmentRecord& r) {
   *out.mutable_create_time() = dates::ToTimestamp(r.create_time);
   *out.mutable_update_time() = dates::ToTimestamp(r.update_time);
   out.set_etag(Etag(r.version));
+  for (int k = v1::MILESTONE_KIND_INITIAL_DIAGNOSIS;
+       k <= v1::MILESTONE_KIND_ACCEPTANCE; ++k) {
+    v1::Milestone* m = out.add_milestones();
+    m->set_kind(static_cast<v1::MilestoneKind>(k));
+    m->set_status(v1::MILESTONE_STATUS_PENDING);
+    for (const MilestoneRecord& c : completed) {
+      if (c.kind != k) continue;
+      m->set_status(v1::MILESTONE_STATUS_COMPLETED);
+      *m->mutable_completion_date() = dates::ToDate(c.completion_day);
+      if (c.expert_id != 0) m->set_expert(ExpertName(c.expert_id));
+      m->set_report_reference(c.report_reference);
+      m->set_completed_by(c.completed_by);
+      *m->mutable_complete_time() = dates::ToTimestamp(c.complete_time);
+    }
+  }
+  if (r.acceptance_score.has_value()) {
+    out.set_acceptance_score(*r.acceptance_score);
+  }
   return out;
 }
 

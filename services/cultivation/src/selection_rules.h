@@ -12,9 +12,11 @@
 // enterprises actively enrolled already, are rejected.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -64,10 +66,41 @@ struct EnrollmentRecord {
   absl::CivilDay term_end;
   v1::EnrollmentOutcome outcome = v1::ENROLLMENT_OUTCOME_UNSPECIFIED;
   std::string outcome_reason;
+  std::optional<double> acceptance_score;
   absl::Time create_time;
   absl::Time update_time;
   int64_t version = 0;
 };
+
+// A completed milestone as stored.
+struct MilestoneRecord {
+  int64_t enrollment_id = 0;
+  v1::MilestoneKind kind = v1::MILESTONE_KIND_UNSPECIFIED;
+  absl::CivilDay completion_day;
+  // 0 for none.
+  int64_t expert_id = 0;
+  std::string report_reference;
+  std::string completed_by;
+  absl::Time complete_time;
+};
+
+// FAILED_PRECONDITION (ENROLLMENT_NOT_ACTIVE) unless the enrolment is
+// active.
+absl::Status CheckActive(const EnrollmentRecord& enrollment);
+
+// FAILED_PRECONDITION (MILESTONE_OUT_OF_ORDER) unless `kind` is the next
+// milestone after the `completed` ones (the five in order).
+absl::Status CheckNextMilestone(const std::vector<MilestoneRecord>& completed,
+                                v1::MilestoneKind kind);
+
+// INVALID_ARGUMENT ("completion_date") unless `day` is within the term and
+// not after `today`.
+absl::Status CheckCompletionDay(const EnrollmentRecord& enrollment,
+                                absl::CivilDay day, absl::CivilDay today);
+
+// FAILED_PRECONDITION (TOO_FEW_STAFF_TRAINED) if `attended` < `required`.
+absl::Status CheckStaffTrained(int attended, int required, absl::CivilDay first,
+                               absl::CivilDay last);
 
 // The last day of a two-year term starting on `start`.
 absl::CivilDay TermEnd(absl::CivilDay start);
@@ -78,7 +111,9 @@ std::string EnrollmentName(int64_t id);
 absl::StatusOr<int64_t> ParseEnrollmentName(absl::string_view name,
                                             absl::string_view field);
 
-// The enrolment as the API shows it.
-v1::Enrollment ToEnrollment(const EnrollmentRecord& record);
+// The enrolment as the API shows it, with its five milestones (the
+// `completed` ones and the rest pending).
+v1::Enrollment ToEnrollment(const EnrollmentRecord& record,
+                            const std::vector<MilestoneRecord>& completed);
 
 }  // namespace qpp::cultivation

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/client/service_client.h"
+#include "common/dates/dates.h"
 #include "common/status/status.h"
 #include "qpp/training/v1/training_service.grpc.pb.h"
 
@@ -39,6 +40,23 @@ class GrpcTrainingClient final : public TrainingClient {
       return Translate(called);
     }
     return response.valid();
+  }
+
+  absl::StatusOr<int> CountAttendedStaff(const RequestContext& context,
+                                         absl::string_view uscc,
+                                         absl::CivilDay first,
+                                         absl::CivilDay last) override {
+    training_v1::CountAttendedStaffRequest request;
+    request.set_organization(absl::StrCat("organizations/", uscc));
+    *request.mutable_start_date() = dates::ToDate(first);
+    *request.mutable_end_date() = dates::ToDate(last);
+    training_v1::CountAttendedStaffResponse response;
+    const absl::Status called =
+        client_.Call(context, "CountAttendedStaff", stub_.get(),
+                     &training_v1::TrainingService::Stub::CountAttendedStaff,
+                     request, &response);
+    if (!called.ok()) return Translate(called);
+    return response.attended_staff();
   }
 
  private:

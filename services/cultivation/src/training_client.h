@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "common/context/request_context.h"
 #include "grpcpp/channel.h"
 #include "prometheus/registry.h"
@@ -25,6 +26,13 @@ class TrainingClient {
   // answer in time; other failures as INTERNAL.
   virtual absl::StatusOr<bool> IsCertifiedSelfAssessor(
       const RequestContext& context, absl::string_view number) = 0;
+  // Distinct staff of the organisation `uscc` (as training records their
+  // employer) who attended a session held within `first`..`last`. Errors
+  // as IsCertifiedSelfAssessor.
+  virtual absl::StatusOr<int> CountAttendedStaff(const RequestContext& context,
+                                                 absl::string_view uscc,
+                                                 absl::CivilDay first,
+                                                 absl::CivilDay last) = 0;
 };
 
 // Training over gRPC on `channel`; client metrics go to `metrics`, which

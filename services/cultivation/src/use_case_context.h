@@ -19,6 +19,9 @@ struct ProgrammeOptions {
   // Defaults of a new cohort ("每年30家", "百家重点培育企业库").
   int default_capacity = 30;
   int default_library_cap = 100;
+  // Staff of an enrolled enterprise who must have attended training within
+  // the term for its key-staff training milestone.
+  int min_trained_staff = 3;
 };
 
 struct UseCaseContext {

@@ -91,6 +91,8 @@ class CultivationIntegrationTest
       ASSERT_TRUE(t.ok()) << t.status();
       d.training_db = std::move(*t);
     }
+    const bool registry_restarted =
+        d.registry != nullptr && !d.registry->process().running();
     if (d.registry == nullptr || !d.registry->process().running()) {
       testing::ServiceProcessOptions o;
       o.binary = "qpp-registry";
@@ -101,6 +103,11 @@ class CultivationIntegrationTest
       d.registry = std::move(*started);
       ASSERT_TRUE(d.registry->WaitServing(absl::Seconds(30)))
           << d.registry->Log();
+    }
+    // Training calls the registry at the address it was started with.
+    if (registry_restarted && d.training != nullptr &&
+        d.training->process().running()) {
+      Stop(*d.training);
     }
     if (d.training == nullptr || !d.training->process().running()) {
       testing::ServiceProcessOptions o;
@@ -194,11 +201,11 @@ class CultivationIntegrationTest
     if (IsSkipped() || HasFatalFailure()) return;
     EnsureDependencies();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(
-        db_->Clear({"selections", "enrollments", "reviews", "expert_conflicts",
-                    "experts", "application_transitions", "applications",
-                    "cohorts", "idempotency_keys"})
-            .ok());
+    ASSERT_TRUE(db_->Clear({"enrollment_milestones", "selections",
+                            "enrollments", "reviews", "expert_conflicts",
+                            "experts", "application_transitions",
+                            "applications", "cohorts", "idempotency_keys"})
+                    .ok());
     db::PoolOptions options = db_->options();
     // Concurrency tests queue many more callers than connections.
     options.acquire_timeout = absl::Seconds(60);
@@ -285,6 +292,76 @@ class CultivationIntegrationTest
       s->set_score(score);
     }
     return cultivation_->reviews().SubmitReview(call_, req, out);
+  }
+
+  // Records in training that `count` staff of organisation `employer`
+  // attended a session on 2026-03-10..11.
+  static void TrainStaff(int employer, int count) {
+    namespace training_v1 = ::qpp::training::v1;
+    static int next_person = 0;
+    auto stub = training_v1::TrainingService::NewStub(
+        testing::FreshChannel(Deps().training->address()));
+    auto deadline = [](grpc::ClientContext& ctx) {
+      ctx.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+    };
+    training_v1::Course course;
+    {
+      training_v1::CreateCourseRequest req;
+      req.mutable_course()->set_title("卓越绩效骨干培训");
+      req.mutable_course()->set_kind(
+          training_v1::COURSE_KIND_QUALITY_MANAGEMENT);
+      req.mutable_course()->set_hours(8);
+      grpc::ClientContext ctx;
+      deadline(ctx);
+      const grpc::Status s = stub->CreateCourse(&ctx, req, &course);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    training_v1::Session session;
+    {
+      training_v1::CreateSessionRequest req;
+      req.set_parent(course.name());
+      training_v1::Session& t = *req.mutable_session();
+      *t.mutable_start_date() = dates::ToDate(absl::CivilDay(2026, 3, 10));
+      *t.mutable_end_date() = dates::ToDate(absl::CivilDay(2026, 3, 11));
+      t.set_place("深圳市南山区");
+      t.set_provider(OrgName(45));
+      t.set_capacity(100);
+      grpc::ClientContext ctx;
+      deadline(ctx);
+      const grpc::Status s = stub->CreateSession(&ctx, req, &session);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
+    for (int i = 0; i < count; ++i) {
+      training_v1::CreateTraineeRequest treq;
+      treq.mutable_trainee()->set_display_name("陈骨干");
+      const std::string first17 =
+          absl::StrFormat("44030419850607%03d", ++next_person);
+      treq.mutable_trainee()->set_resident_id(
+          first17 + validation::ResidentIdCheckCharacter(first17));
+      treq.mutable_trainee()->set_employer(OrgName(employer));
+      training_v1::Trainee trainee;
+      grpc::ClientContext tctx;
+      deadline(tctx);
+      grpc::Status s = stub->CreateTrainee(&tctx, treq, &trainee);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      training_v1::CreateRegistrationRequest rreq;
+      rreq.mutable_registration()->set_session(session.name());
+      rreq.mutable_registration()->set_trainee(trainee.name());
+      training_v1::Registration registration;
+      grpc::ClientContext rctx;
+      deadline(rctx);
+      s = stub->CreateRegistration(&rctx, rreq, &registration);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      training_v1::RecordAttendanceRequest areq;
+      areq.set_name(registration.name());
+      areq.set_attended(true);
+      training_v1::Registration attended;
+      grpc::ClientContext actx;
+      deadline(actx);
+      s = stub->RecordAttendance(&actx, areq, &attended);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+    }
   }
 
   prometheus::Registry metrics_;

@@ -75,3 +75,43 @@ TEST(SelectionRulesTest, TheTermIsTwoYears) {
 
 }  // namespace
 }  // namespace qpp::cultivation
+
+namespace qpp::cultivation {
+namespace {
+
+TEST(EnrollmentRulesTest, MilestonesComeInOrderAcceptanceLast) {
+  std::vector<MilestoneRecord> done;
+  EXPECT_TRUE(
+      CheckNextMilestone(done, v1::MILESTONE_KIND_INITIAL_DIAGNOSIS).ok());
+  EXPECT_EQ(
+      status::ReasonOf(CheckNextMilestone(done, v1::MILESTONE_KIND_ACCEPTANCE)),
+      "MILESTONE_OUT_OF_ORDER");
+  for (int k = 1; k <= 4; ++k) {
+    MilestoneRecord m;
+    m.kind = static_cast<v1::MilestoneKind>(k);
+    done.push_back(m);
+  }
+  EXPECT_TRUE(CheckNextMilestone(done, v1::MILESTONE_KIND_ACCEPTANCE).ok());
+  EXPECT_FALSE(CheckNextMilestone(done, v1::MILESTONE_KIND_SOLUTION).ok());
+}
+
+TEST(EnrollmentRulesTest, KeyStaffTrainingNeedsEnoughAttendance) {
+  const absl::CivilDay first(2026, 3, 2), last(2026, 4, 15);
+  EXPECT_TRUE(CheckStaffTrained(3, 3, first, last).ok());
+  const absl::Status few = CheckStaffTrained(2, 3, first, last);
+  EXPECT_EQ(status::ReasonOf(few), "TOO_FEW_STAFF_TRAINED");
+  EXPECT_NE(few.message().find("at least 3"), absl::string_view::npos);
+}
+
+TEST(EnrollmentRulesTest, CompletionDayWithinTheTermAndNotAhead) {
+  EnrollmentRecord e;
+  e.term_start = absl::CivilDay(2026, 3, 2);
+  e.term_end = TermEnd(e.term_start);
+  const absl::CivilDay today(2026, 6, 1);
+  EXPECT_TRUE(CheckCompletionDay(e, absl::CivilDay(2026, 5, 1), today).ok());
+  EXPECT_FALSE(CheckCompletionDay(e, absl::CivilDay(2026, 3, 1), today).ok());
+  EXPECT_FALSE(CheckCompletionDay(e, absl::CivilDay(2026, 7, 1), today).ok());
+}
+
+}  // namespace
+}  // namespace qpp::cultivation
