@@ -267,6 +267,9 @@ TEST_F(CultivationE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto enrolments = Http("GET", "/v1/enrollments");
   ASSERT_EQ(enrolments.status, 200) << enrolments.body;
   EXPECT_EQ(nlohmann::json::parse(enrolments.body)["enrollments"].size(), 1u);
+  auto stats = Http("GET", "/v1/cultivationStatistics/2099");
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  EXPECT_EQ(nlohmann::json::parse(stats.body)["activeEnrollments"], 1);
   auto bad = Http("POST", "/v1/cohorts", R"({"year":1999})");
   EXPECT_EQ(bad.status, 400) << bad.body;
 

@@ -36,6 +36,8 @@ Cultivation::Cultivation(db::ConnectionPool& pool,
                           *expert_repository_, *review_repository_}),
       selections_(context_, {*cohort_repository_, *application_repository_,
                              *selection_repository_, *enrollment_repository_}),
-      enrollments_(context_, *enrollment_repository_) {}
+      enrollments_(context_, *enrollment_repository_),
+      statistics_(context_, {*cohort_repository_, *application_repository_,
+                             *enrollment_repository_}) {}
 
 }  // namespace qpp::cultivation

@@ -15,6 +15,7 @@
 //   reviews        reviews.h, review_rules.h
 //   selection      selections.h, selection_rules.h
 //   enrolments     enrollments.h, selection_rules.h
+//   statistics     statistics.h (gauges: cultivation_metrics.h)
 // The services cultivation calls: registry_client.h, training_client.h.
 
 #include <memory>
@@ -30,6 +31,7 @@
 #include "services/cultivation/src/registry_client.h"
 #include "services/cultivation/src/reviews.h"
 #include "services/cultivation/src/selections.h"
+#include "services/cultivation/src/statistics.h"
 #include "services/cultivation/src/training_client.h"
 #include "services/cultivation/src/use_case_context.h"
 
@@ -73,6 +75,7 @@ class Cultivation final {
   Reviews& reviews() { return reviews_; }
   Selections& selections() { return selections_; }
   Enrollments& enrollments() { return enrollments_; }
+  Statistics& statistics() { return statistics_; }
 
  private:
   // Declared in construction order: the shared pieces first.
@@ -92,6 +95,7 @@ class Cultivation final {
   Reviews reviews_;
   Selections selections_;
   Enrollments enrollments_;
+  Statistics statistics_;
 };
 
 }  // namespace qpp::cultivation

@@ -207,6 +207,9 @@ class EnrollmentRepository {
   // The USCCs actively enrolled.
   virtual absl::StatusOr<std::vector<std::string>> ActiveOrganizations(
       db::Connection& conn) = 0;
+  // Enrolments accepted and failed whose acceptance is dated in `year`.
+  virtual absl::StatusOr<std::map<v1::EnrollmentOutcome, int64_t>>
+  CountAcceptancesInYear(db::Connection& conn, int32_t year) = 0;
   // Enrolments by outcome; of one track unless TRACK_UNSPECIFIED.
   virtual absl::StatusOr<std::map<v1::EnrollmentOutcome, int64_t>>
   CountByOutcome(db::Connection& conn, v1::Track track) = 0;

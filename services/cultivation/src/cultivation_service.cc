@@ -199,4 +199,13 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawEnrollment(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetCultivationStatistics(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetCultivationStatisticsRequest* req,
+    v1::CultivationStatistics* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.statistics().GetCultivationStatistics(*req, resp);
+  });
+}
+
 }  // namespace qpp::cultivation

@@ -114,6 +114,11 @@ class CultivationServiceImpl final
   grpc::ServerUnaryReactor* WithdrawEnrollment(
       grpc::CallbackServerContext* ctx,
       const v1::WithdrawEnrollmentRequest* req, v1::Enrollment* resp) override;
+  // Statistics (statistics.h).
+  grpc::ServerUnaryReactor* GetCultivationStatistics(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetCultivationStatisticsRequest* req,
+      v1::CultivationStatistics* resp) override;
 
  private:
   // The call's context for use cases that need it.

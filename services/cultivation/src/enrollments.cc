@@ -25,11 +25,9 @@ absl::Status Enrollments::GetEnrollment(const v1::GetEnrollmentRequest& req,
 
 absl::Status Enrollments::Load(db::Connection& conn, int64_t id,
                                v1::Enrollment* resp) {
-  QPP_ASSIGN_OR_RETURN(auto stored,
-                       repository_.GetEnrollment(conn, id, false));
+  QPP_ASSIGN_OR_RETURN(auto stored, repository_.GetEnrollment(conn, id, false));
   if (!stored.has_value()) return status::NotFound(EnrollmentName(id));
-  QPP_ASSIGN_OR_RETURN(auto milestones,
-                       repository_.ListMilestones(conn, {id}));
+  QPP_ASSIGN_OR_RETURN(auto milestones, repository_.ListMilestones(conn, {id}));
   *resp = ToEnrollment(*stored, milestones[id]);
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include "common/status/status.h"
 #include "services/cultivation/src/cohort_rules.h"
 #include "services/cultivation/src/cultivation.h"
+#include "services/cultivation/src/cultivation_metrics.h"
 #include "services/cultivation/src/cultivation_service.h"
 #include "services/cultivation/src/migrations.h"
 
@@ -27,6 +28,10 @@ ABSL_FLAG(int, default_library_cap, 100,
 ABSL_FLAG(int, min_trained_staff, 3,
           "Staff of an enrolled enterprise who must have attended training "
           "within the term for its key-staff training milestone.");
+
+ABSL_FLAG(int, statistics_refresh_seconds, 60,
+          "Seconds between refreshes of the cultivation gauges on /metrics "
+          "(0: never).");
 
 namespace qpp::cultivation {
 
@@ -51,6 +56,13 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
   Cultivation* core = parts.Keep(std::make_shared<Cultivation>(
       env.pool, NewMysqlCultivationRepositories(), std::move(clients),
       std::move(env.cipher), env.clock, options));
+  auto gauges =
+      std::make_shared<StatisticsGauges>(env.metrics, core->statistics());
+  if (const int seconds = absl::GetFlag(FLAGS_statistics_refresh_seconds);
+      seconds > 0) {
+    gauges->Start(absl::Seconds(seconds));
+  }
+  parts.Keep(std::move(gauges));
   parts.Serve(std::make_shared<CultivationServiceImpl>(*core, env.executor,
                                                        env.principal_trust),
               v1::CultivationService::service_full_name());

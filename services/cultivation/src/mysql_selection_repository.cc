@@ -228,6 +228,24 @@ class MysqlEnrollmentRepository final : public EnrollmentRepository {
     return out;
   }
 
+  absl::StatusOr<std::map<v1::EnrollmentOutcome, int64_t>>
+  CountAcceptancesInYear(db::Connection& conn, int32_t year) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT e.outcome, COUNT(*) FROM enrollments e "
+                   "JOIN enrollment_milestones m ON m.enrollment_id = e.id "
+                   "AND m.kind = ? WHERE m.completion_date BETWEEN ? AND ? "
+                   "GROUP BY e.outcome",
+                   {int64_t{v1::MILESTONE_KIND_ACCEPTANCE},
+                    db::SqlDay(absl::CivilDay(year, 1, 1)),
+                    db::SqlDay(absl::CivilDay(year, 12, 31))}));
+    std::map<v1::EnrollmentOutcome, int64_t> out;
+    for (const Row& r : rows) {
+      out[static_cast<v1::EnrollmentOutcome>(r.Int(0))] = r.Int(1);
+    }
+    return out;
+  }
+
   absl::StatusOr<std::map<v1::EnrollmentOutcome, int64_t>> CountByOutcome(
       db::Connection& conn, v1::Track track) override {
     db::WhereClause where;

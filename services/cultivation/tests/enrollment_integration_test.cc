@@ -115,6 +115,17 @@ TEST_F(EnrollmentIntegrationTest, FiveOnesInOrderAndAcceptanceAdopts) {
   EXPECT_EQ(Adoption(21), registry_v1::ADOPTION_STATUS_ADOPTED);
   // Accepted: the enrolment is no longer active, nothing changes.
   EXPECT_EQ(status::ReasonOf(Accept(e, &out)), "ENROLLMENT_NOT_ACTIVE");
+
+  v1::GetCultivationStatisticsRequest req;
+  req.set_year(2026);
+  v1::CultivationStatistics stats;
+  ASSERT_TRUE(
+      cultivation_->statistics().GetCultivationStatistics(req, &stats).ok());
+  EXPECT_EQ(stats.applications(), 1);
+  EXPECT_EQ(stats.selected(), 1);
+  EXPECT_EQ(stats.active_enrollments(), 0);
+  EXPECT_EQ(stats.library_cap(), 100);
+  EXPECT_EQ(stats.accepted(), 1);
 }
 
 TEST_F(EnrollmentIntegrationTest, AcceptanceAfterTheOtherFourOnly) {
