@@ -203,8 +203,8 @@ absl::Status ApiSystem::Start() {
   if (!gateway.ok()) return gateway.status();
   gateway_ = *std::move(gateway);
 
-  // Ready once the gateway reports the registry healthy and demobase
-  // answers through it.
+  // Ready once the gateway reports the registry healthy and demobase and
+  // cultivation answer through it.
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool healthy = false;
   while (std::chrono::steady_clock::now() < end) {
@@ -216,7 +216,10 @@ absl::Status ApiSystem::Start() {
     if (healthy) {
       auto r = client.Send("GET", "/v1/demonstrationBases",
                            {{"X-Api-Key", office_key()}});
-      if (r.ok() && r->status == 200) return absl::OkStatus();
+      auto c = client.Send("GET", "/v1/cohorts", {{"X-Api-Key", office_key()}});
+      if (r.ok() && r->status == 200 && c.ok() && c->status == 200) {
+        return absl::OkStatus();
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
