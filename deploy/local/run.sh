@@ -302,9 +302,12 @@ GATEWAY_DIR="$RUN_DIR/gateway"
 GATEWAY_POLICY_FILE="${QPP_GATEWAY_POLICY_FILE:-$ROOT/deploy/gateway/policy.json}"
 GATEWAY_CLIENT_ID=dev
 gateway_args() {
-  local name file pkg svc out key entry backends=()
+  local name file pkg svc out key entry backends=() protos=()
   for name in "${present[@]}"; do
-    for file in "$ROOT/proto/qpp/$name/v1/"*.proto; do
+    protos=("$ROOT/proto/qpp/$name/v1/"*.proto)
+    # The cultivation binary also serves funding eligibility.
+    [[ $name == cultivation ]] && protos+=("$ROOT/proto/qpp/funding/v1/"*.proto)
+    for file in "${protos[@]}"; do
       [[ -f $file ]] || continue
       pkg="$(sed -n 's/^package \([A-Za-z0-9_.]*\);.*/\1/p' "$file")"
       for svc in $(sed -n 's/^service \([A-Za-z0-9_]*\).*/\1/p' "$file"); do

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/crypto/cipher.h"
 #include "google/protobuf/util/json_util.h"
+#include "services/cultivation/src/migrations.h"
 #include "services/demobase/src/migrations.h"
 #include "services/gateway/src/api_keys.h"
 #include "services/registry/src/migrations.h"
@@ -158,6 +159,29 @@ absl::Status ApiSystem::Start() {
   if (!demobase.ok()) return demobase.status();
   demobase_ = *std::move(demobase);
 
+  // qpp-cultivation on a schema of its own, calling the registry and
+  // training.
+  auto cultivation_db = testing::TestDatabase::Create(
+      "api_cultivation", cultivation::SchemaMigrations());
+  if (!cultivation_db.ok()) return cultivation_db.status();
+  cultivation_db_ = *std::move(cultivation_db);
+  const auto& k = cultivation_db_->options().connection;
+  const int cultivation_port = testing::FreePort();
+  auto cultivation = testing::ChildProcess::Start(
+      testing::BinDir() + "/qpp-cultivation",
+      {absl::StrCat("--listen_address=127.0.0.1:", cultivation_port),
+       "--metrics_address=", "--db_host=" + k.host,
+       absl::StrCat("--db_port=", k.port), "--db_user=" + k.user,
+       "--db_name=" + k.database,
+       absl::StrCat("--registry_address=127.0.0.1:", registry_port_),
+       absl::StrCat("--training_address=127.0.0.1:", training_port),
+       absl::StrCat("--demobase_address=127.0.0.1:", demobase_port_)},
+      {{"QPP_DB_PASSWORD", k.password},
+       {"QPP_DATA_KEYRING", crypto::DataCipher::GenerateKeyring()}},
+      dir_ + "/cultivation.log");
+  if (!cultivation.ok()) return cultivation.status();
+  cultivation_ = *std::move(cultivation);
+
   grpc_port_ = testing::FreePort();
   http_port_ = testing::FreePort();
   auto gateway = testing::ChildProcess::Start(
@@ -169,7 +193,10 @@ absl::Status ApiSystem::Start() {
            "--backends=qpp.registry.v1.RegistryService=127.0.0.1:",
            registry_port_,
            ",qpp.training.v1.TrainingService=127.0.0.1:", training_port,
-           ",qpp.demobase.v1.DemoBaseService=127.0.0.1:", demobase_port_),
+           ",qpp.demobase.v1.DemoBaseService=127.0.0.1:", demobase_port_,
+           ",qpp.cultivation.v1.CultivationService=127.0.0.1:",
+           cultivation_port,
+           ",qpp.funding.v1.FundingService=127.0.0.1:", cultivation_port),
        "--api_keys_file=" + dir_ + "/keys",
        "--policy_file=" + std::string(QPP_SOURCE_DIR) +
            "/deploy/gateway/policy.json",
@@ -178,8 +205,8 @@ absl::Status ApiSystem::Start() {
   if (!gateway.ok()) return gateway.status();
   gateway_ = *std::move(gateway);
 
-  // Ready once the gateway reports the registry healthy and demobase
-  // answers through it.
+  // Ready once the gateway reports the registry healthy and demobase and
+  // cultivation answer through it.
   const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool healthy = false;
   while (std::chrono::steady_clock::now() < end) {
@@ -191,7 +218,10 @@ absl::Status ApiSystem::Start() {
     if (healthy) {
       auto r = client.Send("GET", "/v1/demonstrationBases",
                            {{"X-Api-Key", office_key()}});
-      if (r.ok() && r->status == 200) return absl::OkStatus();
+      auto c = client.Send("GET", "/v1/cohorts", {{"X-Api-Key", office_key()}});
+      if (r.ok() && r->status == 200 && c.ok() && c->status == 200) {
+        return absl::OkStatus();
+      }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
@@ -200,8 +230,8 @@ absl::Status ApiSystem::Start() {
 }
 
 ApiSystem::~ApiSystem() {
-  for (auto* p :
-       {gateway_.get(), demobase_.get(), training_.get(), registry_.get()}) {
+  for (auto* p : {gateway_.get(), cultivation_.get(), demobase_.get(),
+                  training_.get(), registry_.get()}) {
     if (p == nullptr) continue;
     p->Signal(SIGTERM);
     p->Wait(10000);
@@ -247,7 +277,9 @@ std::string ApiSystem::Logs() const {
   return absl::StrCat("--- gateway.log\n", ReadFile(dir_ + "/gateway.log"),
                       "--- registry.log\n", ReadFile(dir_ + "/registry.log"),
                       "--- training.log\n", ReadFile(dir_ + "/training.log"),
-                      "--- demobase.log\n", ReadFile(dir_ + "/demobase.log"));
+                      "--- demobase.log\n", ReadFile(dir_ + "/demobase.log"),
+                      "--- cultivation.log\n",
+                      ReadFile(dir_ + "/cultivation.log"));
 }
 
 }  // namespace qpp::api_test

@@ -1,10 +1,10 @@
 #pragma once
 
 // The public API as an integrator meets it, for the tests of its contract:
-// the real qpp-registry and qpp-training on the test MariaDB (a schema
-// each, migrated) behind the real qpp-gateway with the shipped policy and API
-// keys made for the test. Started once per test binary by ApiSystem::Get();
-// stopped at exit.
+// the real qpp-registry, qpp-training, qpp-demobase and qpp-cultivation on the
+// test MariaDB (a schema each, migrated) behind the real qpp-gateway with the
+// shipped policy and API keys made for the test. Started once per test binary
+// by ApiSystem::Get(); stopped at exit.
 
 #include <map>
 #include <memory>
@@ -63,9 +63,11 @@ class ApiSystem final {
   std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<testing::TestDatabase> training_db_;
   std::unique_ptr<testing::TestDatabase> demobase_db_;
+  std::unique_ptr<testing::TestDatabase> cultivation_db_;
   std::unique_ptr<testing::ChildProcess> registry_;
   std::unique_ptr<testing::ChildProcess> training_;
   std::unique_ptr<testing::ChildProcess> demobase_;
+  std::unique_ptr<testing::ChildProcess> cultivation_;
   std::unique_ptr<testing::ChildProcess> gateway_;
   std::string dir_;
   std::map<std::string, std::string> keys_;

@@ -40,13 +40,26 @@ std::map<std::string, std::string>& Created() {
 // A value for a path parameter, named after a resource pattern's variable.
 std::string PathSample(const std::string& name) {
   static const std::map<std::string, std::string> samples = {
-      {"organization", kUscc}, {"award", "2024"},
-      {"assessment", "1"},     {"benchmark", "2024"},
-      {"partnership", kUscc},  {"score_sheet", "current"},
-      {"year", "2024"},        {"demonstration_base", "1"},
-      {"event", "1"},          {"registration", "1"},
-      {"survey_round", "1"},   {"demonstration_project", "1"},
+      {"organization", kUscc},
+      {"award", "2024"},
+      {"assessment", "1"},
+      {"benchmark", "2024"},
+      {"partnership", kUscc},
+      {"score_sheet", "current"},
+      {"year", "2024"},
+      {"demonstration_base", "1"},
+      {"event", "1"},
+      {"registration", "1"},
+      {"survey_round", "1"},
+      {"demonstration_project", "1"},
       {"milestone", "1"},
+      {"cohort", "2024"},
+      {"application", "1"},
+      {"expert", "1"},
+      {"review", "1"},
+      {"enrollment", "1"},
+      {"scheme", "training-subsidy"},
+      {"decision", "1"},
   };
   if (auto it = Created().find(name); it != Created().end()) return it->second;
   auto it = samples.find(name);

@@ -7,7 +7,9 @@
 #endif
 
 #include "absl/strings/str_split.h"
+#include "qpp/cultivation/v1/cultivation_service.pb.h"
 #include "qpp/demobase/v1/demobase_service.pb.h"
+#include "qpp/funding/v1/funding_service.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "qpp/training/v1/training_service.pb.h"
@@ -21,6 +23,8 @@ std::vector<const google::protobuf::ServiceDescriptor*> KnownServices() {
       v1::GetProgrammeProgressRequest::descriptor()->file(),
       training::v1::GetCourseRequest::descriptor()->file(),
       demobase::v1::GetDemonstrationBaseRequest::descriptor()->file(),
+      cultivation::v1::GetCohortRequest::descriptor()->file(),
+      funding::v1::CheckEligibilityRequest::descriptor()->file(),
   };
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const auto* file : files) {

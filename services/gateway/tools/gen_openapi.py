@@ -100,6 +100,20 @@ def domain_of(package):
     return "%s.qpp.gov.cn" % (parts[1] if len(parts) > 2 else parts[0])
 
 
+def swagger_path(swagger, path):
+    """The operations protoc-gen-swagger wrote for the template `path`.
+
+    It keeps "{name=things/*}" and "{parent=things/*}" as they are but
+    writes a variable of any other top-level field ("{scheme=schemes/*}")
+    as "{scheme}"; both spellings are looked up.
+    """
+    paths = swagger.get("paths", {})
+    if path in paths:
+        return paths[path]
+    collapsed = re.sub(r"\{([a-z_]+)=[^}]*\}", r"{\1}", path)
+    return paths.get(collapsed, {})
+
+
 def parse_template(path):
     """Splits an http rule path into segments and a custom verb; a segment
     is a literal string or (field path, [sub-segments])."""
@@ -252,7 +266,7 @@ class Generator:
             if method.streaming:  # left out of the document
                 continue
             for binding in method.http:
-                op = swagger["paths"].get(binding["path"], {}).get(
+                op = swagger_path(swagger, binding["path"]).get(
                     binding["verb"])
                 if op is None:
                     continue
@@ -548,8 +562,8 @@ class Generator:
                     grpc_only.append(method.name)
                     continue
                 for number, binding in enumerate(method.http):
-                    if binding["verb"] not in swagger["paths"].get(
-                            binding["path"], {}):
+                    if binding["verb"] not in swagger_path(
+                            swagger, binding["path"]):
                         raise GenerationError(
                             "protoc-gen-swagger wrote no %s %s for %s" %
                             (binding["verb"], binding["path"],

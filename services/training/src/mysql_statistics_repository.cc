@@ -83,6 +83,21 @@ class MysqlStatisticsRepository final : public StatisticsRepository {
     out.newly_certified = ToCounts(certified, true, true);
     return out;
   }
+
+  absl::StatusOr<int64_t> CountAttendedStaff(db::Connection& conn,
+                                             const std::string& employer_uscc,
+                                             absl::CivilDay first,
+                                             absl::CivilDay last) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT COUNT(DISTINCT r.trainee_id) FROM registrations r "
+                   "JOIN sessions s ON s.id = r.session_id "
+                   "JOIN trainees t ON t.id = r.trainee_id "
+                   "WHERE r.attended = 1 AND t.employer_uscc = ? "
+                   "AND s.start_date >= ? AND s.end_date <= ?",
+                   {employer_uscc, db::SqlDay(first), db::SqlDay(last)}));
+    return rows[0].Int(0);
+  }
 };
 
 }  // namespace

@@ -28,6 +28,12 @@ class Statistics final {
       const v1::GetTrainingStatisticsRequest& req,
       v1::TrainingStatistics* resp);
 
+  // Distinct staff of an organisation who attended a session within a
+  // range of days (for cultivation). INVALID_ARGUMENT for a bad
+  // organisation or range.
+  absl::Status CountAttendedStaff(const v1::CountAttendedStaffRequest& req,
+                                  v1::CountAttendedStaffResponse* resp);
+
   // The same for the current year of the context's clock (China time), for
   // the business gauges.
   absl::StatusOr<v1::TrainingStatistics> CurrentYear();

@@ -360,6 +360,11 @@ class StatisticsRepository {
   virtual absl::StatusOr<PeriodCounts> CountPeriod(db::Connection& conn,
                                                    absl::CivilDay first,
                                                    absl::CivilDay last) = 0;
+  // Distinct trainees employed by `employer_uscc` who attended a session
+  // held within the days `first` through `last`.
+  virtual absl::StatusOr<int64_t> CountAttendedStaff(
+      db::Connection& conn, const std::string& employer_uscc,
+      absl::CivilDay first, absl::CivilDay last) = 0;
 };
 
 // The MySQL/MariaDB implementations, one file each.

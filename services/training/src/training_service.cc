@@ -287,4 +287,12 @@ grpc::ServerUnaryReactor* TrainingServiceImpl::GetTrainingStatistics(
   });
 }
 
+grpc::ServerUnaryReactor* TrainingServiceImpl::CountAttendedStaff(
+    grpc::CallbackServerContext* ctx, const v1::CountAttendedStaffRequest* req,
+    v1::CountAttendedStaffResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return training_.statistics().CountAttendedStaff(*req, resp);
+  });
+}
+
 }  // namespace qpp::training

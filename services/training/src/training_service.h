@@ -145,6 +145,10 @@ class TrainingServiceImpl final : public v1::TrainingService::CallbackService {
       grpc::CallbackServerContext* ctx,
       const v1::GetTrainingStatisticsRequest* req,
       v1::TrainingStatistics* resp) override;
+  grpc::ServerUnaryReactor* CountAttendedStaff(
+      grpc::CallbackServerContext* ctx,
+      const v1::CountAttendedStaffRequest* req,
+      v1::CountAttendedStaffResponse* resp) override;
 
  private:
   Training& training_;

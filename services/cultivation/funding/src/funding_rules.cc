@@ -110,8 +110,9 @@ void ValidateRule(v1::SchemeKind kind, const RuleVersion& rule,
                needs_validity ? "must be 1..60 for this kind of scheme"
                               : "must be 0..60");
   }
-  if (!(rule.min_score >= 0 && rule.min_score <= 1000)) {
-    errors.Add(p + ".min_score", "must be 0..1000");
+  if (!(rule.min_score >= 0 && rule.min_score <= 100)) {
+    errors.Add(p + ".min_score",
+               "must be 0..100, the scale of the end-of-term acceptance");
   }
   if (rule.min_count < 0 || rule.min_count > 100000) {
     errors.Add(p + ".min_count", "must be 0..100000");

@@ -125,7 +125,7 @@ class FundingIntegrationTest
         dates::ToDate(absl::CivilDay(2026, 1, 1));
     req.mutable_rule()->set_amount_cap_fen(cap);
     req.mutable_rule()->set_validity_months(12);
-    req.mutable_rule()->set_min_score(600);
+    req.mutable_rule()->set_min_score(60);
     req.mutable_rule()->set_min_count(3);
     req.mutable_rule()->set_basis("深府办〔2026〕1号");
     v1::FundingScheme out;

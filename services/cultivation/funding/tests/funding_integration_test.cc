@@ -56,7 +56,7 @@ TEST_F(FundingIntegrationTest, SchemesAndRuleVersions) {
                                             absl::CivilDay(2024, 3, 1),
                                             absl::CivilDay(2026, 2, 28),
                                             "ACCEPTED",
-                                            720,
+                                            72,
                                             absl::CivilDay(2026, 3, 31)};
   facts_.Set(Uscc(1), accepted);
   auto first = Check("acceptance-award", 1);
@@ -68,7 +68,7 @@ TEST_F(FundingIntegrationTest, SchemesAndRuleVersions) {
   v1::CreateFundingRuleRequest rule;
   rule.set_parent("fundingSchemes/acceptance-award");
   *rule.mutable_rule() = scheme.rules(0);
-  rule.mutable_rule()->set_min_score(750);
+  rule.mutable_rule()->set_min_score(75);
   *rule.mutable_rule()->mutable_effective_from() =
       dates::ToDate(absl::CivilDay(2026, 6, 1));
   v1::FundingRule created;
@@ -360,7 +360,7 @@ TEST_F(FundingIntegrationTest, QualityRecordSaysWhichPartsItCouldRead) {
                                      absl::CivilDay(2024, 3, 1),
                                      absl::CivilDay(2026, 2, 28),
                                      "ACCEPTED",
-                                     720,
+                                     72,
                                      absl::CivilDay(2026, 3, 31)};
   f.base.value = DemonstrationBaseFacts{true, 5, false};
   f.training.value.reset();
@@ -373,7 +373,7 @@ TEST_F(FundingIntegrationTest, QualityRecordSaysWhichPartsItCouldRead) {
   EXPECT_TRUE(record.registry().available());
   EXPECT_TRUE(record.cultivation().available());
   EXPECT_EQ(record.enrolment_outcome(), "ACCEPTED");
-  EXPECT_EQ(record.acceptance_score(), 720);
+  EXPECT_EQ(record.acceptance_score(), 72);
   EXPECT_TRUE(record.demobase().available());
   EXPECT_EQ(record.events_held(), 5);
   EXPECT_FALSE(record.training().available());

@@ -17,7 +17,7 @@ RuleVersion Rule() {
   rule.effective_from = absl::CivilDay(2026, 1, 1);
   rule.amount_cap_fen = 50'000'000;
   rule.validity_months = 12;
-  rule.min_score = 600;
+  rule.min_score = 60;
   rule.min_count = 3;
   rule.basis = "深府办〔2026〕1号 第五条";
   return rule;
@@ -52,7 +52,7 @@ std::string FirstCode(const Evaluation& e) {
 TEST(FundingRulesTest, AcceptanceAwardNeedsScoreAndPeriod) {
   const RuleVersion rule = Rule();
   Evaluation e = Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule,
-                          Accepted(720, absl::CivilDay(2026, 3, 31)), kToday);
+                          Accepted(72, absl::CivilDay(2026, 3, 31)), kToday);
   ASSERT_EQ(e.outcome, v1::OUTCOME_ELIGIBLE);
   EXPECT_EQ(FirstCode(e), "ACCEPTED_WITH_SCORE");
   EXPECT_EQ(e.reasons[0].rule(), "fundingSchemes/acceptance-award/rules/2");
@@ -69,17 +69,17 @@ TEST(FundingRulesTest, AcceptanceAwardNeedsScoreAndPeriod) {
   }
 
   e = Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule,
-               Accepted(599.5, absl::CivilDay(2026, 3, 31)), kToday);
+               Accepted(59.5, absl::CivilDay(2026, 3, 31)), kToday);
   EXPECT_EQ(e.outcome, v1::OUTCOME_INELIGIBLE);
   EXPECT_EQ(FirstCode(e), "SCORE_BELOW_MINIMUM");
   EXPECT_FALSE(e.valid_from.has_value());
   EXPECT_EQ(e.amount_cap_fen, 0);
 
   e = Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule,
-               Accepted(720, absl::CivilDay(2025, 11, 1)), kToday);
+               Accepted(72, absl::CivilDay(2025, 11, 1)), kToday);
   EXPECT_EQ(FirstCode(e), "AWARD_PERIOD_ENDED");
 
-  Facts failed = Accepted(720, absl::CivilDay(2026, 3, 31));
+  Facts failed = Accepted(72, absl::CivilDay(2026, 3, 31));
   failed.enrolment.value->outcome = "FAILED";
   EXPECT_EQ(FirstCode(Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule, failed,
                                kToday)),
@@ -88,7 +88,7 @@ TEST(FundingRulesTest, AcceptanceAwardNeedsScoreAndPeriod) {
 
 TEST(FundingRulesTest, OrganizationFactsDecideFirst) {
   const RuleVersion rule = Rule();
-  Facts facts = Accepted(720, absl::CivilDay(2026, 3, 31));
+  Facts facts = Accepted(72, absl::CivilDay(2026, 3, 31));
   facts.organization.value->credit_restricted = true;
   facts.organization.value->credit_standing = "RESTRICTED";
   EXPECT_EQ(FirstCode(Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule, facts,
@@ -111,7 +111,7 @@ TEST(FundingRulesTest, OrganizationFactsDecideFirst) {
 
 TEST(FundingRulesTest, MissingFactsArePendingNeverEligible) {
   const RuleVersion rule = Rule();
-  Facts facts = Accepted(720, absl::CivilDay(2026, 3, 31));
+  Facts facts = Accepted(72, absl::CivilDay(2026, 3, 31));
   facts.enrolment.value.reset();
   facts.enrolment.unavailable_reason = "deadline exceeded";
   Evaluation e =
@@ -217,7 +217,7 @@ TEST(FundingRulesTest, RuleInForceAndValidation) {
 
 TEST(FundingRulesTest, FingerprintIgnoresReadTimesButNotReasons) {
   const RuleVersion rule = Rule();
-  Facts a = Accepted(720, absl::CivilDay(2026, 3, 31));
+  Facts a = Accepted(72, absl::CivilDay(2026, 3, 31));
   Facts b = a;
   b.organization.read_time += absl::Hours(1);
   b.enrolment.read_time += absl::Hours(1);
@@ -225,7 +225,7 @@ TEST(FundingRulesTest, FingerprintIgnoresReadTimesButNotReasons) {
       rule, Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD, rule, a, kToday));
   EXPECT_EQ(fa, Fingerprint(rule, Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD,
                                            rule, b, kToday)));
-  b.enrolment.value->acceptance_score = 700;
+  b.enrolment.value->acceptance_score = 70;
   EXPECT_NE(fa, Fingerprint(rule, Evaluate(v1::SCHEME_KIND_ACCEPTANCE_AWARD,
                                            rule, b, kToday)));
 }

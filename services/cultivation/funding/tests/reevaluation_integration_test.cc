@@ -134,7 +134,7 @@ TEST_F(ReevaluationTest, OutboxEvaluatesEverySchemeOnce) {
                                             absl::CivilDay(2024, 3, 1),
                                             absl::CivilDay(2026, 2, 28),
                                             "ACCEPTED",
-                                            720,
+                                            72,
                                             absl::CivilDay(2026, 3, 31)};
   facts_.Set(Uscc(4), accepted);
   {

@@ -1,0 +1,129 @@
+#include "services/cultivation/src/registry_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/client/service_client.h"
+#include "common/dates/dates.h"
+#include "common/status/status.h"
+#include "qpp/registry/v1/registry_service.grpc.pb.h"
+
+namespace qpp::cultivation {
+namespace {
+
+namespace registry_v1 = ::qpp::registry::v1;
+
+class GrpcRegistryClient final : public RegistryClient {
+ public:
+  GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel,
+                     prometheus::Registry& metrics)
+      : client_(std::move(channel),
+                client::DescriptorOf<registry_v1::RegistryService>(), Options(),
+                metrics),
+        stub_(registry_v1::RegistryService::NewStub(client_.channel())) {}
+
+  absl::StatusOr<RegisteredOrganization> GetOrganization(
+      const RequestContext& context, absl::string_view uscc) override {
+    registry_v1::GetOrganizationRequest request;
+    request.set_name(absl::StrCat("organizations/", uscc));
+    registry_v1::Organization organization;
+    const absl::Status called =
+        client_.Call(context, "GetOrganization", stub_.get(),
+                     &registry_v1::RegistryService::Stub::GetOrganization,
+                     request, &organization);
+    if (!called.ok()) return Translate(called);
+    RegisteredOrganization out;
+    out.uscc = organization.uscc();
+    out.display_name = organization.display_name();
+    out.active =
+        organization.state() != registry_v1::ORGANIZATION_STATE_ARCHIVED;
+    out.enterprise =
+        organization.kind() == registry_v1::ORGANIZATION_KIND_ENTERPRISE;
+    out.good_credit = organization.credit().standing() !=
+                      registry_v1::CREDIT_STANDING_RESTRICTED;
+    out.size_class = registry_v1::SizeClass_Name(organization.size_class());
+    out.adopted =
+        organization.adoption_status() >= registry_v1::ADOPTION_STATUS_ADOPTED;
+    return out;
+  }
+
+  absl::Status SetAdopted(const RequestContext& context, absl::string_view uscc,
+                          absl::CivilDay day,
+                          absl::string_view request_id) override {
+    registry_v1::SetAdoptionStatusRequest request;
+    request.set_name(absl::StrCat("organizations/", uscc));
+    request.set_adoption_status(registry_v1::ADOPTION_STATUS_ADOPTED);
+    *request.mutable_effective_date() = dates::ToDate(day);
+    request.set_request_id(std::string(request_id));
+    registry_v1::Organization organization;
+    const absl::Status called =
+        client_.Call(context, "SetAdoptionStatus", stub_.get(),
+                     &registry_v1::RegistryService::Stub::SetAdoptionStatus,
+                     request, &organization);
+    // Adopted already (by this enrolment's earlier attempt or otherwise):
+    // the move is done.
+    if (status::ReasonOf(called) == "ADOPTION_NOT_FORWARD") {
+      return absl::OkStatus();
+    }
+    if (!called.ok()) return Translate(called);
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<std::optional<SelfAssessmentFact>> LatestSelfAssessment(
+      const RequestContext& context, absl::string_view uscc) override {
+    registry_v1::ListSelfAssessmentsRequest request;
+    request.set_parent(absl::StrCat("organizations/", uscc));
+    // The registry lists newest first: the first one is the latest.
+    request.set_page_size(1);
+    registry_v1::ListSelfAssessmentsResponse response;
+    const absl::Status called =
+        client_.Call(context, "ListSelfAssessments", stub_.get(),
+                     &registry_v1::RegistryService::Stub::ListSelfAssessments,
+                     request, &response);
+    if (!called.ok()) return Translate(called);
+    if (response.self_assessments().empty()) return std::nullopt;
+    const registry_v1::SelfAssessment& latest = response.self_assessments(0);
+    return SelfAssessmentFact{latest.name(), latest.total_points(),
+                              latest.assessor_certificate()};
+  }
+
+ private:
+  static client::ClientOptions Options() {
+    client::ClientOptions options;
+    options.display_name = "registry";
+    options.default_deadline = absl::Seconds(2);
+    options.max_deadline = absl::Seconds(3);
+    return options;
+  }
+
+  // The registry's answer in cultivation's terms: NOT_FOUND as it is, a
+  // registry that cannot answer as REGISTRY_UNAVAILABLE, anything else as
+  // INTERNAL (its validation errors are about a request cultivation built).
+  static absl::Status Translate(const absl::Status& s) {
+    switch (s.code()) {
+      case absl::StatusCode::kNotFound:
+        return s;
+      case absl::StatusCode::kUnavailable:
+      case absl::StatusCode::kDeadlineExceeded:
+      case absl::StatusCode::kResourceExhausted:
+        return status::WithReason(
+            absl::StatusCode::kUnavailable, "REGISTRY_UNAVAILABLE",
+            "the registry is unavailable, so the organisation cannot be "
+            "checked; nothing was written; try again later");
+      default:
+        return status::WithReason(
+            absl::StatusCode::kInternal, "INTERNAL",
+            absl::StrCat("the registry failed: ", s.message()));
+    }
+  }
+
+  client::ServiceClient client_;
+  std::unique_ptr<registry_v1::RegistryService::Stub> stub_;
+};
+
+}  // namespace
+
+std::unique_ptr<RegistryClient> NewGrpcRegistryClient(
+    std::shared_ptr<grpc::Channel> channel, prometheus::Registry& metrics) {
+  return std::make_unique<GrpcRegistryClient>(std::move(channel), metrics);
+}
+
+}  // namespace qpp::cultivation
