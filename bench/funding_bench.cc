@@ -156,8 +156,9 @@ int Run(const std::string& self) {
       "qpp-cultivation", testing::FreePort(), dbo, settings.sql_threads,
       keyring,
       {absl::StrCat("--registry_address=127.0.0.1:", registry_port),
-       "--training_address=", "--demobase_address=",
-       "--reevaluation_poll_seconds=0"});
+       // Nothing listens there: the scheme measured reads no training.
+       absl::StrCat("--training_address=127.0.0.1:", testing::FreePort()),
+       "--demobase_address=", "--reevaluation_poll_seconds=0"});
   if (!cultivation.ok()) return ReportFailure(cultivation.status());
   auto registry_stub = registry_v1::RegistryService::NewStub(registry->channel);
   auto stub = v1::FundingService::NewStub(cultivation->channel);
@@ -191,11 +192,13 @@ int Run(const std::string& self) {
     req.mutable_organization()->set_kind(
         registry_v1::ORGANIZATION_KIND_ENTERPRISE);
     req.mutable_organization()->set_district_code("440305");
-    req.mutable_organization()->set_industry_code("C39");
+    req.mutable_organization()->set_industry_code("39");
     grpc::ClientContext ctx;
     registry_v1::Organization out;
-    if (!registry_stub->CreateOrganization(&ctx, req, &out).ok()) {
-      std::fprintf(stderr, "seeding the registry failed\n");
+    if (grpc::Status s = registry_stub->CreateOrganization(&ctx, req, &out);
+        !s.ok()) {
+      std::fprintf(stderr, "seeding the registry failed: %s\n",
+                   s.error_message().c_str());
       return 1;
     }
   }

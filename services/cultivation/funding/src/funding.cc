@@ -319,6 +319,22 @@ absl::Status Funding::CheckEligibility(const RequestContext& call,
   decision.fingerprint = fingerprint;
   decision.body = body.SerializeAsString();
 
+  // Most checks find the result unchanged: one plain read answers them,
+  // without a lock or a commit.
+  {
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
+    QPP_ASSIGN_OR_RETURN(CurrentDecision current,
+                         repository_->GetCurrent(*conn, uscc, code));
+    if (current.decision_id != 0 && current.fingerprint == fingerprint) {
+      QPP_ASSIGN_OR_RETURN(
+          auto existing, repository_->GetDecision(*conn, current.decision_id));
+      if (existing.has_value() && !existing->superseded &&
+          (!existing->valid_to.has_value() || *existing->valid_to >= today)) {
+        QPP_ASSIGN_OR_RETURN(*resp, ToDecision(*existing));
+        return absl::OkStatus();
+      }
+    }
+  }
   DecisionRecord stored;
   QPP_RETURN_IF_ERROR(db::WithTransaction(pool_, [&](db::Connection& conn) {
     QPP_ASSIGN_OR_RETURN(CurrentDecision current,

@@ -82,6 +82,10 @@ class FundingRepository {
   virtual absl::StatusOr<CurrentDecision> LockCurrent(
       db::Connection& conn, const std::string& uscc,
       const std::string& scheme) = 0;
+  // The pair's current decision without locking (decision 0 if none).
+  virtual absl::StatusOr<CurrentDecision> GetCurrent(
+      db::Connection& conn, const std::string& uscc,
+      const std::string& scheme) = 0;
   // Stores a decision; returns its id.
   virtual absl::StatusOr<int64_t> InsertDecision(
       db::Connection& conn, const DecisionRecord& decision) = 0;

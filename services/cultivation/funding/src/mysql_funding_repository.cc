@@ -124,6 +124,22 @@ class MysqlFundingRepository final : public FundingRepository {
     return current;
   }
 
+  absl::StatusOr<CurrentDecision> GetCurrent(
+      db::Connection& conn, const std::string& uscc,
+      const std::string& scheme) override {
+    QPP_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn.Query("SELECT decision_id, fingerprint FROM current_decisions "
+                   "WHERE uscc = ? AND scheme_code = ?",
+                   {uscc, scheme}));
+    CurrentDecision current;
+    if (!rows.empty()) {
+      current.decision_id = rows[0].Int(0);
+      current.fingerprint = rows[0].String(1);
+    }
+    return current;
+  }
+
   absl::StatusOr<int64_t> InsertDecision(db::Connection& conn,
                                          const DecisionRecord& d) override {
     QPP_RETURN_IF_ERROR(
