@@ -17,7 +17,7 @@ namespace qpp::funding {
 class FactSource {
  public:
   virtual ~FactSource() = default;
-  // Reads the organisation `uscc` and the parts `needs` asks for, as of
+  // Reads the parts of organisation `uscc` that `needs` asks for, as of
   // `today`, within `call`'s deadline. Never fails as a whole: a part that
   // cannot be read (its owner down, too slow, or refusing) is left without
   // a value and with the reason, which the evaluation turns into PENDING.

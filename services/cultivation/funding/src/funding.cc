@@ -323,16 +323,12 @@ absl::Status Funding::CheckEligibility(const RequestContext& call,
   // without a lock or a commit.
   {
     QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
-    QPP_ASSIGN_OR_RETURN(CurrentDecision current,
-                         repository_->GetCurrent(*conn, uscc, code));
-    if (current.decision_id != 0 && current.fingerprint == fingerprint) {
-      QPP_ASSIGN_OR_RETURN(
-          auto existing, repository_->GetDecision(*conn, current.decision_id));
-      if (existing.has_value() && !existing->superseded &&
-          (!existing->valid_to.has_value() || *existing->valid_to >= today)) {
-        QPP_ASSIGN_OR_RETURN(*resp, ToDecision(*existing));
-        return absl::OkStatus();
-      }
+    QPP_ASSIGN_OR_RETURN(auto current,
+                         repository_->GetCurrentDecision(*conn, uscc, code));
+    if (current.has_value() && current->fingerprint == fingerprint &&
+        (!current->valid_to.has_value() || *current->valid_to >= today)) {
+      QPP_ASSIGN_OR_RETURN(*resp, ToDecision(*current));
+      return absl::OkStatus();
     }
   }
   DecisionRecord stored;
@@ -570,7 +566,9 @@ absl::Status Funding::GetQualityRecord(const RequestContext& call,
       resource::ParseOrganizationName(req.organization(), "organization"));
   const absl::CivilDay today = dates::Today(clock_());
   QPP_RETURN_IF_ERROR(facts_.ReadRegistryRecord(call, uscc, resp));
+  // The registry's part came with the record above: not read twice.
   FactNeeds all;
+  all.organization = false;
   all.enrolment = all.growth_plan = all.base = all.training = true;
   const Facts facts = facts_.Read(call, uscc, all, today);
 

@@ -82,8 +82,9 @@ class FundingRepository {
   virtual absl::StatusOr<CurrentDecision> LockCurrent(
       db::Connection& conn, const std::string& uscc,
       const std::string& scheme) = 0;
-  // The pair's current decision without locking (decision 0 if none).
-  virtual absl::StatusOr<CurrentDecision> GetCurrent(
+  // The pair's current decision, read in one query without locking;
+  // nullopt if none.
+  virtual absl::StatusOr<std::optional<DecisionRecord>> GetCurrentDecision(
       db::Connection& conn, const std::string& uscc,
       const std::string& scheme) = 0;
   // Stores a decision; returns its id.

@@ -122,8 +122,10 @@ struct Facts {
   Reading<TrainingFacts> training;
 };
 
-// Which parts of Facts a scheme kind reads (the organisation always).
+// Which parts of Facts to read. A scheme kind always needs the
+// organisation; the quality record reads the registry's part itself.
 struct FactNeeds {
+  bool organization = true;
   bool enrolment = false;
   bool growth_plan = false;
   bool base = false;

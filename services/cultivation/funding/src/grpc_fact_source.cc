@@ -78,7 +78,7 @@ class GrpcFactSource final : public FactSource {
   Facts Read(const RequestContext& call, const std::string& uscc,
              const FactNeeds& needs, absl::CivilDay today) override {
     Facts facts;
-    ReadOrganization(call, uscc, facts.organization);
+    if (needs.organization) ReadOrganization(call, uscc, facts.organization);
     if (needs.enrolment) ReadEnrolment(uscc, today, facts.enrolment);
     if (needs.growth_plan) ReadGrowthPlan(uscc, facts.growth_plan);
     if (needs.base) ReadBase(call, uscc, today, facts.base);

@@ -124,20 +124,20 @@ class MysqlFundingRepository final : public FundingRepository {
     return current;
   }
 
-  absl::StatusOr<CurrentDecision> GetCurrent(
+  absl::StatusOr<std::optional<DecisionRecord>> GetCurrentDecision(
       db::Connection& conn, const std::string& uscc,
       const std::string& scheme) override {
     QPP_ASSIGN_OR_RETURN(
-        Rows rows,
-        conn.Query("SELECT decision_id, fingerprint FROM current_decisions "
-                   "WHERE uscc = ? AND scheme_code = ?",
-                   {uscc, scheme}));
-    CurrentDecision current;
-    if (!rows.empty()) {
-      current.decision_id = rows[0].Int(0);
-      current.fingerprint = rows[0].String(1);
-    }
-    return current;
+        std::vector<DecisionRecord> rows,
+        QueryDecisions(
+            conn,
+            absl::StrCat("SELECT ", kDecisionColumns,
+                         " FROM current_decisions c JOIN eligibility_decisions "
+                         "d ON d.id = c.decision_id WHERE c.uscc = ? AND "
+                         "c.scheme_code = ?"),
+            {uscc, scheme}));
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows[0]);
   }
 
   absl::StatusOr<int64_t> InsertDecision(db::Connection& conn,
