@@ -72,6 +72,15 @@ class CultivationIntegrationTest
     return cultivation::SchemaMigrations();
   }
 
+  // Stops the binaries once a suite is done: the shared state is leaked on
+  // purpose (no destruction order at exit), so its processes would outlive
+  // the test binary. The next suite starts them again.
+  static void TearDownTestSuite() {
+    Deps().training.reset();
+    Deps().registry.reset();
+    DatabaseTest::TearDownTestSuite();
+  }
+
  protected:
   static Dependencies& Deps() {
     static auto* deps = new Dependencies();
