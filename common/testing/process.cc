@@ -10,9 +10,12 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <random>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 extern char** environ;
 
@@ -84,17 +87,42 @@ int ChildProcess::Wait(int timeout_ms) {
   return -1;
 }
 
-int FreePort() {
+namespace {
+
+// True when nothing listens on, or is bound to, `port` on any address.
+bool Bindable(int port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  addr.sin_addr.s_addr = htonl(INADDR_ANY);
+  addr.sin_port = htons(port);
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
-  return ntohs(addr.sin_port);
+  return ok;
+}
+
+}  // namespace
+
+int FreePort() {
+  // Ports come from below the kernel's ephemeral range (32768 and up on
+  // Linux): a port taken from that range can be handed to any outgoing
+  // connection (a client of the database, a gRPC channel) between this
+  // check and the server's bind. No port is handed out twice per process.
+  constexpr int kLow = 20000;
+  constexpr int kHigh = 32000;
+  static absl::Mutex mu(absl::kConstInit);
+  static std::set<int>* given = new std::set<int>();
+  static std::mt19937* rng = new std::mt19937(std::random_device{}() ^
+                                              static_cast<unsigned>(getpid()));
+  absl::MutexLock lock(&mu);
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    int port = std::uniform_int_distribution<int>(kLow, kHigh - 1)(*rng);
+    if (given->count(port) > 0 || !Bindable(port)) continue;
+    given->insert(port);
+    return port;
+  }
+  return -1;
 }
 
 absl::StatusOr<std::string> HttpGet(int port, const std::string& path) {

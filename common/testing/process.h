@@ -33,7 +33,9 @@ class ChildProcess final {
   bool exited_ = false;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port that was free a moment ago, chosen outside the ephemeral range
+// so that no outgoing connection takes it before the server binds it; never
+// the same port twice in one process. -1 when none is found.
 int FreePort();
 
 // Plain HTTP/1.0 GET to 127.0.0.1:port; the body, or an error.
