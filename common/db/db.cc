@@ -382,6 +382,9 @@ struct ConnectionPool::Impl {
   struct Idle {
     std::unique_ptr<Connection> conn;
     absl::Time since;
+    // The loss epoch when it was returned: a connection returned before
+    // the latest loss is suspect (the server may have restarted).
+    uint64_t epoch;
   };
   PoolOptions options;
   DbMetrics metrics;
@@ -389,6 +392,10 @@ struct ConnectionPool::Impl {
   std::condition_variable cv;
   std::deque<Idle> idle;  // back = most recently used
   int open = 0;           // idle + in use + being opened
+  // Bumped whenever a connection is found lost: after a server restart
+  // every idle connection is dead, and each is pinged before its next use
+  // instead of failing a caller's statement.
+  uint64_t loss_epoch = 0;
 
   void UpdateGauges() {
     if (metrics.in_use == nullptr) return;
@@ -473,6 +480,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
       p.idle.pop_back();
       p.UpdateGauges();
       const bool stale =
+          item.epoch != p.loss_epoch ||
           absl::Now() - item.since > p.options.validate_after_idle;
       lock.unlock();
       if (stale && !item.conn->Ping().ok()) {
@@ -480,6 +488,7 @@ absl::StatusOr<PooledConnection> ConnectionPool::Acquire() {
         if (p.metrics.discarded != nullptr) p.metrics.discarded->Increment();
         item.conn.reset();
         lock.lock();
+        ++p.loss_epoch;
         --p.open;
         p.UpdateGauges();
         continue;
@@ -535,8 +544,9 @@ void ConnectionPool::Release(std::unique_ptr<Connection> conn) {
     std::lock_guard<std::mutex> lock(p.mu);
     if (broken) {
       --p.open;
+      ++p.loss_epoch;
     } else {
-      p.idle.push_back({std::move(conn), absl::Now()});
+      p.idle.push_back({std::move(conn), absl::Now(), p.loss_epoch});
     }
     p.UpdateGauges();
   }
@@ -575,9 +585,18 @@ absl::Status WithTransaction(ConnectionPool& pool,
                              absl::FunctionRef<absl::Status(Connection&)> fn,
                              int attempts) {
   absl::Status last;
+  // A connection found lost at START TRANSACTION did nothing yet: take
+  // another (the pool pings the rest once one is found lost).
+  int lost_at_begin = 0;
   for (int attempt = 0; attempt < attempts; ++attempt) {
     QPP_ASSIGN_OR_RETURN(PooledConnection conn, pool.Acquire());
-    QPP_RETURN_IF_ERROR(conn->Begin());
+    if (absl::Status begun = conn->Begin(); !begun.ok()) {
+      if (conn->broken() && ++lost_at_begin <= 2) {
+        --attempt;
+        continue;
+      }
+      return begun;
+    }
     last = fn(*conn);
     if (last.ok()) last = conn->Commit();
     if (last.ok()) return last;

@@ -123,6 +123,8 @@ struct PoolOptions {
   absl::Duration acquire_timeout = absl::Seconds(2);
   // An idle connection older than this is pinged before it is handed out.
   absl::Duration validate_after_idle = absl::Seconds(10);
+  // Besides, once any connection is found lost, every connection that was
+  // idle at that moment is pinged before its next use.
 };
 
 class ConnectionPool;

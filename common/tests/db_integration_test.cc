@@ -64,6 +64,55 @@ TEST_F(DbIntegrationTest, KilledConnectionIsDiscardedNotHandedOutAgain) {
   EXPECT_NE((*id)[0].Int(0), first_id);
 }
 
+// As after a database restart: every idle connection of the pool is dead at
+// once. The first statement that meets one fails (its outcome is unknown to
+// the pool); from then on each connection idle at that moment is pinged
+// before use, so no other caller fails, and a transaction that finds its
+// connection lost at START TRANSACTION (nothing done yet) takes another.
+TEST_F(DbIntegrationTest, AfterOneLostConnectionTheIdleOnesAreCheckedFirst) {
+  PoolOptions options = db_->options();
+  options.size = 4;
+  ConnectionPool pool(options, nullptr);
+  std::vector<int64_t> ids;
+  {
+    std::vector<PooledConnection> held;
+    for (int i = 0; i < options.size; ++i) {
+      auto conn = pool.Acquire();
+      ASSERT_TRUE(conn.ok());
+      auto rows = (*conn)->Query("SELECT CONNECTION_ID()");
+      ASSERT_TRUE(rows.ok());
+      ids.push_back((*rows)[0].Int(0));
+      held.push_back(*std::move(conn));
+    }
+  }
+  auto admin = Connect(options.connection);
+  ASSERT_TRUE(admin.ok());
+  for (int64_t id : ids) {
+    ASSERT_TRUE((*admin)->ExecuteDirect(absl::StrCat("KILL ", id)).ok());
+  }
+  // A transaction meets a dead connection at START TRANSACTION and
+  // succeeds on a fresh one.
+  int64_t inserted = 0;
+  absl::Status tx = WithTransaction(pool, [&](Connection& conn) {
+    auto n = conn.Execute("INSERT INTO items VALUES (?, ?)",
+                          {int64_t{90}, std::string("after a restart")});
+    if (!n.ok()) return n.status();
+    inserted = static_cast<int64_t>(*n);
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(tx.ok()) << tx;
+  EXPECT_EQ(inserted, 1);
+  // Every later caller gets a working connection at the first try.
+  for (int i = 0; i < options.size * 2; ++i) {
+    auto conn = pool.Acquire();
+    ASSERT_TRUE(conn.ok());
+    auto rows = (*conn)->Query("SELECT COUNT(*) FROM items WHERE id = ?",
+                               {int64_t{90}});
+    ASSERT_TRUE(rows.ok()) << "call " << i << ": " << rows.status();
+    EXPECT_EQ((*rows)[0].Int(0), 1);
+  }
+}
+
 TEST_F(DbIntegrationTest, PoolTimesOutWhenEveryConnectionIsBusy) {
   PoolOptions options = db_->options();
   options.size = 1;
