@@ -8,9 +8,28 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 
 namespace qpp::load {
 namespace {
+
+// The delay a status's google.rpc.RetryInfo asks for, or zero.
+absl::Duration RetryDelayOf(const grpc::Status& status) {
+  if (status.error_details().empty()) return absl::ZeroDuration();
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) {
+    return absl::ZeroDuration();
+  }
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (any.UnpackTo(&retry)) {
+      return absl::Seconds(retry.retry_delay().seconds()) +
+             absl::Nanoseconds(retry.retry_delay().nanos());
+    }
+  }
+  return absl::ZeroDuration();
+}
 
 // A logical call in flight.
 struct Flight {
@@ -171,8 +190,11 @@ class Engine {
       const int shift = std::min(flight->attempts - 1, 6);
       const absl::Duration base =
           std::min(absl::Milliseconds(20) * (1 << shift), absl::Seconds(1));
-      const absl::Duration backoff =
-          base * std::uniform_real_distribution<double>(0.5, 1.0)(rng_);
+      // A server's google.rpc.RetryInfo (a draining gateway, a rate
+      // limit) is honoured: never retry sooner than it asks.
+      const absl::Duration backoff = std::max(
+          base * std::uniform_real_distribution<double>(0.5, 1.0)(rng_),
+          RetryDelayOf(status));
       Post(now + backoff, [this, flight] { Attempt(flight); });
       return;
     }

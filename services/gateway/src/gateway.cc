@@ -97,6 +97,12 @@ std::shared_ptr<const Gateway::Credentials> Gateway::credentials() const {
   return credentials_;
 }
 
+void Gateway::BeginDrain(absl::Duration listeners_close_in) {
+  listeners_close_unix_ms_ =
+      absl::ToUnixMillis(absl::Now() + listeners_close_in);
+  draining_ = true;
+}
+
 void Gateway::Reload(std::shared_ptr<const ApiKeyStore> keys,
                      std::shared_ptr<const Policy> policy) {
   auto fresh = std::make_shared<const Credentials>(
@@ -236,10 +242,19 @@ absl::Status Gateway::Admit(const Inbound& in, Admission* out) {
   }
 
   if (draining_.load(std::memory_order_relaxed)) {
-    return reject(
-        "draining",
-        status::WithReason(absl::StatusCode::kUnavailable, "GATEWAY_DRAINING",
-                           "the gateway is shutting down; retry"));
+    // Retry once the listeners have closed and a restarted instance (or
+    // another replica) can take the call.
+    constexpr int64_t kRestartMarginMs = 500;
+    const int64_t wait_ms =
+        std::max<int64_t>(0, listeners_close_unix_ms_.load() -
+                                 absl::ToUnixMillis(absl::Now())) +
+        kRestartMarginMs;
+    return reject("draining",
+                  status::WithRetryDelay(
+                      status::WithReason(absl::StatusCode::kUnavailable,
+                                         "GATEWAY_DRAINING",
+                                         "the gateway is shutting down; retry"),
+                      wait_ms));
   }
 
   const bool mutation =

@@ -116,8 +116,12 @@ class Gateway final {
   // From now on, new calls (gRPC and HTTP) are refused with UNAVAILABLE
   // (GATEWAY_DRAINING) while those already admitted finish: the first step
   // of a graceful stop, so that no call reaches the listeners as they
-  // close. Irreversible; thread-safe.
-  void BeginDrain() { draining_ = true; }
+  // close. The refusal carries google.rpc.RetryInfo asking the caller to
+  // wait until `listeners_close_in` has passed (plus a margin), so that a
+  // caller's retry does not arrive while the listeners close, where it
+  // would be answered CANCELLED, but at the next instance. Irreversible;
+  // thread-safe.
+  void BeginDrain(absl::Duration listeners_close_in = absl::ZeroDuration());
 
   // Replaces the keys and the policy (e.g. after a key was revoked); calls
   // already admitted are unaffected. Thread-safe.
@@ -208,6 +212,8 @@ class Gateway final {
 
   GatewayOptions options_;
   std::atomic<bool> draining_{false};
+  // When the listeners close (set once, before draining_).
+  std::atomic<int64_t> listeners_close_unix_ms_{0};
   // Swapped whole by Reload; each call works on the pair it started with.
   struct Credentials {
     std::shared_ptr<const ApiKeyStore> keys;

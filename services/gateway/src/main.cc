@@ -309,10 +309,11 @@ absl::Status Run() {
   // Refuse new calls explicitly (UNAVAILABLE, which clients retry) before
   // closing the listeners: a call that reaches a gRPC server while it shuts
   // down is answered CANCELLED, which clients do not retry.
-  gateway.BeginDrain();
+  const absl::Duration lame_duck =
+      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_lame_duck_ms)));
+  gateway.BeginDrain(lame_duck);
   server.BeginDrain();
-  absl::SleepFor(
-      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_lame_duck_ms))));
+  absl::SleepFor(lame_duck);
   if (http != nullptr) http->Stop();
   server.Shutdown();
   return absl::OkStatus();
