@@ -1,9 +1,11 @@
 #include "common/status/status.h"
 
 #include <atomic>
+#include <vector>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace qpp::status {
@@ -29,13 +31,24 @@ bool GetDetail(const absl::Status& status, Message* out) {
 }
 
 // Set once at start-up; the strings set are never freed, so that a domain
-// read by another thread stays valid.
+// read by another thread stays valid. Each is kept in `kept_domains` (a
+// later call, as tests make, does not orphan the earlier one).
 std::atomic<const std::string*> error_domain{nullptr};
+absl::Mutex kept_domains_mu(absl::kConstInit);
+std::vector<const std::string*>* kept_domains = nullptr;
 
 }  // namespace
 
 void SetErrorDomain(absl::string_view domain) {
-  error_domain.store(new std::string(domain), std::memory_order_release);
+  const auto* fresh = new std::string(domain);
+  {
+    absl::MutexLock lock(&kept_domains_mu);
+    if (kept_domains == nullptr) {
+      kept_domains = new std::vector<const std::string*>();
+    }
+    kept_domains->push_back(fresh);
+  }
+  error_domain.store(fresh, std::memory_order_release);
 }
 
 absl::string_view ErrorDomain() {
