@@ -34,8 +34,9 @@ struct CultivationMixOptions {
   // Registered enterprises that may apply, each at most once (at most
   // 10,000).
   int organizations = 300;
-  // Experts of the run (at most 64); each application gets reviews_per_application of
-  // them (neighbours in a ring, so that concurrent calls meet on rows).
+  // Experts of the run (at most 64); each application gets
+  // reviews_per_application of them (neighbours in a ring, so that concurrent
+  // calls meet on rows).
   int experts = 6;
   int reviews_per_application = 3;
   // The cohort applied to, created if missing (open from yesterday for a
