@@ -15,12 +15,14 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <functional>
 #include <future>
 #include <iostream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -257,6 +259,109 @@ TEST_F(CultivationFaultTest, DatabaseRestartedDuringEligibilityChecks) {
       });
   ExpectOnlyOkOrUnavailable(report, "mariadb_restart_funding",
                             load::kFundingCheck);
+}
+
+// The ledgers' checks are not vacuous: after a clean two-second run without
+// a fault, an application copied by hand (as a withdrawn one, beside the
+// live one) and a gap cut into the decision feed are both found; both are
+// undone afterwards, for the cases that follow.
+TEST_F(CultivationFaultTest, LedgerChecksFindDuplicatesAndFeedGaps) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto channel = grpc::CreateCustomChannel(
+      system_->gateway_address(), grpc::InsecureChannelCredentials(), args);
+  load::LoadOptions options;
+  options.concurrency = 4;
+  options.duration = absl::Seconds(2);
+  options.metadata.push_back({"x-api-key", system_->api_key()});
+  const int run = (static_cast<int>(getpid() % 400) + next_case++) % 500;
+  load::CultivationMixOptions cultivation_mix;
+  cultivation_mix.organizations = 40;
+  cultivation_mix.run = run;
+  auto cultivation =
+      load::SetUpCultivation(channel, options.metadata, cultivation_mix);
+  ASSERT_TRUE(cultivation.ok()) << cultivation.status();
+  load::FundingMixOptions funding_mix;
+  funding_mix.organizations = 10;
+  funding_mix.run = run;
+  auto funding = load::SetUpFunding(channel, options.metadata, funding_mix);
+  ASSERT_TRUE(funding.ok()) << funding.status();
+  load::CultivationLedger cultivation_ledger;
+  load::FundingLedger funding_ledger;
+  std::vector<load::Operation> ops = load::CultivationMix(
+      channel, *cultivation, cultivation_mix, &cultivation_ledger);
+  for (load::Operation& op : load::FundingMix(
+           channel, *funding, funding_mix,
+           {{"x-api-key", system_->funding_api_key()}}, &funding_ledger)) {
+    ops.push_back(std::move(op));
+  }
+  load::RunLoad(ops, options);
+  auto conn = system_->ConnectDatabase("cultivation");
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  int64_t checked = 0;
+  const std::vector<std::string> clean_applications =
+      load::VerifyCultivationLedger(**conn, *cultivation, cultivation_ledger,
+                                    &checked);
+  EXPECT_TRUE(clean_applications.empty()) << clean_applications.front();
+  const std::vector<std::string> clean_feed =
+      load::VerifyFundingLedger(**conn, *funding, funding_ledger, &checked);
+  EXPECT_TRUE(clean_feed.empty()) << clean_feed.front();
+
+  std::string applied;
+  for (const load::ApplicationEntry& e : cultivation_ledger.applications()) {
+    if (e.acknowledged) applied = e.organization;
+  }
+  ASSERT_FALSE(applied.empty()) << "nothing was applied for";
+  const std::string uscc = applied.substr(applied.rfind('/') + 1);
+  auto copied = (*conn)->Execute(
+      "INSERT INTO applications (cohort_year, organization_uscc, live_uscc, "
+      "organization_display_name, statement, self_assessment, "
+      "self_assessment_total, assessor_certificate, assessor_not_certified, "
+      "status, status_reason, create_time, update_time, version) SELECT "
+      "cohort_year, organization_uscc, NULL, organization_display_name, "
+      "statement, self_assessment, self_assessment_total, "
+      "assessor_certificate, assessor_not_certified, 7, 'copied', "
+      "create_time, update_time, version FROM applications WHERE "
+      "organization_uscc = ? ORDER BY id LIMIT 1",
+      {uscc});
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  auto copy_id = (*conn)->LastInsertId();
+  ASSERT_TRUE(copy_id.ok()) << copy_id.status();
+  auto last = (*conn)->Query(
+      "SELECT id FROM eligibility_decisions WHERE sequence = (SELECT "
+      "MAX(sequence) FROM eligibility_decisions)");
+  ASSERT_TRUE(last.ok() && last->size() == 1) << "no decision in the feed";
+  const int64_t last_id = (*last)[0].Int(0);
+  ASSERT_TRUE((*conn)
+                  ->Execute("UPDATE eligibility_decisions SET sequence = "
+                            "sequence + 1 WHERE id = ?",
+                            {last_id})
+                  .ok());
+
+  const std::vector<std::string> applications = load::VerifyCultivationLedger(
+      **conn, *cultivation, cultivation_ledger, &checked);
+  const std::vector<std::string> feed =
+      load::VerifyFundingLedger(**conn, *funding, funding_ledger, &checked);
+  // Undone before the checks' verdicts, so that a failure here does not
+  // spoil the cases after it.
+  EXPECT_TRUE((*conn)
+                  ->Execute("UPDATE eligibility_decisions SET sequence = "
+                            "sequence - 1 WHERE id = ?",
+                            {last_id})
+                  .ok());
+  EXPECT_TRUE((*conn)
+                  ->Execute("DELETE FROM applications WHERE id = ?", {*copy_id})
+                  .ok());
+  const auto found = [](const std::vector<std::string>& problems,
+                        const std::string& what) {
+    return std::any_of(
+        problems.begin(), problems.end(),
+        [&](const std::string& p) { return absl::StrContains(p, what); });
+  };
+  EXPECT_TRUE(found(applications, applied + ": 2 applications"))
+      << "the second application was not found";
+  EXPECT_TRUE(found(feed, "feed: "))
+      << "the gap in the decision feed was not found";
 }
 
 }  // namespace
