@@ -105,6 +105,52 @@ Result RunClosedLoop(
   return r;
 }
 
+Result RunClosedLoopCount(
+    int concurrency, int64_t total,
+    const std::function<void(int64_t, std::function<void(bool)>)>& issue) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<double> latencies;
+  latencies.reserve(static_cast<size_t>(total));
+  std::atomic<int64_t> errors{0};
+  std::atomic<int64_t> next{0};
+  int active = concurrency;
+  const auto start = Clock::now();
+  std::function<void()> one = [&] {
+    const int64_t i = next++;
+    if (i >= total) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (--active == 0) cv.notify_all();
+      return;
+    }
+    const auto t0 = Clock::now();
+    issue(i, [&, t0](bool ok) {
+      const auto t1 = Clock::now();
+      if (!ok) errors++;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        latencies.push_back(
+            std::chrono::duration<double, std::milli>(t1 - t0).count());
+      }
+      one();
+    });
+  };
+  for (int i = 0; i < concurrency; ++i) one();
+  std::unique_lock<std::mutex> lock(mu);
+  cv.wait(lock, [&] { return active == 0; });
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  Result r;
+  r.errors = errors.load();
+  r.qps = (latencies.size() - r.errors) / elapsed;
+  std::sort(latencies.begin(), latencies.end());
+  if (!latencies.empty()) {
+    r.p50_ms = latencies[latencies.size() / 2];
+    r.p99_ms = latencies[latencies.size() * 99 / 100];
+  }
+  return r;
+}
+
 absl::StatusOr<Result> MeasureEcho(const std::string& self, int concurrency,
                                    int seconds, int payload_bytes) {
   absl::StatusOr<EchoServer> echo = StartEchoServer(self);

@@ -67,6 +67,15 @@ Result RunClosedLoop(
     int concurrency, int seconds,
     const std::function<void(std::function<void(bool)>)>& issue);
 
+// Closed-loop load over a fixed amount of work: `concurrency` callers, each
+// taking the next of the indices 0..total-1 when its previous call
+// completes, until none is left. `issue(i, done)` starts call i and calls
+// done(ok) exactly once when it completes, on any thread. The QPS is the
+// successful calls over the time until the last one completed.
+Result RunClosedLoopCount(
+    int concurrency, int64_t total,
+    const std::function<void(int64_t, std::function<void(bool)>)>& issue);
+
 // The baseline figure: starts the echo server (StartEchoServer), runs the
 // closed loop against it with a payload of `payload_bytes` (about the size
 // of the answer of the service measured beside it) and stops it.

@@ -1,10 +1,12 @@
 #include "tests/fault/fault_system.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -28,8 +30,9 @@ std::string ReadFirstLine(const std::string& path) {
   return std::string(absl::StripAsciiWhitespace(line));
 }
 
-// The programme office's rights with a rate limit far above the load, so
-// that the tests measure faults, not the limiter.
+// The programme office's rights, and the funding system's calls that the
+// load makes, with rate limits far above the load, so that the tests
+// measure faults, not the limiter.
 constexpr char kPolicy[] = R"json({
   "defaultRateLimit": {"requestsPerSecond": 10, "burst": 20},
   "roles": [{
@@ -37,11 +40,23 @@ constexpr char kPolicy[] = R"json({
     "description": "Programme office (fault tests).",
     "allow": ["qpp.registry.v1.RegistryService/*",
               "qpp.training.v1.TrainingService/*",
-              "qpp.demobase.v1.DemoBaseService/*", "grpc.health.v1.Health/*"],
+              "qpp.demobase.v1.DemoBaseService/*",
+              "qpp.cultivation.v1.CultivationService/*",
+              "qpp.funding.v1.FundingService/*", "grpc.health.v1.Health/*"],
+    "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
+  }, {
+    "name": "funding_system",
+    "description": "The funding system (fault tests).",
+    "allow": ["qpp.funding.v1.FundingService/CheckEligibility",
+              "qpp.funding.v1.FundingService/ListDecisionChanges"],
     "rateLimit": {"requestsPerSecond": 100000, "burst": 100000}
   }],
-  "principals": [{"id": "programme-office", "roles": ["programme_office"]}]
+  "principals": [{"id": "programme-office", "roles": ["programme_office"]},
+                 {"id": "finance-funding", "roles": ["funding_system"]}]
 })json";
+
+FaultSystem* shared_system = nullptr;
+bool shared_system_tried = false;
 
 }  // namespace
 
@@ -56,6 +71,7 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   system->registry_port_ = testing::FreePort();
   system->training_port_ = testing::FreePort();
   system->demobase_port_ = testing::FreePort();
+  system->cultivation_port_ = testing::FreePort();
   system->gateway_port_ = testing::FreePort();
   system->gateway_http_port_ = testing::FreePort();
   system->keyring_ = crypto::DataCipher::GenerateKeyring();
@@ -66,18 +82,25 @@ absl::StatusOr<std::unique_ptr<FaultSystem>> FaultSystem::Start(
   auto key = gateway::GenerateKey("programme-office");
   if (!key.ok()) return key.status();
   system->api_key_ = key->key;
-  std::ofstream(fs::path(dir) / "gateway" / "keys") << key->entry << "\n";
+  auto funding_key = gateway::GenerateKey("finance-funding");
+  if (!funding_key.ok()) return funding_key.status();
+  system->funding_api_key_ = funding_key->key;
+  std::ofstream(fs::path(dir) / "gateway" / "keys")
+      << key->entry << "\n"
+      << funding_key->entry << "\n";
   std::ofstream(fs::path(dir) / "gateway" / "policy.json") << kPolicy;
 
   if (absl::Status s = system->StartRegistry(); !s.ok()) return s;
   if (absl::Status s = system->StartTraining(); !s.ok()) return s;
   if (absl::Status s = system->StartDemobase(); !s.ok()) return s;
+  if (absl::Status s = system->StartCultivation(); !s.ok()) return s;
   if (absl::Status s = system->StartGateway(); !s.ok()) return s;
   return system;
 }
 
 FaultSystem::~FaultSystem() {
   gateway_.reset();
+  cultivation_.reset();
   demobase_.reset();
   training_.reset();
   registry_.reset();
@@ -171,6 +194,7 @@ absl::Status FaultSystem::RestartStopped() {
   if (status.ok() && down(registry_)) status = StartRegistry();
   if (status.ok() && down(training_)) status = StartTraining();
   if (status.ok() && down(demobase_)) status = StartDemobase();
+  if (status.ok() && down(cultivation_)) status = StartCultivation();
   if (status.ok() && down(gateway_)) status = StartGateway();
   return status;
 }
@@ -192,6 +216,14 @@ absl::Status FaultSystem::StartDemobase() {
                       &demobase_);
 }
 
+absl::Status FaultSystem::StartCultivation() {
+  return StartService("cultivation", cultivation_port_,
+                      {absl::StrCat("--registry_address=", registry_address()),
+                       absl::StrCat("--training_address=", training_address()),
+                       absl::StrCat("--demobase_address=", demobase_address())},
+                      &cultivation_);
+}
+
 absl::Status FaultSystem::StartGateway() {
   gateway_.reset();
   const fs::path gw = fs::path(dir_) / "gateway";
@@ -203,7 +235,9 @@ absl::Status FaultSystem::StartGateway() {
        absl::StrCat(
            "--backends=qpp.registry.v1.RegistryService=", registry_address(),
            ",qpp.training.v1.TrainingService=", training_address(),
-           ",qpp.demobase.v1.DemoBaseService=", demobase_address()),
+           ",qpp.demobase.v1.DemoBaseService=", demobase_address(),
+           ",qpp.cultivation.v1.CultivationService=", cultivation_address(),
+           ",qpp.funding.v1.FundingService=", cultivation_address()),
        "--api_keys_file=" + (gw / "keys").string(),
        "--policy_file=" + (gw / "policy.json").string(),
        "--audit_dir=" + (gw / "audit").string(), "--max_deadline_ms=5000",
@@ -252,6 +286,10 @@ std::string FaultSystem::demobase_address() const {
   return absl::StrCat("127.0.0.1:", demobase_port_);
 }
 
+std::string FaultSystem::cultivation_address() const {
+  return absl::StrCat("127.0.0.1:", cultivation_port_);
+}
+
 std::string FaultSystem::gateway_address() const {
   return absl::StrCat("127.0.0.1:", gateway_port_);
 }
@@ -265,6 +303,26 @@ absl::StatusOr<std::unique_ptr<db::Connection>> FaultSystem::ConnectDatabase(
   options.password = db_password_;
   options.database = "qpp_fault_" + service;
   return db::Connect(options);
+}
+
+FaultSystem* SharedFaultSystem() {
+  if (shared_system_tried) return shared_system;
+  shared_system_tried = true;
+  const std::string dir =
+      (fs::temp_directory_path() / absl::StrCat("qpp_fault_", getpid()))
+          .string();
+  auto system = FaultSystem::Start(dir);
+  if (!system.ok()) {
+    std::cerr << "fault system did not start: " << system.status() << "\n";
+    return nullptr;
+  }
+  shared_system = system->release();
+  return shared_system;
+}
+
+void StopSharedFaultSystem() {
+  delete shared_system;
+  shared_system = nullptr;
 }
 
 }  // namespace qpp::fault

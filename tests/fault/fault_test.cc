@@ -15,7 +15,6 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <future>
 #include <iostream>
@@ -69,23 +68,20 @@ int EnvInt(const char* name, int fallback) {
 }
 std::atomic<int> next_case{0};
 
+// Stops the system the fault suites share once every test has run.
+class SharedSystemEnvironment final : public ::testing::Environment {
+ public:
+  void TearDown() override { StopSharedFaultSystem(); }
+};
+const ::testing::Environment* const kEnvironment =
+    ::testing::AddGlobalTestEnvironment(new SharedSystemEnvironment);
+
 class FaultTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    const std::string dir = (std::filesystem::temp_directory_path() /
-                             absl::StrCat("qpp_fault_", getpid()))
-                                .string();
-    auto system = FaultSystem::Start(dir);
-    if (!system.ok()) {
-      std::cerr << "fault system did not start: " << system.status() << "\n";
-      return;
-    }
-    system_ = system->release();
-  }
-  static void TearDownTestSuite() {
-    delete system_;
-    system_ = nullptr;
-  }
+  // The system is shared with the other fault suites of the process
+  // (cultivation_fault_test.cc); the environment below stops it.
+  static void SetUpTestSuite() { system_ = SharedFaultSystem(); }
+  static void TearDownTestSuite() { system_ = nullptr; }
 
   void SetUp() override {
     ASSERT_NE(system_, nullptr) << "the system under test did not start";
@@ -206,7 +202,8 @@ class FaultTest : public ::testing::Test {
     absl::Duration longest;
     for (const std::string& address :
          {system_->registry_address(), system_->training_address(),
-          system_->demobase_address(), system_->gateway_address()}) {
+          system_->demobase_address(), system_->cultivation_address(),
+          system_->gateway_address()}) {
       auto up = FaultSystem::WaitServing(address, "", absl::Seconds(30));
       if (!up.ok()) return absl::InfiniteDuration();
       longest = std::max(longest, *up);

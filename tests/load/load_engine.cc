@@ -168,7 +168,9 @@ class Engine {
     flight->context = std::make_unique<grpc::ClientContext>();
     flight->context->set_deadline(
         absl::ToChronoTime(absl::Now() + options_.deadline));
-    for (const auto& [key, value] : options_.metadata) {
+    const auto& metadata =
+        flight->op->metadata.empty() ? options_.metadata : flight->op->metadata;
+    for (const auto& [key, value] : metadata) {
       flight->context->AddMetadata(key, value);
     }
     flight->call->Start(
@@ -261,7 +263,7 @@ double LoadReport::Qps() const {
 
 std::string LoadReport::Table() const {
   const double s = std::max(1e-9, absl::ToDoubleSeconds(elapsed));
-  std::string out = absl::StrFormat("%-26s %9s %9s %8s %8s %8s %8s  %s\n",
+  std::string out = absl::StrFormat("%-30s %9s %9s %8s %8s %8s %8s  %s\n",
                                     "method", "calls", "qps", "p50 ms",
                                     "p99 ms", "p99.9 ms", "retries", "codes");
   for (const auto& [name, m] : methods) {
@@ -270,12 +272,12 @@ std::string LoadReport::Table() const {
       absl::StrAppend(&codes, codes.empty() ? "" : " ", CodeName(code), "=", n);
     }
     if (m.not_sent > 0) absl::StrAppend(&codes, " not_sent=", m.not_sent);
-    absl::StrAppendFormat(&out, "%-26s %9d %9.0f %8.2f %8.2f %8.2f %8d  %s\n",
+    absl::StrAppendFormat(&out, "%-30s %9d %9.0f %8.2f %8.2f %8.2f %8d  %s\n",
                           name, m.calls, static_cast<double>(m.calls) / s,
                           m.PercentileMs(0.5), m.PercentileMs(0.99),
                           m.PercentileMs(0.999), m.attempts - m.calls, codes);
   }
-  absl::StrAppendFormat(&out, "%-26s %9d %9.0f  (%.1f s)\n", "total", calls(),
+  absl::StrAppendFormat(&out, "%-30s %9d %9.0f  (%.1f s)\n", "total", calls(),
                         Qps(), s);
   return out;
 }

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -41,6 +42,9 @@ struct Operation {
   double weight = 1;
   // A new logical call; null to skip this draw (e.g. nothing to read yet).
   std::function<std::unique_ptr<Call>()> make;
+  // Metadata of every attempt of this operation (e.g. the API key of
+  // another principal); LoadOptions::metadata when empty.
+  std::vector<std::pair<std::string, std::string>> metadata;
 };
 
 struct LoadOptions {

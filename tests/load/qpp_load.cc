@@ -8,7 +8,8 @@
 // status codes; then the baseline (a callback echo server in a child
 // process, driven by the same engine with the same concurrency or rate),
 // and what the ledgers of the services' shares saw (--services picks the
-// shares: registry, training, demobase).
+// shares: registry, training, demobase, cultivation, funding; funding's
+// calls go with the funding system's key, --funding_api_key_file).
 
 #include <unistd.h>
 
@@ -32,7 +33,9 @@
 #include "bench/echo_server.h"
 #include "grpcpp/create_channel.h"
 #include "qpp/bench/echo.grpc.pb.h"
+#include "tests/load/cultivation_mix.h"
 #include "tests/load/demobase_mix.h"
+#include "tests/load/funding_mix.h"
 #include "tests/load/load_engine.h"
 #include "tests/load/registry_mix.h"
 #include "tests/load/training_mix.h"
@@ -60,7 +63,10 @@ ABSL_FLAG(std::string, services, "registry",
           "Whose shares of the mix to run, comma-separated: registry "
           "(organisation reads, searches, creates, replays), training "
           "(registrations for sessions of limited seats, session reads), "
-          "demobase (event calendar, group registrations, cancellations).");
+          "demobase (event calendar, group registrations, cancellations), "
+          "cultivation (applications to an open cohort, expert assignments "
+          "and scorings), funding (eligibility checks, decision feed pulls; "
+          "needs --funding_api_key_file).");
 ABSL_FLAG(int, training_sessions, 8,
           "Training: sessions of the run (each trainee registers once per "
           "session, so sessions x trainees registrations at most).");
@@ -69,6 +75,18 @@ ABSL_FLAG(int, demobase_events, 6, "Demobase: events of the run's base.");
 ABSL_FLAG(int, demobase_capacity, 40,
           "Demobase: seats per event (a registration beyond them is refused "
           "FAILED_PRECONDITION, an answer, not an error of the system).");
+ABSL_FLAG(int, cultivation_organizations, 300,
+          "Cultivation: enterprises of the run, each applying once (at most "
+          "10000).");
+ABSL_FLAG(int, cultivation_year, 0,
+          "Cultivation: the cohort applied to, created if missing; 0: one "
+          "derived from the clock (2000..2100), so that runs do not meet.");
+ABSL_FLAG(int, funding_organizations, 50,
+          "Funding: enterprises of the run checked for an acceptance award.");
+ABSL_FLAG(std::string, funding_api_key_file, "",
+          "File holding the funding system's API key (else "
+          "QPP_FUNDING_API_KEY), for the funding share; the scheme and the "
+          "organisations are set up with --api_key_file's key.");
 ABSL_FLAG(bool, baseline, true, "Also measure the bare callback echo.");
 ABSL_FLAG(bool, soak, false,
           "Soak: measure the maximum (closed loop, 10 s), then run open loop "
@@ -127,14 +145,14 @@ bool ParseMix(const std::string& text, qpp::load::RegistryMixOptions* out) {
   return true;
 }
 
-std::string ApiKey() {
-  const std::string file = absl::GetFlag(FLAGS_api_key_file);
+// The key in `file`, else in the environment variable `env`.
+std::string ApiKey(const std::string& file, const char* env) {
   std::string key;
   if (!file.empty()) {
     std::ifstream in(file);
     std::getline(in, key);
-  } else if (const char* env = std::getenv("QPP_API_KEY")) {
-    key = env;
+  } else if (const char* value = std::getenv(env)) {
+    key = value;
   }
   return std::string(absl::StripAsciiWhitespace(key));
 }
@@ -179,9 +197,12 @@ ProcessSample SampleProcess(int pid) {
 // The ledgers of the shares that run.
 struct Ledgers {
   bool registry = false, training = false, demobase = false;
+  bool cultivation = false, funding = false;
   qpp::load::Ledger registry_ledger;
   qpp::load::TrainingLedger training_ledger;
   qpp::load::DemobaseLedger demobase_ledger;
+  qpp::load::CultivationLedger cultivation_ledger;
+  qpp::load::FundingLedger funding_ledger;
 
   // Every broken promise the client saw.
   std::vector<std::string> Violations() const {
@@ -189,8 +210,10 @@ struct Ledgers {
     for (auto v :
          {registry ? registry_ledger.violations() : std::vector<std::string>{},
           training ? training_ledger.violations() : std::vector<std::string>{},
-          demobase ? demobase_ledger.violations()
-                   : std::vector<std::string>{}}) {
+          demobase ? demobase_ledger.violations() : std::vector<std::string>{},
+          cultivation ? cultivation_ledger.violations()
+                      : std::vector<std::string>{},
+          funding ? funding_ledger.violations() : std::vector<std::string>{}}) {
       out.insert(out.end(), v.begin(), v.end());
     }
     return out;
@@ -217,6 +240,23 @@ struct Ledgers {
                 << " cancelled, " << demobase_ledger.violations().size()
                 << " broken promises\n";
     }
+    if (cultivation) {
+      std::cout << "cultivation ledger: "
+                << cultivation_ledger.applications().size()
+                << " applications sent, " << cultivation_ledger.acknowledged()
+                << " acknowledged, " << cultivation_ledger.reviews().size()
+                << " assignments and scorings sent, "
+                << cultivation_ledger.reviews_acknowledged()
+                << " acknowledged, " << cultivation_ledger.violations().size()
+                << " broken promises\n";
+    }
+    if (funding) {
+      std::cout << "funding ledger: " << funding_ledger.checks().size()
+                << " checks sent, " << funding_ledger.acknowledged()
+                << " answered, feed read to sequence "
+                << funding_ledger.last_sequence() << ", "
+                << funding_ledger.violations().size() << " broken promises\n";
+    }
     for (const std::string& v : Violations()) std::cout << "  " << v << "\n";
   }
 };
@@ -234,6 +274,10 @@ absl::StatusOr<std::vector<qpp::load::Operation>> Mix(
       ledgers.training = true;
     } else if (name == "demobase") {
       ledgers.demobase = true;
+    } else if (name == "cultivation") {
+      ledgers.cultivation = true;
+    } else if (name == "funding") {
+      ledgers.funding = true;
     } else {
       return absl::InvalidArgumentError(
           absl::StrCat("--services: unknown share ", name));
@@ -275,6 +319,38 @@ absl::StatusOr<std::vector<qpp::load::Operation>> Mix(
     auto setup = qpp::load::SetUpDemobase(channel, options.metadata, mix);
     if (!setup.ok()) return setup.status();
     add(qpp::load::DemobaseMix(channel, *setup, mix, &ledgers.demobase_ledger));
+  }
+  if (ledgers.cultivation) {
+    qpp::load::CultivationMixOptions mix;
+    mix.organizations =
+        std::clamp(absl::GetFlag(FLAGS_cultivation_organizations), 1, 10'000);
+    mix.run = static_cast<int>(tick % 500);
+    mix.cohort_year = absl::GetFlag(FLAGS_cultivation_year);
+    if (mix.cohort_year == 0) {
+      mix.cohort_year = 2000 + static_cast<int>(tick % 101);
+    }
+    auto setup = qpp::load::SetUpCultivation(channel, options.metadata, mix);
+    if (!setup.ok()) return setup.status();
+    add(qpp::load::CultivationMix(channel, *setup, mix,
+                                  &ledgers.cultivation_ledger));
+  }
+  if (ledgers.funding) {
+    const std::string funding_key = ApiKey(
+        absl::GetFlag(FLAGS_funding_api_key_file), "QPP_FUNDING_API_KEY");
+    if (funding_key.empty()) {
+      return absl::InvalidArgumentError(
+          "--services=funding needs --funding_api_key_file (or "
+          "QPP_FUNDING_API_KEY): the funding system's key");
+    }
+    qpp::load::FundingMixOptions mix;
+    mix.organizations =
+        std::clamp(absl::GetFlag(FLAGS_funding_organizations), 1, 1000);
+    mix.run = static_cast<int>(tick % 2'000);
+    auto setup = qpp::load::SetUpFunding(channel, options.metadata, mix);
+    if (!setup.ok()) return setup.status();
+    add(qpp::load::FundingMix(channel, *setup, mix,
+                              {{"x-api-key", funding_key}},
+                              &ledgers.funding_ledger));
   }
   return ops;
 }
@@ -365,7 +441,8 @@ int main(int argc, char** argv) {
     std::cerr << "--concurrency must be >= 1 and --rate >= 0\n";
     return 2;
   }
-  const std::string key = ApiKey();
+  const std::string key =
+      ApiKey(absl::GetFlag(FLAGS_api_key_file), "QPP_API_KEY");
   if (!key.empty()) options.metadata.push_back({"x-api-key", key});
 
   grpc::ChannelArguments args;
