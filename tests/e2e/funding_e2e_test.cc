@@ -104,10 +104,10 @@ class FundingE2eTest : public ::testing::Test {
     }
     keys.close();
     http_port_ = testing::FreePort();
-    const int grpc_port = testing::FreePort();
+    grpc_port_ = testing::FreePort();
     auto gateway = testing::ChildProcess::Start(
         testing::BinDir() + "/qpp-gateway",
-        {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
+        {absl::StrCat("--listen_address=127.0.0.1:", grpc_port_),
          absl::StrCat("--http_address=127.0.0.1:", http_port_),
          "--metrics_address=",
          absl::StrCat(
@@ -134,7 +134,7 @@ class FundingE2eTest : public ::testing::Test {
     }
     ASSERT_TRUE(up) << "the gateway did not become healthy";
     stub_ = funding_v1::FundingService::NewStub(
-        testing::FreshChannel(absl::StrCat("127.0.0.1:", grpc_port)));
+        testing::FreshChannel(absl::StrCat("127.0.0.1:", grpc_port_)));
   }
 
   void TearDown() override {
@@ -245,6 +245,7 @@ class FundingE2eTest : public ::testing::Test {
   std::map<std::string, std::string> keys_;
   fs::path dir_;
   int http_port_ = 0;
+  int grpc_port_ = 0;
 };
 
 TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
@@ -298,9 +299,42 @@ TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
   EXPECT_EQ(over.status, 400) << over.body;  // FAILED_PRECONDITION
   EXPECT_NE(over.body.find("CAP_EXCEEDED"), std::string::npos);
 
-  // What the funding system's key may not do.
+  // It reads the decision, the day's listing and the payments back.
+  auto got = Http("finance-funding", "GET", "/v1/" + decision);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(json::parse(got.body)["outcome"], "OUTCOME_ELIGIBLE");
+  auto listed = Http("finance-funding", "GET",
+                     "/v1/fundingSchemes/training-subsidy/eligibilityDecisions"
+                     "?outcome=OUTCOME_ELIGIBLE");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(json::parse(listed.body)["decisions"].size(), 1u) << listed.body;
+  EXPECT_EQ(json::parse(listed.body)["decisions"][0]["name"], decision);
+  auto payments =
+      Http("finance-funding", "GET", "/v1/" + decision + "/disbursements");
+  ASSERT_EQ(payments.status, 200) << payments.body;
+  EXPECT_EQ(json::parse(payments.body)["totalFen"], "60000") << payments.body;
+
+  // What the funding system's key may not do: define schemes, read
+  // organisations, their feed or their quality record, or call any other
+  // service.
   EXPECT_EQ(Http("finance-funding", "POST", "/v1/fundingSchemes", "{}").status,
             403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/fundingSchemes").status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/" + Org(1)).status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/organizations").status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/organizations:changes").status,
+            403);
+  {
+    auto registry = registry_v1::RegistryService::NewStub(
+        testing::FreshChannel(absl::StrCat("127.0.0.1:", grpc_port_)));
+    grpc::ClientContext registry_ctx;
+    registry_ctx.AddMetadata("x-api-key", keys_["finance-funding"]);
+    registry_v1::GetOrganizationRequest get;
+    get.set_name(Org(1));
+    registry_v1::Organization org;
+    EXPECT_EQ(registry->GetOrganization(&registry_ctx, get, &org).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
   EXPECT_EQ(
       Http("finance-funding", "GET", "/v1/" + Org(1) + "/qualityRecord").status,
       403);
