@@ -24,6 +24,17 @@ constexpr char kCultivation[] = "qpp.cultivation.v1.CultivationService";
 constexpr char kFunding[] = "qpp.funding.v1.FundingService";
 constexpr char kDemoBase[] = "qpp.demobase.v1.DemoBaseService";
 
+bool WaitGatewayHealthy(int http_port, absl::Duration timeout) {
+  const absl::Time end = absl::Now() + timeout;
+  for (;;) {
+    gateway::testing::HttpClient client(http_port);
+    auto r = client.Send("GET", "/healthz");
+    if (r.ok() && r->status == 200) return true;
+    if (absl::Now() >= end) return false;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
 void CultivationSystemTest::StartSystem(
     const CultivationSystemOptions& options) {
   auto registry_db = testing::TestDatabase::Create(options.name + "_registry",
@@ -103,15 +114,8 @@ void CultivationSystemTest::StartSystem(
       {}, (dir_ / "gateway.log").string());
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   gateway_ = std::move(*gateway);
-  const absl::Time end = absl::Now() + absl::Seconds(30);
-  bool up = false;
-  while (!up && absl::Now() < end) {
-    gateway::testing::HttpClient client(http_port_);
-    auto r = client.Send("GET", "/healthz");
-    up = r.ok() && r->status == 200;
-    if (!up) absl::SleepFor(absl::Milliseconds(200));
-  }
-  ASSERT_TRUE(up) << "the gateway did not become healthy";
+  ASSERT_TRUE(WaitGatewayHealthy(http_port_, absl::Seconds(30)))
+      << "the gateway did not become healthy";
 }
 
 void CultivationSystemTest::TearDown() {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/db/db.h"
 #include "common/testing/process.h"
 #include "common/testing/service_process.h"
@@ -36,6 +37,10 @@ struct CultivationSystemOptions {
   bool demobase = false;
   std::vector<std::string> demobase_args;
 };
+
+// Polls the gateway's /healthz on `http_port` until it answers 200; false
+// if it does not within `timeout`.
+bool WaitGatewayHealthy(int http_port, absl::Duration timeout);
 
 class CultivationSystemTest : public ::testing::Test {
  protected:
