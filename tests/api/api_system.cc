@@ -103,7 +103,8 @@ absl::Status ApiSystem::Start() {
 
   // Keys for principals of the shipped policy.
   std::string keys_file;
-  for (const char* principal : {"programme-office", "finance-funding"}) {
+  for (const char* principal :
+       {"programme-office", "finance-funding", "procurement-platform"}) {
     auto key = gateway::GenerateKey(principal);
     if (!key.ok()) return key.status();
     keys_[principal] = key->key;
@@ -260,6 +261,8 @@ ShellResult ApiSystem::Shell(const std::string& script) const {
       << "export GW=" << Quote(absl::StrCat("http://127.0.0.1:", http_port_))
       << "\nexport GW_GRPC=" << Quote(absl::StrCat("127.0.0.1:", grpc_port_))
       << "\nexport KEY=" << Quote(office_key())
+      << "\nexport FUNDING_KEY=" << Quote(funding_key())
+      << "\nexport EVALUATION_KEY=" << Quote(evaluation_key())
       << "\nexport PATH=" << Quote(bin_path) << ":\"$PATH\"\n"
       << "cd " << Quote(work) << "\n"
       << script;

@@ -37,10 +37,14 @@ class ApiSystem final {
   int http_port() const { return http_port_; }
   int grpc_port() const { return grpc_port_; }
   int registry_port() const { return registry_port_; }
-  // The key of the programme office (every method) and of the funding
-  // system (GetOrganization and ListOrganizations only).
+  // The keys of the programme office (every method), of the funding
+  // system (its six funding methods) and of an evaluation consumer
+  // (GetQualityRecord).
   const std::string& office_key() const { return keys_.at("programme-office"); }
   const std::string& funding_key() const { return keys_.at("finance-funding"); }
+  const std::string& evaluation_key() const {
+    return keys_.at("procurement-platform");
+  }
 
   // An HTTP request to the gateway, with the office key unless `key` says
   // otherwise ("" for none).
@@ -49,8 +53,9 @@ class ApiSystem final {
                                            const std::string& body = "",
                                            const std::string* key = nullptr);
 
-  // Runs `script` with bash in a fresh folder, with GW, GW_GRPC and KEY set
-  // as docs/integration.md expects and node_modules/.bin (buf) on PATH.
+  // Runs `script` with bash in a fresh folder, with GW, GW_GRPC, KEY (the
+  // programme office's), FUNDING_KEY and EVALUATION_KEY set as
+  // docs/integration.md expects and node_modules/.bin (buf) on PATH.
   ShellResult Shell(const std::string& script) const;
 
   // The logs of the processes, for failure messages.

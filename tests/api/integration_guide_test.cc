@@ -1,8 +1,8 @@
 // Runs the examples of docs/integration.md against the local system, so
 // that the guide cannot go stale: every ```sh block runs, in order, in one
-// bash session (set -euo pipefail) with GW, GW_GRPC and KEY set, and must
-// succeed; a block followed by `<!-- expect: TEXT -->` lines must print
-// each TEXT.
+// bash session (set -euo pipefail) with GW, GW_GRPC, KEY, FUNDING_KEY and
+// EVALUATION_KEY set, and must succeed; a block followed by
+// `<!-- expect: TEXT -->` lines must print each TEXT.
 
 #include <string>
 #include <vector>

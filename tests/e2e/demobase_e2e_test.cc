@@ -28,6 +28,7 @@
 #include "services/gateway/src/api_keys.h"
 #include "services/gateway/tests/test_util.h"
 #include "services/registry/src/migrations.h"
+#include "tests/e2e/cultivation_system.h"
 
 namespace qpp::e2e {
 namespace {
@@ -104,15 +105,8 @@ class DemoBaseE2eTest : public ::testing::Test {
         {}, (dir_ / "gateway.log").string());
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = std::move(*gateway);
-    const auto end = absl::Now() + absl::Seconds(30);
-    bool up = false;
-    while (!up && absl::Now() < end) {
-      gateway::testing::HttpClient client(http_port_);
-      auto r = client.Send("GET", "/healthz");
-      up = r.ok() && r->status == 200;
-      if (!up) absl::SleepFor(absl::Milliseconds(200));
-    }
-    ASSERT_TRUE(up) << "the gateway did not become healthy";
+    ASSERT_TRUE(WaitGatewayHealthy(http_port_, absl::Seconds(30)))
+        << "the gateway did not become healthy";
     stub_ = demobase_v1::DemoBaseService::NewStub(
         testing::FreshChannel(absl::StrCat("127.0.0.1:", grpc_port)));
   }

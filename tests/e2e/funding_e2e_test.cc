@@ -1,17 +1,16 @@
-// Funding eligibility end to end: the real registry, training and
+// Funding eligibility end to end: the real registry, training, demobase and
 // cultivation (which serves qpp.funding.v1.FundingService) binaries and the
-// gateway on MariaDB. Through the gateway with the funding system's key:
-// eligibility checked over HTTP/JSON and gRPC with reasons and facts, the
-// decision feed, a disbursement and the cap; what that key may not call; a
-// registry change reaching the decision feed by re-evaluation; training
-// stopped giving PENDING, never ELIGIBLE; the evaluation consumer's
-// quality record.
+// gateway on MariaDB (tests/e2e/cultivation_system.h). Through the gateway
+// with the funding system's key: eligibility checked over HTTP/JSON and gRPC
+// with reasons and facts, the decision feed, a disbursement and the cap; what
+// that key may not call; a registry change reaching the decision feed by
+// re-evaluation; training stopped giving PENDING, never ELIGIBLE; the
+// evaluation consumer's quality record; the demonstration-base subsidy on the
+// real demobase's figures, and demobase stopped giving PENDING.
 
 #include <signal.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -20,8 +19,6 @@
 #include "common/dates/dates.h"
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
-#include "common/testing/service_process.h"
-#include "common/testing/test_db.h"
 #include "common/validation/resident_id.h"
 #include "common/validation/uscc.h"
 #include "grpcpp/grpcpp.h"
@@ -29,20 +26,13 @@
 #include "nlohmann/json.hpp"
 #include "qpp/funding/v1/funding_service.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
-#include "qpp/training/v1/training_service.grpc.pb.h"
-#include "services/cultivation/src/migrations.h"
-#include "services/gateway/src/api_keys.h"
-#include "services/gateway/tests/test_util.h"
-#include "services/registry/src/migrations.h"
-#include "services/training/src/migrations.h"
+#include "tests/e2e/cultivation_system.h"
 
 namespace qpp::e2e {
 namespace {
 
-namespace fs = std::filesystem;
 namespace funding_v1 = ::qpp::funding::v1;
 namespace registry_v1 = ::qpp::registry::v1;
-namespace training_v1 = ::qpp::training::v1;
 using nlohmann::json;
 
 std::string Uscc(int n) {
@@ -58,120 +48,31 @@ std::string Today() {
                          d.month(), d.day());
 }
 
-class FundingE2eTest : public ::testing::Test {
+// A yearly minimum of events for qpp-demobase under which a base must have
+// held exactly one event by today (demobase expects the minimum times the
+// share of the year elapsed, rounded down): 0 events held is behind, 1 is
+// on track, whatever the day of the year.
+int MinimumOfOneEventToDate() {
+  const absl::CivilDay today = dates::Today(absl::Now());
+  const absl::CivilDay first(today.year(), 1, 1);
+  const int64_t days = absl::CivilDay(today.year() + 1, 1, 1) - first;
+  const int64_t elapsed = today - first + 1;
+  return static_cast<int>((days + elapsed - 1) / elapsed);
+}
+
+class FundingE2eTest : public CultivationSystemTest {
  protected:
   void SetUp() override {
-    auto registry_db = testing::TestDatabase::Create("funding_e2e_registry",
-                                                     registry::Migrations());
-    ASSERT_TRUE(registry_db.ok()) << registry_db.status();
-    registry_db_ = std::move(*registry_db);
-    QPP_SKIP_WITHOUT_DB(registry_db_);
-    auto training_db = testing::TestDatabase::Create("funding_e2e_training",
-                                                     training::Migrations());
-    ASSERT_TRUE(training_db.ok()) << training_db.status();
-    training_db_ = std::move(*training_db);
-    auto cultivation_db = testing::TestDatabase::Create(
-        "funding_e2e", cultivation::SchemaMigrations());
-    ASSERT_TRUE(cultivation_db.ok()) << cultivation_db.status();
-    cultivation_db_ = std::move(*cultivation_db);
-
-    registry_ = Start("qpp-registry", registry_db_->options().connection,
-                      registry_v1::RegistryService::service_full_name(), {});
-    ASSERT_NE(registry_, nullptr);
-    training_ =
-        Start("qpp-training", training_db_->options().connection,
-              training_v1::TrainingService::service_full_name(),
-              {absl::StrCat("--registry_address=", registry_->address())});
-    ASSERT_NE(training_, nullptr);
-    cultivation_ =
-        Start("qpp-cultivation", cultivation_db_->options().connection,
-              funding_v1::FundingService::service_full_name(),
-              {absl::StrCat("--registry_address=", registry_->address()),
-               absl::StrCat("--training_address=", training_->address()),
-               "--demobase_address=", "--reevaluation_poll_seconds=1"});
-    ASSERT_NE(cultivation_, nullptr);
-
-    dir_ =
-        fs::temp_directory_path() / absl::StrCat("qpp_funding_e2e_", getpid());
-    fs::create_directories(dir_);
-    std::ofstream keys(dir_ / "keys");
-    for (const char* client :
-         {"programme-office", "finance-funding", "procurement-platform"}) {
-      auto key = gateway::GenerateKey(client);
-      ASSERT_TRUE(key.ok());
-      keys_[client] = key->key;
-      keys << key->entry << "\n";
-    }
-    keys.close();
-    http_port_ = testing::FreePort();
-    const int grpc_port = testing::FreePort();
-    auto gateway = testing::ChildProcess::Start(
-        testing::BinDir() + "/qpp-gateway",
-        {absl::StrCat("--listen_address=127.0.0.1:", grpc_port),
-         absl::StrCat("--http_address=127.0.0.1:", http_port_),
-         "--metrics_address=",
-         absl::StrCat(
-             "--backends=qpp.registry.v1.RegistryService=",
-             registry_->address(),
-             ",qpp.training.v1.TrainingService=", training_->address(),
-             ",qpp.funding.v1.FundingService=", cultivation_->address(),
-             ",qpp.cultivation.v1.CultivationService=",
-             cultivation_->address()),
-         "--api_keys_file=" + (dir_ / "keys").string(),
-         "--policy_file=" + std::string(QPP_SOURCE_DIR) +
-             "/deploy/gateway/policy.json",
-         "--audit_dir=" + (dir_ / "audit").string()},
-        {}, (dir_ / "gateway.log").string());
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = std::move(*gateway);
-    const auto end = absl::Now() + absl::Seconds(30);
-    bool up = false;
-    while (!up && absl::Now() < end) {
-      gateway::testing::HttpClient client(http_port_);
-      auto r = client.Send("GET", "/healthz");
-      up = r.ok() && r->status == 200;
-      if (!up) absl::SleepFor(absl::Milliseconds(200));
-    }
-    ASSERT_TRUE(up) << "the gateway did not become healthy";
-    stub_ = funding_v1::FundingService::NewStub(
-        testing::FreshChannel(absl::StrCat("127.0.0.1:", grpc_port)));
-  }
-
-  void TearDown() override {
-    if (gateway_ != nullptr) {
-      gateway_->Signal(SIGTERM);
-      gateway_->Wait(10000);
-    }
-    if (!dir_.empty()) fs::remove_all(dir_);
-  }
-
-  static std::unique_ptr<testing::ServiceProcess> Start(
-      const std::string& binary, const db::ConnectionOptions& db,
-      const std::string& health, std::vector<std::string> args) {
-    testing::ServiceProcessOptions o;
-    o.binary = binary;
-    o.db = db;
-    o.health_service = health;
-    o.args = std::move(args);
-    auto started = testing::ServiceProcess::Start(std::move(o));
-    EXPECT_TRUE(started.ok()) << started.status();
-    if (!started.ok()) return nullptr;
-    if (!(*started)->WaitServing(absl::Seconds(30))) {
-      ADD_FAILURE() << (*started)->Log();
-      return nullptr;
-    }
-    return std::move(*started);
-  }
-
-  gateway::testing::HttpResponse Http(const std::string& client,
-                                      const std::string& method,
-                                      const std::string& path,
-                                      const std::string& body = "") {
-    gateway::testing::HttpClient http(http_port_);
-    std::map<std::string, std::string> headers = {{"X-Api-Key", keys_[client]}};
-    if (!body.empty()) headers["Content-Type"] = "application/json";
-    auto r = http.Send(method, path, headers, body);
-    return r.ok() ? *r : gateway::testing::HttpResponse{};
+    StartSystem({.name = "funding_e2e",
+                 .clients = {"programme-office", "finance-funding",
+                             "procurement-platform"},
+                 .cultivation_args = {"--reevaluation_poll_seconds=1"},
+                 .demobase = true,
+                 .demobase_args = {"--max_bases_per_year=10",
+                                   absl::StrCat("--min_events_per_year=",
+                                                MinimumOfOneEventToDate())}});
+    if (HasFatalFailure() || IsSkipped()) return;
+    stub_ = funding_v1::FundingService::NewStub(GatewayChannel());
   }
 
   void Register(int n) {
@@ -216,6 +117,49 @@ class FundingE2eTest : public ::testing::Test {
     return r.status == 200 ? json::parse(r.body) : json::object();
   }
 
+  // Organisation `n`, registered earlier, holds a mayor's quality award,
+  // which qualifies it as a demonstration base.
+  void Award(int n) {
+    auto r = Http("programme-office", "POST", "/v1/" + Org(n) + "/awards",
+                  R"({"year":2020,"level":"AWARD_LEVEL_GRAND_AWARD",)"
+                  R"("category":"制造业"})");
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+
+  // Designates organisation `n` a demonstration base of this year; returns
+  // the base's name.
+  std::string Designate(int n) {
+    auto r = Http(
+        "programme-office", "POST", "/v1/demonstrationBases",
+        absl::StrCat(R"({"organization":")", Org(n), R"(","year":)",
+                     dates::Today(absl::Now()).year(),
+                     R"(,"theme":"卓越绩效现场管理","industry":"制造业"})"));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? json::parse(r.body)["name"].get<std::string>()
+                           : "";
+  }
+
+  // Holds an open event at `base`: scheduled to start in a moment (events
+  // are scheduled ahead), then recorded as held once it started.
+  void HoldEvent(const std::string& base) {
+    const absl::Time start = absl::Now() + absl::Seconds(1);
+    auto format = [](absl::Time t) {
+      return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
+    };
+    auto event = Http(
+        "programme-office", "POST", "/v1/" + base + "/events",
+        absl::StrCat(R"({"kind":"EVENT_KIND_OPEN_VISIT","topic":"开放日",)",
+                     R"("startTime":")", format(start), R"(",)",
+                     R"("endTime":")", format(start + absl::Hours(1)),
+                     R"(","place":"南山区","capacity":20})"));
+    ASSERT_EQ(event.status, 200) << event.body;
+    const std::string name = json::parse(event.body)["name"];
+    absl::SleepFor(start - absl::Now() + absl::Milliseconds(100));
+    auto held = Http("programme-office", "POST", "/v1/" + name + ":markHeld",
+                     R"({"attendance":12})");
+    ASSERT_EQ(held.status, 200) << held.body;
+  }
+
   // Every entry of the decision feed.
   json Feed() {
     json all = json::array();
@@ -234,17 +178,7 @@ class FundingE2eTest : public ::testing::Test {
     return all;
   }
 
-  std::unique_ptr<testing::TestDatabase> registry_db_;
-  std::unique_ptr<testing::TestDatabase> training_db_;
-  std::unique_ptr<testing::TestDatabase> cultivation_db_;
-  std::unique_ptr<testing::ServiceProcess> registry_;
-  std::unique_ptr<testing::ServiceProcess> training_;
-  std::unique_ptr<testing::ServiceProcess> cultivation_;
-  std::unique_ptr<testing::ChildProcess> gateway_;
   std::unique_ptr<funding_v1::FundingService::Stub> stub_;
-  std::map<std::string, std::string> keys_;
-  fs::path dir_;
-  int http_port_ = 0;
 };
 
 TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
@@ -298,9 +232,41 @@ TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
   EXPECT_EQ(over.status, 400) << over.body;  // FAILED_PRECONDITION
   EXPECT_NE(over.body.find("CAP_EXCEEDED"), std::string::npos);
 
-  // What the funding system's key may not do.
+  // It reads the decision, the day's listing and the payments back.
+  auto got = Http("finance-funding", "GET", "/v1/" + decision);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(json::parse(got.body)["outcome"], "OUTCOME_ELIGIBLE");
+  auto listed = Http("finance-funding", "GET",
+                     "/v1/fundingSchemes/training-subsidy/eligibilityDecisions"
+                     "?outcome=OUTCOME_ELIGIBLE");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(json::parse(listed.body)["decisions"].size(), 1u) << listed.body;
+  EXPECT_EQ(json::parse(listed.body)["decisions"][0]["name"], decision);
+  auto payments =
+      Http("finance-funding", "GET", "/v1/" + decision + "/disbursements");
+  ASSERT_EQ(payments.status, 200) << payments.body;
+  EXPECT_EQ(json::parse(payments.body)["totalFen"], "60000") << payments.body;
+
+  // What the funding system's key may not do: define schemes, read
+  // organisations, their feed or their quality record, or call any other
+  // service.
   EXPECT_EQ(Http("finance-funding", "POST", "/v1/fundingSchemes", "{}").status,
             403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/fundingSchemes").status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/" + Org(1)).status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/organizations").status, 403);
+  EXPECT_EQ(Http("finance-funding", "GET", "/v1/organizations:changes").status,
+            403);
+  {
+    auto registry = registry_v1::RegistryService::NewStub(GatewayChannel());
+    grpc::ClientContext registry_ctx;
+    registry_ctx.AddMetadata("x-api-key", keys_["finance-funding"]);
+    registry_v1::GetOrganizationRequest get;
+    get.set_name(Org(1));
+    registry_v1::Organization org;
+    EXPECT_EQ(registry->GetOrganization(&registry_ctx, get, &org).error_code(),
+              grpc::StatusCode::PERMISSION_DENIED);
+  }
   EXPECT_EQ(
       Http("finance-funding", "GET", "/v1/" + Org(1) + "/qualityRecord").status,
       403);
@@ -315,8 +281,9 @@ TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
   EXPECT_EQ(r["registry"]["available"], true);
   EXPECT_EQ(r["training"]["available"], true);
   EXPECT_EQ(r["certifiedStaff"], 1);
-  EXPECT_EQ(r.value("demobase", json::object()).value("available", false),
-            false);
+  // Demobase answers: organisation 1 is no base.
+  EXPECT_EQ(r.value("demobase", json::object()).value("available", false), true)
+      << record.body;
   int status = 0;
   Check("procurement-platform", "training-subsidy", 1, &status);
   EXPECT_EQ(status, 403);
@@ -358,6 +325,71 @@ TEST_F(FundingE2eTest, TheFundingSystemChecksFollowsAndPays) {
   json pending = Check("finance-funding", "training-subsidy", 2);
   EXPECT_EQ(pending["outcome"], "OUTCOME_PENDING") << pending.dump();
   EXPECT_EQ(pending["reasons"][0]["code"], "FACT_UNAVAILABLE");
+}
+
+// The demonstration-base operation subsidy on demobase's own figures: a
+// base on track with its events is eligible, one behind the year's event
+// minimum is not, and with demobase stopped the answer is PENDING naming
+// demobase, never ELIGIBLE.
+TEST_F(FundingE2eTest, TheBaseSubsidyFollowsDemobase) {
+  auto scheme =
+      Http("programme-office", "POST", "/v1/fundingSchemes",
+           R"({"fundingScheme":{"name":"fundingSchemes/base-subsidy",)"
+           R"("title":"示范基地运营补贴",)"
+           R"("kind":"SCHEME_KIND_DEMONSTRATION_BASE_SUBSIDY"},)"
+           R"("rule":{"effectiveFrom":{"year":2020,"month":1,"day":1},)"
+           R"("amountCapFen":"500000","basis":"深府办〔2026〕1号 第九条"}})");
+  ASSERT_EQ(scheme.status, 200) << scheme.body;
+  for (int n : {11, 12, 13}) {
+    Register(n);
+    if (n != 13) Award(n);
+  }
+  const std::string on_track = Designate(11);
+  const std::string behind = Designate(12);
+  ASSERT_FALSE(on_track.empty());
+  ASSERT_FALSE(behind.empty());
+  HoldEvent(on_track);
+
+  json yes = Check("finance-funding", "base-subsidy", 11);
+  EXPECT_EQ(yes["outcome"], "OUTCOME_ELIGIBLE") << yes.dump();
+  EXPECT_EQ(yes["reasons"][0]["code"], "ACTIVE_BASE_ON_TRACK") << yes.dump();
+  EXPECT_EQ(yes["reasons"][0]["basis"], "深府办〔2026〕1号 第九条");
+  std::map<std::string, std::string> facts;
+  for (const auto& fact : yes["facts"]) {
+    if (fact["source"] == "qpp.demobase.v1.DemoBaseService") {
+      facts[fact["name"]] = fact["value"];
+      EXPECT_TRUE(fact.contains("readTime")) << fact.dump();
+    }
+  }
+  EXPECT_EQ(facts["demobase.active_base"], "true") << yes.dump();
+  EXPECT_EQ(facts["demobase.events_held"], "1") << yes.dump();
+  EXPECT_EQ(facts["demobase.behind_minimum"], "false") << yes.dump();
+
+  json no = Check("finance-funding", "base-subsidy", 12);
+  EXPECT_EQ(no["outcome"], "OUTCOME_INELIGIBLE") << no.dump();
+  EXPECT_EQ(no["reasons"][0]["code"], "BEHIND_EVENT_MINIMUM") << no.dump();
+  json none = Check("finance-funding", "base-subsidy", 13);
+  EXPECT_EQ(none["outcome"], "OUTCOME_INELIGIBLE") << none.dump();
+  EXPECT_EQ(none["reasons"][0]["code"], "NOT_A_BASE") << none.dump();
+
+  // Demobase stopped: pending, naming demobase, for the base that was
+  // eligible a moment ago.
+  demobase_->process().Signal(SIGTERM);
+  ASSERT_EQ(demobase_->process().Wait(25000), 0) << demobase_->Log();
+  json pending = Check("finance-funding", "base-subsidy", 11);
+  EXPECT_EQ(pending["outcome"], "OUTCOME_PENDING") << pending.dump();
+  EXPECT_EQ(pending["reasons"][0]["code"], "FACT_UNAVAILABLE");
+  EXPECT_NE(pending["reasons"][0]["detail"].get<std::string>().find(
+                "qpp.demobase.v1.DemoBaseService"),
+            std::string::npos)
+      << pending.dump();
+  // The eligible decision it replaced can no longer be paid against.
+  auto late = Http("finance-funding", "POST",
+                   "/v1/" + yes["name"].get<std::string>() + "/disbursements",
+                   absl::StrCat(R"({"amountFen":"1","paidOn":)", Today(),
+                                R"(,"voucherReference":"CZ-2026-0101"})"));
+  EXPECT_NE(late.body.find("DECISION_SUPERSEDED"), std::string::npos)
+      << late.body;
 }
 
 }  // namespace

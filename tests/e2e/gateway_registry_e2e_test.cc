@@ -24,6 +24,7 @@ using Clock = std::chrono::steady_clock;
 using gateway::testing::GatewayChecks;
 using gateway::testing::GenericUnaryCall;
 using gateway::testing::HttpResponse;
+using gateway::testing::kRegistryReader;
 using registry::v1::Organization;
 
 TEST_F(GatewayRegistryE2E, CreateOverHttpReadOverGrpcAndHttpAndDirectlyAgree) {
@@ -43,7 +44,7 @@ TEST_F(GatewayRegistryE2E, CreateOverHttpReadOverGrpcAndHttpAndDirectlyAgree) {
   ASSERT_TRUE(GenericUnaryCall(
                   gw_->channel,
                   "/qpp.registry.v1.RegistryService/GetOrganization",
-                  req.SerializeAsString(), Key("finance-funding"), &via_gateway)
+                  req.SerializeAsString(), Key(kRegistryReader), &via_gateway)
                   .ok());
   auto direct_channel =
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", registry_port_),
@@ -94,7 +95,8 @@ TEST_F(GatewayRegistryE2E, CreateOverHttpReadOverGrpcAndHttpAndDirectlyAgree) {
   int lines = 0;
   for (const std::string& line : gw_->AuditLines()) {
     if (line.find(name) != std::string::npos &&
-        line.find("\"principal\":\"finance-funding\"") != std::string::npos) {
+        line.find(absl::StrCat("\"principal\":\"", kRegistryReader, "\"")) !=
+            std::string::npos) {
       ++lines;
     }
   }
@@ -215,6 +217,7 @@ TEST_F(GatewayRegistryE2E, ContactsInClearOnlyToTheProgrammeOfficeWithAReason) {
   // District offices and other systems are refused by the gateway.
   EXPECT_EQ(Http("POST", path, "district-440305", body).status, 403);
   EXPECT_EQ(Http("POST", path, "finance-funding", body).status, 403);
+  EXPECT_EQ(Http("POST", path, kRegistryReader, body).status, 403);
   // A reason is required.
   EXPECT_EQ(Http("POST", path, "programme-office", "{}").status, 400);
   HttpResponse revealed = Http("POST", path, "programme-office", body);

@@ -1,6 +1,7 @@
 #include "services/cultivation/src/registry_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/client/dependency.h"
 #include "common/client/service_client.h"
 #include "common/dates/dates.h"
 #include "common/status/status.h"
@@ -11,12 +12,20 @@ namespace {
 
 namespace registry_v1 = ::qpp::registry::v1;
 
+// The registry's failure in cultivation's terms: NOT_FOUND as it is, a registry
+// that cannot answer as REGISTRY_UNAVAILABLE, anything else as INTERNAL
+// (common/client/dependency.h).
+absl::Status RegistryError(const absl::Status& called) {
+  return client::DependencyError(client::RegistryDependency(), called);
+}
+
 class GrpcRegistryClient final : public RegistryClient {
  public:
   GrpcRegistryClient(std::shared_ptr<grpc::Channel> channel,
                      prometheus::Registry& metrics)
       : client_(std::move(channel),
-                client::DescriptorOf<registry_v1::RegistryService>(), Options(),
+                client::DescriptorOf<registry_v1::RegistryService>(),
+                client::DependencyClientOptions(client::RegistryDependency()),
                 metrics),
         stub_(registry_v1::RegistryService::NewStub(client_.channel())) {}
 
@@ -29,7 +38,7 @@ class GrpcRegistryClient final : public RegistryClient {
         client_.Call(context, "GetOrganization", stub_.get(),
                      &registry_v1::RegistryService::Stub::GetOrganization,
                      request, &organization);
-    if (!called.ok()) return Translate(called);
+    if (!called.ok()) return RegistryError(called);
     RegisteredOrganization out;
     out.uscc = organization.uscc();
     out.display_name = organization.display_name();
@@ -63,7 +72,7 @@ class GrpcRegistryClient final : public RegistryClient {
     if (status::ReasonOf(called) == "ADOPTION_NOT_FORWARD") {
       return absl::OkStatus();
     }
-    if (!called.ok()) return Translate(called);
+    if (!called.ok()) return RegistryError(called);
     return absl::OkStatus();
   }
 
@@ -78,7 +87,7 @@ class GrpcRegistryClient final : public RegistryClient {
         client_.Call(context, "ListSelfAssessments", stub_.get(),
                      &registry_v1::RegistryService::Stub::ListSelfAssessments,
                      request, &response);
-    if (!called.ok()) return Translate(called);
+    if (!called.ok()) return RegistryError(called);
     if (response.self_assessments().empty()) return std::nullopt;
     const registry_v1::SelfAssessment& latest = response.self_assessments(0);
     return SelfAssessmentFact{latest.name(), latest.total_points(),
@@ -86,35 +95,6 @@ class GrpcRegistryClient final : public RegistryClient {
   }
 
  private:
-  static client::ClientOptions Options() {
-    client::ClientOptions options;
-    options.display_name = "registry";
-    options.default_deadline = absl::Seconds(2);
-    options.max_deadline = absl::Seconds(3);
-    return options;
-  }
-
-  // The registry's answer in cultivation's terms: NOT_FOUND as it is, a
-  // registry that cannot answer as REGISTRY_UNAVAILABLE, anything else as
-  // INTERNAL (its validation errors are about a request cultivation built).
-  static absl::Status Translate(const absl::Status& s) {
-    switch (s.code()) {
-      case absl::StatusCode::kNotFound:
-        return s;
-      case absl::StatusCode::kUnavailable:
-      case absl::StatusCode::kDeadlineExceeded:
-      case absl::StatusCode::kResourceExhausted:
-        return status::WithReason(
-            absl::StatusCode::kUnavailable, "REGISTRY_UNAVAILABLE",
-            "the registry is unavailable, so the organisation cannot be "
-            "checked; nothing was written; try again later");
-      default:
-        return status::WithReason(
-            absl::StatusCode::kInternal, "INTERNAL",
-            absl::StrCat("the registry failed: ", s.message()));
-    }
-  }
-
   client::ServiceClient client_;
   std::unique_ptr<registry_v1::RegistryService::Stub> stub_;
 };

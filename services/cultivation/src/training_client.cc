@@ -1,9 +1,9 @@
 #include "services/cultivation/src/training_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/client/dependency.h"
 #include "common/client/service_client.h"
 #include "common/dates/dates.h"
-#include "common/status/status.h"
 #include "qpp/training/v1/training_service.grpc.pb.h"
 
 namespace qpp::cultivation {
@@ -11,13 +11,27 @@ namespace {
 
 namespace training_v1 = ::qpp::training::v1;
 
+client::Dependency Training() {
+  return {.display_name = "training",
+          .subject = "training",
+          .consequence = "the certificate cannot be checked",
+          .pass_not_found = false};
+}
+
+// Training's failure in cultivation's terms: training that cannot answer
+// as TRAINING_UNAVAILABLE, anything else as INTERNAL
+// (common/client/dependency.h).
+absl::Status TrainingError(const absl::Status& called) {
+  return client::DependencyError(Training(), called);
+}
+
 class GrpcTrainingClient final : public TrainingClient {
  public:
   GrpcTrainingClient(std::shared_ptr<grpc::Channel> channel,
                      prometheus::Registry& metrics)
       : client_(std::move(channel),
-                client::DescriptorOf<training_v1::TrainingService>(), Options(),
-                metrics),
+                client::DescriptorOf<training_v1::TrainingService>(),
+                client::DependencyClientOptions(Training()), metrics),
         stub_(training_v1::TrainingService::NewStub(client_.channel())) {}
 
   absl::StatusOr<bool> IsCertifiedSelfAssessor(
@@ -37,7 +51,7 @@ class GrpcTrainingClient final : public TrainingClient {
           called.code() == absl::StatusCode::kNotFound) {
         return false;
       }
-      return Translate(called);
+      return TrainingError(called);
     }
     return response.valid();
   }
@@ -55,35 +69,11 @@ class GrpcTrainingClient final : public TrainingClient {
         client_.Call(context, "CountAttendedStaff", stub_.get(),
                      &training_v1::TrainingService::Stub::CountAttendedStaff,
                      request, &response);
-    if (!called.ok()) return Translate(called);
+    if (!called.ok()) return TrainingError(called);
     return response.attended_staff();
   }
 
  private:
-  static client::ClientOptions Options() {
-    client::ClientOptions options;
-    options.display_name = "training";
-    options.default_deadline = absl::Seconds(2);
-    options.max_deadline = absl::Seconds(3);
-    return options;
-  }
-
-  static absl::Status Translate(const absl::Status& s) {
-    switch (s.code()) {
-      case absl::StatusCode::kUnavailable:
-      case absl::StatusCode::kDeadlineExceeded:
-      case absl::StatusCode::kResourceExhausted:
-        return status::WithReason(
-            absl::StatusCode::kUnavailable, "TRAINING_UNAVAILABLE",
-            "training is unavailable, so the certificate cannot be checked; "
-            "nothing was written; try again later");
-      default:
-        return status::WithReason(
-            absl::StatusCode::kInternal, "INTERNAL",
-            absl::StrCat("training failed: ", s.message()));
-    }
-  }
-
   client::ServiceClient client_;
   std::unique_ptr<training_v1::TrainingService::Stub> stub_;
 };

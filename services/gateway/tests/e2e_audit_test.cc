@@ -19,10 +19,12 @@ using registry::v1::Organization;
 
 TEST_F(GatewayE2E, AuditLogHasOneLinePerCallWithThePrincipal) {
   const std::string run = absl::StrCat("audit-", getpid());
-  Http("GET", "/v1/" + kOrg, "finance-funding", "",
+  Http("GET", "/v1/" + kOrg, kRegistryReader, "",
        {{"X-Request-Id", run + "-http-ok"}});
   Http("GET", "/v1/" + kOrg, "public-portal", "",
        {{"X-Request-Id", run + "-http-denied"}});
+  Http("GET", "/v1/" + kOrg, "finance-funding", "",
+       {{"X-Request-Id", run + "-http-funding-denied"}});
   Http("GET", "/v1/" + kOrg, "", "", {{"X-Request-Id", run + "-http-anon"}});
   auto md = Key("programme-office");
   md.emplace("x-request-id", run + "-grpc-ok");
@@ -37,8 +39,10 @@ TEST_F(GatewayE2E, AuditLogHasOneLinePerCallWithThePrincipal) {
     bool resource;
   };
   for (const Want& w :
-       {Want{"-http-ok", "finance-funding", "OK", true},
+       {Want{"-http-ok", kRegistryReader, "OK", true},
         Want{"-http-denied", "public-portal", "PERMISSION_DENIED", false},
+        Want{"-http-funding-denied", "finance-funding", "PERMISSION_DENIED",
+             false},
         Want{"-http-anon", "", "UNAUTHENTICATED", false},
         Want{"-grpc-ok", "programme-office", "OK", true}}) {
     int found = 0;
@@ -69,7 +73,7 @@ TEST_F(GatewayE2E, AuditLogHasOneLinePerCallWithThePrincipal) {
 // binary ("-bin") variant sent by a client never reaches a backend, over
 // gRPC or HTTP; other metadata does.
 TEST_F(GatewayE2E, BinaryVariantsOfOwnedHeadersNeverReachTheBackend) {
-  auto md = Key("finance-funding");
+  auto md = Key(kRegistryReader);
   md.emplace("x-qpp-principal-bin", "programme-office");
   md.emplace("x-request-id-bin", "forged");
   md.emplace("x-api-key-bin", "programme-office.forged");
@@ -88,7 +92,7 @@ TEST_F(GatewayE2E, BinaryVariantsOfOwnedHeadersNeverReachTheBackend) {
     EXPECT_EQ(keys.count(reserved), 0u) << reserved;
   }
   EXPECT_EQ(keys.count("x-trace-bin"), 1u);
-  EXPECT_EQ(fake_->service->last_principal(), "finance-funding");
+  EXPECT_EQ(fake_->service->last_principal(), kRegistryReader);
 
   HttpResponse r = Http("GET", "/v1/" + kOrg, "district-440305", "",
                         {{"Grpc-Metadata-X-Qpp-Principal-Bin", "b3BzCg=="},

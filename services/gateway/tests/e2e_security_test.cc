@@ -40,7 +40,7 @@ TEST_F(GatewayE2E, MutualTlsMapsTheCertificateSubjectToAPrincipal) {
       " -addext subjectAltName=DNS:localhost -keyout server.key -out server.csr"
       "; openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key"
       " -CAcreateserial -days 1 -copy_extensions copy -out server.pem"
-      "; openssl req -newkey rsa:2048 -nodes -subj /CN=funding.czj.sz.gov.cn"
+      "; openssl req -newkey rsa:2048 -nodes -subj /CN=registry-reader.test"
       " -keyout client.key -out client.csr"
       "; openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key"
       " -CAcreateserial -days 1 -out client.pem) > ",
@@ -85,8 +85,8 @@ TEST_F(GatewayE2E, MutualTlsMapsTheCertificateSubjectToAPrincipal) {
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
   } while (Clock::now() < deadline);
   EXPECT_TRUE(s.ok()) << s.error_message() << ReadFile(d + "/gateway.log");
-  EXPECT_EQ(fake_->service->last_principal(), "cert:funding.czj.sz.gov.cn");
-  // The funding system's certificate does not allow writes.
+  EXPECT_EQ(fake_->service->last_principal(), kRegistryReaderCertificate);
+  // The reader's certificate does not allow writes.
   EXPECT_EQ(GenericUnaryCall(
                 channel, "/qpp.registry.v1.RegistryService/CreateOrganization",
                 "", {}, nullptr)

@@ -79,7 +79,7 @@ TEST_F(GatewayE2E, PropagatesRequestIdAndPrincipalAndStripsCredentials) {
   EXPECT_EQ(fake_->service->last_api_key(), "");
 
   // gRPC: a forged principal is replaced; a bad request id is replaced.
-  auto md = Key("finance-funding");
+  auto md = Key(kRegistryReader);
   md.emplace("x-qpp-principal", "programme-office");
   md.emplace("x-request-id", "bad id with spaces");
   registry::v1::GetOrganizationRequest req;
@@ -89,7 +89,7 @@ TEST_F(GatewayE2E, PropagatesRequestIdAndPrincipalAndStripsCredentials) {
                        "/qpp.registry.v1.RegistryService/GetOrganization",
                        req.SerializeAsString(), md, nullptr)
           .ok());
-  EXPECT_EQ(fake_->service->last_principal(), "finance-funding");
+  EXPECT_EQ(fake_->service->last_principal(), kRegistryReader);
   EXPECT_EQ(fake_->service->last_request_id().size(), 36u);
 
   // Bearer form.

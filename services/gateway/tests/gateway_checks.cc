@@ -3,6 +3,7 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
@@ -41,19 +42,30 @@ void GatewayChecks::AuthorisationMatrix() {
       "/qpp.registry.v1.RegistryService/ListAwardRecords";
   const std::string progress =
       "/qpp.gateway.v1.ProgressService/GetProgrammeProgress";
+  const std::string cohort = "/qpp.cultivation.v1.CultivationService/GetCohort";
   const std::string eligibility =
-      "/qpp.cultivation.v1.CultivationService/GetEligibility";
+      "/qpp.funding.v1.FundingService/GetEligibilityDecision";
+  const std::string disbursement =
+      "/qpp.funding.v1.FundingService/CreateDisbursement";
+  const std::string quality_record =
+      "/qpp.funding.v1.FundingService/GetQualityRecord";
   const std::string verify =
       "/qpp.training.v1.TrainingService/VerifyCertificate";
   const std::string health = "/grpc.health.v1.Health/Check";
   // Allowed calls reach routing: a backend answers (OK, NOT_FOUND,
   // INVALID_ARGUMENT …) or, with none configured, UNIMPLEMENTED. Denied ones
   // end in PERMISSION_DENIED.
+  const std::vector<std::string> methods = {
+      get,    create,      awards,       progress,       cohort,
+      verify, eligibility, disbursement, quality_record,
+  };
   const std::map<std::string, std::set<std::string>> allowed = {
-      {"programme-office",
-       {get, create, awards, progress, eligibility, verify}},
-      {"district-440305", {get, create, awards, progress, eligibility}},
-      {"finance-funding", {get, eligibility}},
+      {"programme-office", {methods.begin(), methods.end()}},
+      {"district-440305", {get, create, awards, progress, cohort}},
+      // The funding system: its funding methods and no registry read.
+      {"finance-funding", {eligibility, disbursement}},
+      {"procurement-platform", {quality_record}},
+      {kRegistryReader, {get}},
       {"public-portal", {verify}},
       {"ops", {}},
   };
@@ -61,15 +73,14 @@ void GatewayChecks::AuthorisationMatrix() {
   get_req.set_name("organizations/NOPE");
   v1::GetProgrammeProgressRequest progress_req;
   progress_req.set_year(2014);
-  for (const auto& [principal, methods] : allowed) {
-    for (const std::string& m :
-         {get, create, awards, progress, eligibility, verify}) {
+  for (const auto& [principal, may_call] : allowed) {
+    for (const std::string& m : methods) {
       const std::string payload = m == progress
                                       ? progress_req.SerializeAsString()
                                       : get_req.SerializeAsString();
       grpc::Status s =
           GenericUnaryCall(gw->channel, m, payload, Key(principal), nullptr);
-      if (methods.count(m) > 0) {
+      if (may_call.count(m) > 0) {
         EXPECT_NE(s.error_code(), grpc::StatusCode::PERMISSION_DENIED)
             << principal << " " << m << ": " << s.error_message();
         EXPECT_NE(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
@@ -103,17 +114,24 @@ void GatewayChecks::AuthorisationMatrix() {
   EXPECT_EQ(Http("DELETE", "/v1/" + kOrg, "district-440305").status, 403);
   EXPECT_EQ(Http("GET", "/v1/" + kOrg, "public-portal").status, 403);
   EXPECT_EQ(Http("GET", "/v1/progress/2014", "ops").status, 403);
-  EXPECT_EQ(Http("GET", "/v1/organizations", "finance-funding").status, 200);
-  EXPECT_EQ(Http("GET", "/v1/" + kOrg + "/awards", "finance-funding").status,
+  EXPECT_EQ(Http("GET", "/v1/organizations", kRegistryReader).status, 200);
+  EXPECT_EQ(Http("GET", "/v1/" + kOrg + "/awards", kRegistryReader).status,
             403);
+  EXPECT_EQ(Http("DELETE", "/v1/" + kOrg, kRegistryReader).status, 403);
+  // The funding system reads no organisation.
+  EXPECT_EQ(Http("GET", "/v1/organizations", "finance-funding").status, 403);
+  EXPECT_EQ(Http("GET", "/v1/" + kOrg, "finance-funding").status, 403);
   // An unknown method of a known service: denied for a narrow role,
   // forwarded (and refused by the backend) for a role allowed the whole
   // service.
-  EXPECT_EQ(
-      GenericUnaryCall(gw->channel, "/qpp.registry.v1.RegistryService/Nope", "",
-                       Key("finance-funding"), nullptr)
-          .error_code(),
-      grpc::StatusCode::PERMISSION_DENIED);
+  for (const char* narrow : {kRegistryReader, "finance-funding"}) {
+    EXPECT_EQ(
+        GenericUnaryCall(gw->channel, "/qpp.registry.v1.RegistryService/Nope",
+                         "", Key(narrow), nullptr)
+            .error_code(),
+        grpc::StatusCode::PERMISSION_DENIED)
+        << narrow;
+  }
   const grpc::Status nope =
       GenericUnaryCall(gw->channel, "/qpp.registry.v1.RegistryService/Nope", "",
                        Key("programme-office"), nullptr);

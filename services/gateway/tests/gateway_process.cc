@@ -65,9 +65,9 @@ std::vector<std::string> GatewayProcess::AuditLines() const {
   return out;
 }
 
-// Starts qpp-gateway routing the registry to `backend_port`, with a key for
-// every principal of the shipped policy plus "limited" (programme office
-// rights, 2 calls/s, burst 3).
+// Starts qpp-gateway routing the registry to `backend_port`, with keys for
+// principals of the shipped policy plus "limited" (programme office rights,
+// 2 calls/s, burst 3) and the test-only registry reader.
 std::unique_ptr<GatewayProcess> StartGateway(
     int backend_port, const std::string& name,
     const std::map<std::string, int>& more_backends) {
@@ -87,6 +87,21 @@ std::unique_ptr<GatewayProcess> StartGateway(
   limited->add_roles("programme_office");
   limited->mutable_rate_limit()->set_requests_per_second(2);
   limited->mutable_rate_limit()->set_burst(3);
+  // A city-wide, read-only reader of organisations, which no shipped role
+  // is: the tests' principal for plain registry reads (by key, and by the
+  // client certificate of the mutual TLS test).
+  auto* reader_role = policy.add_roles();
+  reader_role->set_name("registry_reader");
+  reader_role->set_description("Tests only: reads organisations.");
+  for (const char* method : {"GetOrganization", "BatchGetOrganizations",
+                             "ListOrganizations", "ListOrganizationChanges"}) {
+    reader_role->add_allow(absl::StrCat(kRegistry, "/", method));
+  }
+  for (const char* id : {kRegistryReader, kRegistryReaderCertificate}) {
+    auto* reader = policy.add_principals();
+    reader->set_id(id);
+    reader->add_roles("registry_reader");
+  }
   std::string policy_json;
   EXPECT_TRUE(
       google::protobuf::util::MessageToJsonString(policy, &policy_json).ok());
@@ -95,7 +110,8 @@ std::unique_ptr<GatewayProcess> StartGateway(
   std::string keys_file;
   for (const char* p :
        {"programme-office", "district-440304", "district-440305",
-        "finance-funding", "public-portal", "ops", "limited"}) {
+        "finance-funding", "procurement-platform", "public-portal", "ops",
+        "limited", kRegistryReader}) {
     auto k = GenerateKey(p);
     EXPECT_TRUE(k.ok());
     gw->keys[p] = k->key;
@@ -120,7 +136,11 @@ std::unique_ptr<GatewayProcess> StartGateway(
        "--policy_file=" + (gw->dir / "policy.json").string(),
        "--audit_dir=" + (gw->dir / "audit").string(), "--max_deadline_ms=1500",
        "--default_deadline_ms=1000", "--max_http_body_bytes=65536",
-       "--http_threads=8"},
+       "--http_threads=8",
+       // Every principal's refused calls come from this one address; the
+       // refusal budget and its audit bound have tests of their own
+       // (refusal_budget_test.cc, edge_test.cc).
+       "--refused_calls_burst=1000", "--refused_audit_lines_per_address=1000"},
       {}, (gw->dir / "gateway.log").string());
   EXPECT_TRUE(process.ok()) << process.status();
   if (!process.ok()) return nullptr;

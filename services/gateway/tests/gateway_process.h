@@ -1,9 +1,10 @@
 #pragma once
 
 // End-to-end support: the real qpp-gateway binary started on free ports in
-// front of a backend, with an API key for every principal of the shipped
-// policy. Used by the gateway's own end-to-end tests (a fake backend) and by
-// the cross-service tests of tests/e2e (the real registry).
+// front of a backend, with API keys for principals of the shipped policy
+// and a test-only reader of organisations. Used by the gateway's own end-to-end
+// tests (a fake backend) and by the cross-service tests of tests/e2e (the real
+// registry).
 
 #include <filesystem>
 #include <map>
@@ -39,9 +40,20 @@ struct GatewayProcess {
   std::vector<std::string> AuditLines() const;
 };
 
+// A principal the tests add to the shipped policy: a city-wide reader of
+// organisations (GetOrganization, BatchGetOrganizations, ListOrganizations,
+// ListOrganizationChanges) and nothing else, as no shipped role is one. The
+// second is the same reader by client certificate (common name
+// "registry-reader.test").
+inline constexpr char kRegistryReader[] = "registry-reader";
+inline constexpr char kRegistryReaderCertificate[] =
+    "cert:registry-reader.test";
+
 // Starts qpp-gateway routing qpp.registry.v1.RegistryService to
-// `backend_port`, with a key for every principal of the shipped policy plus
-// "limited" (programme office rights, 2 calls/s, burst 3). `name` tells the
+// `backend_port`, with a key for the principals programme-office,
+// district-440304, district-440305, finance-funding, procurement-platform,
+// public-portal and ops of the shipped policy, plus "limited" (programme
+// office rights, 2 calls/s, burst 3) and kRegistryReader. `name` tells the
 // temporary directories of concurrent gateways apart. Null (with a test
 // failure) if the binary cannot be started. `more_backends` routes further
 // services ("<package.Service>" -> port).

@@ -1,9 +1,19 @@
 #include "services/gateway/src/policy.h"
 
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "google/protobuf/descriptor.h"
 #include "gtest/gtest.h"
+#include "qpp/cultivation/v1/cultivation_service.pb.h"
+#include "qpp/demobase/v1/demobase_service.pb.h"
+#include "qpp/funding/v1/funding_service.pb.h"
+#include "qpp/gateway/v1/progress_service.pb.h"
+#include "qpp/registry/v1/registry_service.pb.h"
+#include "qpp/training/v1/training_service.pb.h"
 
 namespace qpp::gateway {
 namespace {
@@ -35,6 +45,8 @@ constexpr char kRegistry[] = "qpp.registry.v1.RegistryService";
 constexpr char kCultivation[] = "qpp.cultivation.v1.CultivationService";
 constexpr char kTraining[] = "qpp.training.v1.TrainingService";
 constexpr char kProgress[] = "qpp.gateway.v1.ProgressService";
+constexpr char kFunding[] = "qpp.funding.v1.FundingService";
+constexpr char kDemobase[] = "qpp.demobase.v1.DemoBaseService";
 constexpr char kHealth[] = "grpc.health.v1.Health";
 
 TEST(ShippedPolicy, RoleMatrix) {
@@ -72,16 +84,41 @@ TEST(ShippedPolicy, RoleMatrix) {
       {"finance-funding", kRegistry, "RevealContacts", false},
       {"public-portal", kRegistry, "RevealContacts", false},
       {"district-440305", kProgress, "GetProgrammeProgress", true},
-      {"finance-funding", kCultivation, "GetEligibility", true},
-      {"finance-funding", kCultivation, "ListEligibilityDecisions", true},
-      {"finance-funding", kCultivation, "CreateApplication", false},
-      {"finance-funding", kRegistry, "GetOrganization", true},
-      {"finance-funding", kRegistry, "ListOrganizations", true},
-      {"finance-funding", kRegistry, "ListOrganizationChanges", true},
+      // The funding system: its six funding methods, nothing else.
+      {"finance-funding", kFunding, "CheckEligibility", true},
+      {"finance-funding", kFunding, "GetEligibilityDecision", true},
+      {"finance-funding", kFunding, "ListEligibilityDecisions", true},
+      {"finance-funding", kFunding, "ListDecisionChanges", true},
+      {"finance-funding", kFunding, "CreateDisbursement", true},
+      {"finance-funding", kFunding, "ListDisbursements", true},
+      {"finance-funding", kFunding, "GetQualityRecord", false},
+      {"finance-funding", kFunding, "CreateFundingScheme", false},
+      {"finance-funding", kFunding, "CreateFundingRule", false},
+      {"finance-funding", kFunding, "ListFundingSchemes", false},
+      {"finance-funding", kRegistry, "GetOrganization", false},
+      {"finance-funding", kRegistry, "BatchGetOrganizations", false},
+      {"finance-funding", kRegistry, "ListOrganizations", false},
+      {"finance-funding", kRegistry, "ListOrganizationChanges", false},
       {"finance-funding", kRegistry, "ListAwardRecords", false},
       {"finance-funding", kRegistry, "UpdateOrganization", false},
+      {"finance-funding", kCultivation, "GetEligibility", false},
+      {"finance-funding", kCultivation, "ListEligibilityDecisions", false},
+      {"finance-funding", kCultivation, "GetCohort", false},
+      {"finance-funding", kCultivation, "CreateApplication", false},
       {"finance-funding", kTraining, "GetTrainee", false},
-      {"cert:funding.czj.sz.gov.cn", kCultivation, "GetEligibility", true},
+      {"finance-funding", kTraining, "VerifyCertificate", false},
+      {"finance-funding", kDemobase, "GetDemonstrationBase", false},
+      {"finance-funding", kProgress, "GetProgrammeProgress", false},
+      {"finance-funding", kHealth, "Check", false},
+      {"finance-funding", "qpp.funding.v1.Other", "CheckEligibility", false},
+      {"cert:funding.czj.sz.gov.cn", kFunding, "CheckEligibility", true},
+      {"cert:funding.czj.sz.gov.cn", kFunding, "CreateDisbursement", true},
+      {"cert:funding.czj.sz.gov.cn", kRegistry, "GetOrganization", false},
+      {"cert:funding.czj.sz.gov.cn", kFunding, "GetQualityRecord", false},
+      // Evaluation consumers: the quality record only.
+      {"procurement-platform", kFunding, "GetQualityRecord", true},
+      {"procurement-platform", kFunding, "CheckEligibility", false},
+      {"procurement-platform", kRegistry, "GetOrganization", false},
       {"public-portal", kTraining, "VerifyCertificate", true},
       {"public-portal", kTraining, "GetCertificate", false},
       {"public-portal", kRegistry, "GetOrganization", false},
@@ -98,6 +135,50 @@ TEST(ShippedPolicy, RoleMatrix) {
       EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
     }
   }
+}
+
+// The funding system's principals may call exactly the six methods of the
+// funding system among every method of every qpp API (and server
+// reflection, as every role).
+TEST(ShippedPolicy, FundingSystemGetsExactlyItsFundingMethods) {
+  const Policy p = ShippedPolicy();
+  const std::set<std::string> funding_methods = {
+      "qpp.funding.v1.FundingService/CheckEligibility",
+      "qpp.funding.v1.FundingService/GetEligibilityDecision",
+      "qpp.funding.v1.FundingService/ListEligibilityDecisions",
+      "qpp.funding.v1.FundingService/ListDecisionChanges",
+      "qpp.funding.v1.FundingService/CreateDisbursement",
+      "qpp.funding.v1.FundingService/ListDisbursements",
+  };
+  const std::vector<const google::protobuf::FileDescriptor*> apis = {
+      registry::v1::GetOrganizationRequest::descriptor()->file(),
+      cultivation::v1::GetCohortRequest::descriptor()->file(),
+      funding::v1::CheckEligibilityRequest::descriptor()->file(),
+      training::v1::GetCourseRequest::descriptor()->file(),
+      demobase::v1::GetDemonstrationBaseRequest::descriptor()->file(),
+      qpp::gateway::v1::GetProgrammeProgressRequest::descriptor()->file(),
+  };
+  int methods = 0;
+  std::set<std::string> allowed;
+  for (const char* principal :
+       {"finance-funding", "cert:funding.czj.sz.gov.cn"}) {
+    allowed.clear();
+    for (const google::protobuf::FileDescriptor* file : apis) {
+      ASSERT_GT(file->service_count(), 0) << file->name();
+      for (int i = 0; i < file->service_count(); ++i) {
+        const google::protobuf::ServiceDescriptor* service = file->service(i);
+        for (int j = 0; j < service->method_count(); ++j) {
+          ++methods;
+          const std::string& method = service->method(j)->name();
+          if (p.Authorize(principal, service->full_name(), method).ok()) {
+            allowed.insert(service->full_name() + "/" + method);
+          }
+        }
+      }
+    }
+    EXPECT_EQ(allowed, funding_methods) << principal;
+  }
+  EXPECT_GT(methods, 100);  // every API was seen
 }
 
 // Every district office is confined to its own district; city-wide

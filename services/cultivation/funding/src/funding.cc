@@ -9,20 +9,13 @@
 #include "common/resource/names.h"
 #include "common/status/status.h"
 #include "common/validation/text.h"
+#include "services/cultivation/funding/src/decision_wire.h"
 
 namespace qpp::funding {
 namespace {
 
 constexpr char kSchemes[] = "fundingSchemes";
 constexpr char kDecisions[] = "eligibilityDecisions";
-
-std::string SchemeName(const std::string& code) {
-  return absl::StrCat(kSchemes, "/", code);
-}
-
-std::string DecisionName(int64_t id) {
-  return absl::StrCat(kDecisions, "/", id);
-}
 
 absl::StatusOr<std::string> ParseSchemeName(absl::string_view name,
                                             absl::string_view field) {
@@ -96,32 +89,6 @@ RuleVersion RuleFrom(const v1::FundingRule& in, v1::SchemeKind kind,
                         errors);
   ValidateRule(kind, rule, prefix, errors);
   return rule;
-}
-
-absl::StatusOr<v1::EligibilityDecision> ToDecision(const DecisionRecord& d) {
-  v1::EligibilityDecision out;
-  if (!out.ParseFromString(d.body)) {
-    return absl::InternalError(
-        absl::StrCat("decision ", d.id, " has an unreadable body"));
-  }
-  out.set_name(DecisionName(d.id));
-  out.set_organization(resource::OrganizationName(d.uscc));
-  out.set_scheme(SchemeName(d.scheme));
-  out.set_rule(absl::StrCat(SchemeName(d.scheme), "/rules/", d.rule_version));
-  out.set_outcome(d.outcome);
-  if (d.valid_from.has_value()) {
-    *out.mutable_valid_from() = dates::ToDate(*d.valid_from);
-  }
-  if (d.valid_to.has_value()) {
-    *out.mutable_valid_to() = dates::ToDate(*d.valid_to);
-  }
-  out.set_amount_cap_fen(d.amount_cap_fen);
-  *out.mutable_decide_time() = dates::ToTimestamp(d.decide_time);
-  if (d.supersedes.has_value()) {
-    out.set_supersedes(DecisionName(*d.supersedes));
-  }
-  out.set_superseded(d.superseded);
-  return out;
 }
 
 v1::Disbursement ToDisbursement(const DisbursementRecord& b) {
@@ -413,9 +380,8 @@ absl::Status Funding::ListEligibilityDecisions(
                                             after_id, limit);
           },
           [](const DecisionRecord& d) { return absl::StrCat(d.id); }));
-  for (const DecisionRecord& d : page.rows) {
-    QPP_ASSIGN_OR_RETURN(*resp->add_decisions(), ToDecision(d));
-  }
+  // In wire form, from the stored bytes (decision_wire.h).
+  for (const DecisionRecord& d : page.rows) AddDecision(d, resp);
   resp->set_next_page_token(page.next_page_token);
   return absl::OkStatus();
 }
@@ -437,10 +403,9 @@ absl::Status Funding::ListDecisionChanges(
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
   QPP_ASSIGN_OR_RETURN(
       auto rows, repository_->ListChanges(*conn, after_sequence, page_size));
+  // In wire form, from the stored bytes (decision_wire.h).
   for (const DecisionRecord& d : rows) {
-    v1::DecisionChange* change = resp->add_changes();
-    change->set_sequence(d.sequence);
-    QPP_ASSIGN_OR_RETURN(*change->mutable_decision(), ToDecision(d));
+    AddChange(d, resp);
     after_sequence = d.sequence;
   }
   resp->set_next_page_token(

@@ -52,6 +52,10 @@ class Funding final {
   absl::Status GetEligibilityDecision(
       const v1::GetEligibilityDecisionRequest& req,
       v1::EligibilityDecision* resp);
+  // The listings (see the proto): INVALID_ARGUMENT for a bad field or page
+  // token, NOT_FOUND for an unknown scheme. Their entries are written in
+  // wire form from the stored bytes, unparsed (decision_wire.h): in
+  // process, `resp` shows them once serialized and parsed again.
   absl::Status ListEligibilityDecisions(
       const v1::ListEligibilityDecisionsRequest& req,
       v1::ListEligibilityDecisionsResponse* resp);

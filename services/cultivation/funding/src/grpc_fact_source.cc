@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/client/dependency.h"
 #include "common/client/service_client.h"
 #include "common/dates/dates.h"
 #include "common/status/status.h"
@@ -21,12 +22,10 @@ namespace demobase_v1 = ::qpp::demobase::v1;
 
 constexpr char kNotConfigured[] = "the service is not configured";
 
+// A dependency read while a decision is made: its deadlines as any
+// dependency's (common/client/dependency.h).
 client::ClientOptions Options(const char* name) {
-  client::ClientOptions options;
-  options.display_name = name;
-  options.default_deadline = absl::Seconds(2);
-  options.max_deadline = absl::Seconds(3);
-  return options;
+  return client::DependencyClientOptions({.display_name = name});
 }
 
 std::string Why(const absl::Status& s) {

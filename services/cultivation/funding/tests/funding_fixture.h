@@ -165,6 +165,15 @@ class FundingIntegrationTest
     return rows.ok() ? (*rows)[0].Int(0) : -1;
   }
 
+  // A listing as its callers receive it: its entries are written in wire
+  // form (decision_wire.h), read once the response is serialized.
+  template <typename Response>
+  static Response AsReceived(const Response& resp) {
+    Response out;
+    EXPECT_TRUE(out.ParseFromString(resp.SerializeAsString()));
+    return out;
+  }
+
   // Every change from `token` on, and the token to continue from.
   std::vector<v1::DecisionChange> Pull(std::string& token) {
     std::vector<v1::DecisionChange> out;
@@ -172,10 +181,11 @@ class FundingIntegrationTest
       v1::ListDecisionChangesRequest req;
       req.set_page_size(1000);
       req.set_page_token(token);
-      v1::ListDecisionChangesResponse resp;
-      const absl::Status s = funding_->ListDecisionChanges(req, &resp);
+      v1::ListDecisionChangesResponse sent;
+      const absl::Status s = funding_->ListDecisionChanges(req, &sent);
       EXPECT_TRUE(s.ok()) << s;
       if (!s.ok()) return out;
+      const v1::ListDecisionChangesResponse resp = AsReceived(sent);
       token = resp.next_page_token();
       for (const auto& c : resp.changes()) out.push_back(c);
       if (resp.changes_size() < 1000) return out;

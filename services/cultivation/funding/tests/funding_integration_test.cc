@@ -254,8 +254,9 @@ TEST_F(FundingIntegrationTest, TenThousandConcurrentDecisionsInTheFeedOnce) {
   list.set_page_size(1000);
   std::set<std::string> listed;
   do {
-    v1::ListEligibilityDecisionsResponse page;
-    ASSERT_TRUE(funding_->ListEligibilityDecisions(list, &page).ok());
+    v1::ListEligibilityDecisionsResponse sent;
+    ASSERT_TRUE(funding_->ListEligibilityDecisions(list, &sent).ok());
+    const v1::ListEligibilityDecisionsResponse page = AsReceived(sent);
     for (const auto& d : page.decisions()) listed.insert(d.name());
     list.set_page_token(page.next_page_token());
   } while (!list.page_token().empty());
@@ -263,7 +264,7 @@ TEST_F(FundingIntegrationTest, TenThousandConcurrentDecisionsInTheFeedOnce) {
   list.set_outcome(v1::OUTCOME_ELIGIBLE);
   v1::ListEligibilityDecisionsResponse none;
   ASSERT_TRUE(funding_->ListEligibilityDecisions(list, &none).ok());
-  EXPECT_EQ(none.decisions_size(), 0);
+  EXPECT_EQ(AsReceived(none).decisions_size(), 0);
 }
 
 TEST_F(FundingIntegrationTest, DisbursementsKeepTheCapUnderConcurrency) {
