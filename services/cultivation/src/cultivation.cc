@@ -40,7 +40,8 @@ Cultivation::Cultivation(db::ConnectionPool& pool,
                              *selection_repository_, *enrollment_repository_}),
       enrollments_(context_, *enrollment_repository_),
       growth_plan_(context_, *growth_plan_repository_),
-      statistics_(context_, {*cohort_repository_, *application_repository_,
-                             *enrollment_repository_}) {}
+      statistics_(context_,
+                  {*cohort_repository_, *application_repository_,
+                   *enrollment_repository_, *growth_plan_repository_}) {}
 
 }  // namespace qpp::cultivation

@@ -173,6 +173,8 @@ struct EnrollmentFilter {
   v1::Track track = v1::TRACK_UNSPECIFIED;
   // 0 for any cohort.
   int32_t cohort_year = 0;
+  // Only enrolments whose term ended before this day, if set.
+  std::optional<absl::CivilDay> term_ended_before;
 };
 
 class EnrollmentRepository {

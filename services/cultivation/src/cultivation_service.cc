@@ -70,6 +70,15 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawApplication(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::ResolveAdjudication(
+    grpc::CallbackServerContext* ctx, const v1::ResolveAdjudicationRequest* req,
+    v1::Application* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.applications().ResolveAdjudication(Call(*ctx), *req,
+                                                           resp);
+  });
+}
+
 grpc::ServerUnaryReactor* CultivationServiceImpl::CreateExpert(
     grpc::CallbackServerContext* ctx, const v1::CreateExpertRequest* req,
     v1::Expert* resp) {

@@ -58,6 +58,10 @@ class CultivationServiceImpl final
       grpc::CallbackServerContext* ctx,
       const v1::WithdrawApplicationRequest* req,
       v1::Application* resp) override;
+  grpc::ServerUnaryReactor* ResolveAdjudication(
+      grpc::CallbackServerContext* ctx,
+      const v1::ResolveAdjudicationRequest* req,
+      v1::Application* resp) override;
 
   // Experts (experts.h).
   grpc::ServerUnaryReactor* CreateExpert(grpc::CallbackServerContext* ctx,

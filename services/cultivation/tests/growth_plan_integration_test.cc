@@ -48,6 +48,17 @@ class GrowthPlanIntegrationTest : public CultivationIntegrationTest {
     return cultivation_->growth_plan().RecordReview(call_, req, out);
   }
 
+  // The statistics' growth-plan enterprises passing review.
+  int PassedReview() {
+    v1::GetCultivationStatisticsRequest req;
+    req.set_year(2026);
+    v1::CultivationStatistics stats;
+    const absl::Status s =
+        cultivation_->statistics().GetCultivationStatistics(req, &stats);
+    EXPECT_TRUE(s.ok()) << s;
+    return stats.growth_plan_review_passed();
+  }
+
   void Later() {
     now_ = absl::FromCivil(absl::CivilSecond(2026, 9, 1, 10, 0, 0),
                            dates::ChinaTime());
@@ -112,6 +123,7 @@ TEST_F(GrowthPlanIntegrationTest, WholeCycleReviewFailThenPassGivesPriority) {
       {Uscc(11)});
   ASSERT_TRUE(outbox.ok()) << outbox.status();
   EXPECT_GE((*outbox)[0].Int(0), 1);
+  EXPECT_EQ(PassedReview(), 1);
 
   v1::ListGrowthPlanParticipantsRequest list;
   list.set_priority_only(true);
@@ -126,6 +138,7 @@ TEST_F(GrowthPlanIntegrationTest, WholeCycleReviewFailThenPassGivesPriority) {
   v1::ListGrowthPlanParticipantsResponse after;
   ASSERT_TRUE(cultivation_->growth_plan().ListParticipants(list, &after).ok());
   EXPECT_EQ(after.participants_size(), 0);
+  EXPECT_EQ(PassedReview(), 0);
 }
 
 TEST_F(GrowthPlanIntegrationTest, NonSmeAndNonEnterpriseRefused) {
