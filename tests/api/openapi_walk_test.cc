@@ -58,6 +58,8 @@ std::string PathSample(const std::string& name) {
       {"expert", "1"},
       {"review", "1"},
       {"enrollment", "1"},
+      // growthPlanParticipants/{participant}
+      {"participant", "1"},
       {"scheme", "training-subsidy"},
       {"decision", "1"},
   };

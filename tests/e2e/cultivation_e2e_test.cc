@@ -154,6 +154,61 @@ TEST_F(CultivationE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   auto stats = Http(kOffice, "GET", "/v1/cultivationStatistics/2099");
   ASSERT_EQ(stats.status, 200) << stats.body;
   EXPECT_EQ(nlohmann::json::parse(stats.body)["activeEnrollments"], 1);
+  // HTTP/JSON: the growth plan. Organisation 3 (medium-sized) applies, is
+  // coached over the four modules, passes the compliance review and holds
+  // the priority flag; the public institution is refused.
+  auto joined = Http(
+      kOffice, "POST", "/v1/growthPlanParticipants",
+      absl::StrCat(R"({"participant":{"organization":"organizations/)", Uscc(3),
+                   R"(","categories":["GROWTH_CATEGORY_INNOVATIVE"]},)",
+                   R"("requestId":"6f1c2f8e-5d4a-4b7e-9c1d-2a3b4c5d6e7f"})"));
+  ASSERT_EQ(joined.status, 200) << joined.body << cultivation_->Log();
+  const auto joined_json = nlohmann::json::parse(joined.body);
+  EXPECT_EQ(joined_json["sizeClass"], "SIZE_CLASS_MEDIUM");
+  const std::string participant = joined_json["name"];
+  const std::string day =
+      absl::StrFormat(R"({"year":%d,"month":%d,"day":%d})", today.year(),
+                      today.month(), today.day());
+  for (const char* module :
+       {"OPERATING_MODULE_GOVERNANCE_STRUCTURE", "OPERATING_MODULE_STRATEGY",
+        "OPERATING_MODULE_PROCESSES", "OPERATING_MODULE_HUMAN_RESOURCES"}) {
+    auto coached =
+        Http(kOffice, "POST",
+             absl::StrCat("/v1/", participant, ":completeCoachingMilestone"),
+             absl::StrCat(R"({"module":")", module, R"(","completionDate":)",
+                          day, R"(,"reportReference":"CZ-)", module, R"("})"));
+    ASSERT_EQ(coached.status, 200) << coached.body;
+  }
+  auto reviewed =
+      Http(kOffice, "POST",
+           absl::StrCat("/v1/", participant, ":recordComplianceReview"),
+           absl::StrCat(R"({"passed":true,"findings":"四个模块均达标",)",
+                        R"("reason":"达标","reviewDate":)", day, "}"));
+  ASSERT_EQ(reviewed.status, 200) << reviewed.body;
+  EXPECT_EQ(nlohmann::json::parse(reviewed.body)["priority"], true);
+  auto priority =
+      Http(kOffice, "GET", "/v1/growthPlanParticipants?priorityOnly=true");
+  ASSERT_EQ(priority.status, 200) << priority.body;
+  EXPECT_EQ(nlohmann::json::parse(priority.body)["participants"].size(), 1u);
+  auto not_sme = Http(
+      kOffice, "POST", "/v1/growthPlanParticipants",
+      absl::StrCat(R"({"participant":{"organization":"organizations/)", Uscc(2),
+                   R"(","categories":["GROWTH_CATEGORY_GROWTH"]}})"));
+  EXPECT_EQ(not_sme.status, 400) << not_sme.body;
+  EXPECT_NE(not_sme.body.find("ORGANIZATION_NOT_ENTERPRISE"),
+            std::string::npos);
+  // The programme progress carries cultivation's figures.
+  auto progress = Http(kOffice, "GET", "/v1/progress/2099");
+  ASSERT_EQ(progress.status, 200) << progress.body;
+  const auto figures =
+      nlohmann::json::parse(progress.body)["supportingFigures"];
+  ASSERT_EQ(figures.size(), 6u) << progress.body;
+  EXPECT_EQ(figures[3]["id"], "active_enrollments");
+  EXPECT_EQ(figures[3]["available"], true) << progress.body;
+  EXPECT_EQ(figures[3]["current"], "1");  // int64 as a JSON string
+  EXPECT_EQ(figures[3]["goal"], "100");
+  EXPECT_EQ(figures[5]["id"], "growth_plan_review_passed");
+  EXPECT_EQ(figures[5]["current"], "1");
   auto bad = Http(kOffice, "POST", "/v1/cohorts", R"({"year":1999})");
   EXPECT_EQ(bad.status, 400) << bad.body;
 
@@ -175,6 +230,12 @@ TEST_F(CultivationE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   EXPECT_EQ(down.status, 503) << down.body;
   EXPECT_NE(down.body.find("REGISTRY_UNAVAILABLE"), std::string::npos);
   EXPECT_EQ(Count("applications"), 1);
+  auto join_down = Http(
+      "POST", "/v1/growthPlanParticipants",
+      absl::StrCat(R"({"participant":{"organization":"organizations/)", Uscc(1),
+                   R"(","categories":["GROWTH_CATEGORY_GROWTH"]}})"));
+  EXPECT_EQ(join_down.status, 503) << join_down.body;
+  EXPECT_EQ(Count("growth_plan_participants"), 1);
 }
 
 }  // namespace

@@ -248,7 +248,8 @@ TEST_F(DemoBaseE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   ASSERT_EQ(progress.status, 200) << progress.body;
   const auto figures =
       nlohmann::json::parse(progress.body)["supportingFigures"];
-  ASSERT_EQ(figures.size(), 3u) << progress.body;
+  // Three of demobase's, then cultivation's three.
+  ASSERT_EQ(figures.size(), 6u) << progress.body;
   EXPECT_EQ(figures[0]["id"], "demonstration_bases");
   EXPECT_EQ(figures[0]["available"], true) << progress.body;
   EXPECT_EQ(figures[0]["current"], "1");  // int64 as a JSON string

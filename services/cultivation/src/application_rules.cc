@@ -1,6 +1,7 @@
 #include "services/cultivation/src/application_rules.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "common/dates/dates.h"
 #include "common/resource/names.h"
 #include "common/validation/text.h"
@@ -61,6 +62,44 @@ absl::Status CheckApplicant(const RegisteredOrganization& organization) {
                      " has a restricted credit standing in the registry"));
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<ApplicationRecord> Adjudicate(
+    const ApplicationRecord& application, v1::AdjudicationDecision decision,
+    double score) {
+  if (!application.needs_adjudication) {
+    return status::WithReason(
+        absl::StatusCode::kFailedPrecondition, "NOT_FLAGGED_FOR_ADJUDICATION",
+        absl::StrCat(ApplicationName(application.cohort_year, application.id),
+                     " is not flagged for adjudication"));
+  }
+  if (application.status != v1::APPLICATION_STATUS_UNDER_REVIEW &&
+      application.status != v1::APPLICATION_STATUS_SCORED) {
+    return status::WithReason(
+        absl::StatusCode::kFailedPrecondition, "INVALID_STATUS_CHANGE",
+        absl::StrCat("an application ",
+                     v1::ApplicationStatus_Name(application.status),
+                     " cannot be adjudicated; only under review or scored"));
+  }
+  ApplicationRecord out = application;
+  out.needs_adjudication = false;
+  if (decision == v1::ADJUDICATION_DECISION_SET_SCORE) {
+    out.consensus_score = score;
+  }
+  return out;
+}
+
+std::string AdjudicationReason(const ApplicationRecord& before,
+                               const ApplicationRecord& after,
+                               v1::AdjudicationDecision decision,
+                               absl::string_view reason) {
+  return Clip(
+      absl::StrCat("adjudicated (", v1::AdjudicationDecision_Name(decision),
+                   absl::StrFormat(", spread %.2f, score %.2f -> %.2f): ",
+                                   before.score_spread, before.consensus_score,
+                                   after.consensus_score),
+                   reason),
+      500);
 }
 
 absl::Status CheckTransition(const ApplicationRecord& application,

@@ -21,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/status/status.h"
+#include "qpp/cultivation/v1/cultivation_service.pb.h"
 #include "qpp/cultivation/v1/resources.pb.h"
 #include "services/cultivation/src/cohort_rules.h"
 #include "services/cultivation/src/registry_client.h"
@@ -102,6 +103,22 @@ void ValidateReason(absl::string_view reason, bool required,
 // `text` cut to at most `max_chars` UTF-8 characters (reasons composed
 // from a caller's text and ours must fit their columns).
 std::string Clip(absl::string_view text, size_t max_chars);
+
+// `application` after an adjudicator's `decision`: the flag cleared and,
+// for SET_SCORE, `score` as its consensus score. FAILED_PRECONDITION
+// NOT_FLAGGED_FOR_ADJUDICATION unless flagged; INVALID_STATUS_CHANGE
+// unless under review or scored.
+absl::StatusOr<ApplicationRecord> Adjudicate(
+    const ApplicationRecord& application, v1::AdjudicationDecision decision,
+    double score);
+
+// The history's reason for an adjudication from `before` to `after`: the
+// decision, the scores and the adjudicator's `reason`, within 500
+// characters.
+std::string AdjudicationReason(const ApplicationRecord& before,
+                               const ApplicationRecord& after,
+                               v1::AdjudicationDecision decision,
+                               absl::string_view reason);
 
 // The application as the API shows it, with its history.
 v1::Application ToApplication(const ApplicationRecord& record,

@@ -204,4 +204,57 @@ absl::Status Applications::WithdrawApplication(
       });
 }
 
+absl::Status Applications::ResolveAdjudication(
+    const RequestContext& call, const v1::ResolveAdjudicationRequest& req,
+    v1::Application* resp) {
+  QPP_ASSIGN_OR_RETURN(ApplicationKey key,
+                       ParseApplicationName(req.name(), "name"));
+  status::FieldErrors errors;
+  const bool set_score = req.decision() == v1::ADJUDICATION_DECISION_SET_SCORE;
+  if (req.decision() != v1::ADJUDICATION_DECISION_CONFIRM_CONSENSUS &&
+      !set_score) {
+    errors.Add("decision", "must be CONFIRM_CONSENSUS or SET_SCORE");
+  }
+  if (set_score &&
+      !(req.adjudicated_score() >= 0 && req.adjudicated_score() <= 100)) {
+    errors.Add("adjudicated_score", "must be 0..100");
+  }
+  if (!set_score && req.adjudicated_score() != 0) {
+    errors.Add("adjudicated_score", "is only given with SET_SCORE");
+  }
+  ValidateReason(req.reason(), true, errors);
+  QPP_RETURN_IF_ERROR(errors.ToStatus());
+  QPP_RETURN_IF_ERROR(db::ValidateRequestId(req.request_id()));
+  const absl::Time now = context_.clock();
+  return db::RunIdempotent(
+      context_.pool, req.request_id(), req, resp,
+      [&](db::Connection& conn) -> absl::Status {
+        // The cohort's lock first, as the selection takes it: no
+        // adjudication slips in while the selection runs.
+        QPP_ASSIGN_OR_RETURN(auto cohort,
+                             cohorts_.GetCohort(conn, key.year, true));
+        if (!cohort.has_value()) return status::NotFound(req.name());
+        QPP_RETURN_IF_ERROR(
+            CheckSelectionOpen(*cohort, "its scores can no longer change"));
+        QPP_ASSIGN_OR_RETURN(auto found, repository_.GetApplication(
+                                             conn, key.year, key.id, true));
+        if (!found.has_value()) return status::NotFound(req.name());
+        QPP_RETURN_IF_ERROR(status::CheckEtag(req.etag(), Etag(found->version),
+                                              "the application"));
+        QPP_ASSIGN_OR_RETURN(
+            ApplicationRecord updated,
+            Adjudicate(*found, req.decision(), req.adjudicated_score()));
+        QPP_ASSIGN_OR_RETURN(
+            bool written,
+            repository_.UpdateApplication(conn, updated, found->version, now));
+        if (!written) return status::ConcurrentUpdate("the application");
+        QPP_RETURN_IF_ERROR(repository_.InsertTransition(
+            conn,
+            {key.id, found->status, found->status,
+             AdjudicationReason(*found, updated, req.decision(), req.reason()),
+             ChangedBy(call), now}));
+        return Load(conn, key.year, key.id, resp);
+      });
+}
+
 }  // namespace qpp::cultivation

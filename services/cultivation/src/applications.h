@@ -54,6 +54,16 @@ class Applications final {
                                    const v1::WithdrawApplicationRequest& req,
                                    v1::Application* resp);
 
+  // Resolves the adjudication of a flagged application (confirms the
+  // consensus or sets the adjudicated score), clears the flag and records
+  // the decision in the history; `call` names the adjudicator.
+  // FAILED_PRECONDITION (NOT_FLAGGED_FOR_ADJUDICATION,
+  // INVALID_STATUS_CHANGE, SELECTION_PUBLISHED); ABORTED on an etag
+  // mismatch.
+  absl::Status ResolveAdjudication(const RequestContext& call,
+                                   const v1::ResolveAdjudicationRequest& req,
+                                   v1::Application* resp);
+
   // The stored application `id` of `year` as the API shows it.
   absl::Status Load(db::Connection& conn, int32_t year, int64_t id,
                     v1::Application* resp);

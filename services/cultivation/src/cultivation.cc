@@ -10,6 +10,7 @@ CultivationRepositories NewMysqlCultivationRepositories() {
   repositories.reviews = NewMysqlReviewRepository();
   repositories.selections = NewMysqlSelectionRepository();
   repositories.enrollments = NewMysqlEnrollmentRepository();
+  repositories.growth_plan = NewMysqlGrowthPlanRepository();
   return repositories;
 }
 
@@ -26,6 +27,7 @@ Cultivation::Cultivation(db::ConnectionPool& pool,
       review_repository_(std::move(repositories.reviews)),
       selection_repository_(std::move(repositories.selections)),
       enrollment_repository_(std::move(repositories.enrollments)),
+      growth_plan_repository_(std::move(repositories.growth_plan)),
       context_{pool,    *registry_,       *training_,
                cipher_, std::move(clock), options},
       cohorts_(context_, *cohort_repository_),
@@ -37,7 +39,9 @@ Cultivation::Cultivation(db::ConnectionPool& pool,
       selections_(context_, {*cohort_repository_, *application_repository_,
                              *selection_repository_, *enrollment_repository_}),
       enrollments_(context_, *enrollment_repository_),
-      statistics_(context_, {*cohort_repository_, *application_repository_,
-                             *enrollment_repository_}) {}
+      growth_plan_(context_, *growth_plan_repository_),
+      statistics_(context_,
+                  {*cohort_repository_, *application_repository_,
+                   *enrollment_repository_, *growth_plan_repository_}) {}
 
 }  // namespace qpp::cultivation

@@ -15,6 +15,7 @@
 //   reviews        reviews.h, review_rules.h
 //   selection      selections.h, selection_rules.h
 //   enrolments     enrollments.h, selection_rules.h
+//   growth plan    growth_plan.h, growth_plan_rules.h
 //   statistics     statistics.h (gauges: cultivation_metrics.h)
 // The services cultivation calls: registry_client.h, training_client.h.
 
@@ -28,6 +29,7 @@
 #include "services/cultivation/src/cultivation_repository.h"
 #include "services/cultivation/src/enrollments.h"
 #include "services/cultivation/src/experts.h"
+#include "services/cultivation/src/growth_plan.h"
 #include "services/cultivation/src/registry_client.h"
 #include "services/cultivation/src/reviews.h"
 #include "services/cultivation/src/selections.h"
@@ -45,6 +47,7 @@ struct CultivationRepositories {
   std::unique_ptr<ReviewRepository> reviews;
   std::unique_ptr<SelectionRepository> selections;
   std::unique_ptr<EnrollmentRepository> enrollments;
+  std::unique_ptr<GrowthPlanRepository> growth_plan;
 };
 
 // Every repository in its MySQL/MariaDB implementation.
@@ -75,6 +78,7 @@ class Cultivation final {
   Reviews& reviews() { return reviews_; }
   Selections& selections() { return selections_; }
   Enrollments& enrollments() { return enrollments_; }
+  GrowthPlan& growth_plan() { return growth_plan_; }
   Statistics& statistics() { return statistics_; }
 
  private:
@@ -88,6 +92,7 @@ class Cultivation final {
   std::unique_ptr<ReviewRepository> review_repository_;
   std::unique_ptr<SelectionRepository> selection_repository_;
   std::unique_ptr<EnrollmentRepository> enrollment_repository_;
+  std::unique_ptr<GrowthPlanRepository> growth_plan_repository_;
   UseCaseContext context_;
   Cohorts cohorts_;
   Applications applications_;
@@ -95,6 +100,7 @@ class Cultivation final {
   Reviews reviews_;
   Selections selections_;
   Enrollments enrollments_;
+  GrowthPlan growth_plan_;
   Statistics statistics_;
 };
 

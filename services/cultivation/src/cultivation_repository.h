@@ -20,6 +20,7 @@
 #include "common/db/db.h"
 #include "services/cultivation/src/application_rules.h"
 #include "services/cultivation/src/cohort_rules.h"
+#include "services/cultivation/src/growth_plan_rules.h"
 #include "services/cultivation/src/review_rules.h"
 #include "services/cultivation/src/selection_rules.h"
 
@@ -172,6 +173,8 @@ struct EnrollmentFilter {
   v1::Track track = v1::TRACK_UNSPECIFIED;
   // 0 for any cohort.
   int32_t cohort_year = 0;
+  // Only enrolments whose term ended before this day, if set.
+  std::optional<absl::CivilDay> term_ended_before;
 };
 
 class EnrollmentRepository {
@@ -215,11 +218,49 @@ class EnrollmentRepository {
   CountByOutcome(db::Connection& conn, v1::Track track) = 0;
 };
 
+class GrowthPlanRepository {
+ public:
+  virtual ~GrowthPlanRepository() = default;
+  // Inserts a participant (id, review figures, times, version ignored);
+  // returns its id. ALREADY_EXISTS if the organisation takes part already.
+  virtual absl::StatusOr<int64_t> InsertParticipant(
+      db::Connection& conn, const ParticipantRecord& participant,
+      absl::Time now) = 0;
+  // Locked until the transaction ends if `for_update`; nullopt if none.
+  virtual absl::StatusOr<std::optional<ParticipantRecord>> GetParticipant(
+      db::Connection& conn, int64_t id, bool for_update) = 0;
+  // Ordered by id, after `after_id` (0 for the first page); only those
+  // holding the priority flag if `priority_only`.
+  virtual absl::StatusOr<std::vector<ParticipantRecord>> ListParticipants(
+      db::Connection& conn, bool priority_only, int64_t after_id,
+      int limit) = 0;
+  // Writes categories, statement and the review figures if the stored
+  // version is `expected_version`; false if not.
+  virtual absl::StatusOr<bool> UpdateParticipant(
+      db::Connection& conn, const ParticipantRecord& participant,
+      int64_t expected_version, absl::Time now) = 0;
+  // Records a coached module. ALREADY_EXISTS if it is recorded.
+  virtual absl::Status InsertCoaching(db::Connection& conn,
+                                      const CoachingRecord& coaching) = 0;
+  // The coached modules of the participants `ids`, each in module order.
+  virtual absl::StatusOr<std::map<int64_t, std::vector<CoachingRecord>>>
+  ListCoaching(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  // Appends a compliance review.
+  virtual absl::Status InsertReview(db::Connection& conn,
+                                    const ComplianceReviewRecord& review) = 0;
+  // The reviews of the participants `ids`, each oldest first.
+  virtual absl::StatusOr<std::map<int64_t, std::vector<ComplianceReviewRecord>>>
+  ListReviews(db::Connection& conn, const std::vector<int64_t>& ids) = 0;
+  // Participants whose latest review passed.
+  virtual absl::StatusOr<int64_t> CountReviewPassed(db::Connection& conn) = 0;
+};
+
 std::unique_ptr<CohortRepository> NewMysqlCohortRepository();
 std::unique_ptr<SelectionRepository> NewMysqlSelectionRepository();
 std::unique_ptr<EnrollmentRepository> NewMysqlEnrollmentRepository();
 std::unique_ptr<ExpertRepository> NewMysqlExpertRepository();
 std::unique_ptr<ReviewRepository> NewMysqlReviewRepository();
 std::unique_ptr<ApplicationRepository> NewMysqlApplicationRepository();
+std::unique_ptr<GrowthPlanRepository> NewMysqlGrowthPlanRepository();
 
 }  // namespace qpp::cultivation

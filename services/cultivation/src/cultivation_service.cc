@@ -70,6 +70,15 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawApplication(
   });
 }
 
+grpc::ServerUnaryReactor* CultivationServiceImpl::ResolveAdjudication(
+    grpc::CallbackServerContext* ctx, const v1::ResolveAdjudicationRequest* req,
+    v1::Application* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.applications().ResolveAdjudication(Call(*ctx), *req,
+                                                           resp);
+  });
+}
+
 grpc::ServerUnaryReactor* CultivationServiceImpl::CreateExpert(
     grpc::CallbackServerContext* ctx, const v1::CreateExpertRequest* req,
     v1::Expert* resp) {
@@ -196,6 +205,60 @@ grpc::ServerUnaryReactor* CultivationServiceImpl::WithdrawEnrollment(
   return server::Offload(ctx, executor_, [this, ctx, req, resp] {
     return cultivation_.enrollments().WithdrawEnrollment(Call(*ctx), *req,
                                                          resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::CreateGrowthPlanParticipant(
+    grpc::CallbackServerContext* ctx,
+    const v1::CreateGrowthPlanParticipantRequest* req,
+    v1::GrowthPlanParticipant* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.growth_plan().CreateParticipant(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::GetGrowthPlanParticipant(
+    grpc::CallbackServerContext* ctx,
+    const v1::GetGrowthPlanParticipantRequest* req,
+    v1::GrowthPlanParticipant* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.growth_plan().GetParticipant(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::ListGrowthPlanParticipants(
+    grpc::CallbackServerContext* ctx,
+    const v1::ListGrowthPlanParticipantsRequest* req,
+    v1::ListGrowthPlanParticipantsResponse* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.growth_plan().ListParticipants(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::UpdateGrowthPlanParticipant(
+    grpc::CallbackServerContext* ctx,
+    const v1::UpdateGrowthPlanParticipantRequest* req,
+    v1::GrowthPlanParticipant* resp) {
+  return server::Offload(ctx, executor_, [this, req, resp] {
+    return cultivation_.growth_plan().UpdateParticipant(*req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::CompleteCoachingMilestone(
+    grpc::CallbackServerContext* ctx,
+    const v1::CompleteCoachingMilestoneRequest* req,
+    v1::GrowthPlanParticipant* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.growth_plan().CompleteCoaching(Call(*ctx), *req, resp);
+  });
+}
+
+grpc::ServerUnaryReactor* CultivationServiceImpl::RecordComplianceReview(
+    grpc::CallbackServerContext* ctx,
+    const v1::RecordComplianceReviewRequest* req,
+    v1::GrowthPlanParticipant* resp) {
+  return server::Offload(ctx, executor_, [this, ctx, req, resp] {
+    return cultivation_.growth_plan().RecordReview(Call(*ctx), *req, resp);
   });
 }
 

@@ -58,6 +58,10 @@ class CultivationServiceImpl final
       grpc::CallbackServerContext* ctx,
       const v1::WithdrawApplicationRequest* req,
       v1::Application* resp) override;
+  grpc::ServerUnaryReactor* ResolveAdjudication(
+      grpc::CallbackServerContext* ctx,
+      const v1::ResolveAdjudicationRequest* req,
+      v1::Application* resp) override;
 
   // Experts (experts.h).
   grpc::ServerUnaryReactor* CreateExpert(grpc::CallbackServerContext* ctx,
@@ -114,6 +118,32 @@ class CultivationServiceImpl final
   grpc::ServerUnaryReactor* WithdrawEnrollment(
       grpc::CallbackServerContext* ctx,
       const v1::WithdrawEnrollmentRequest* req, v1::Enrollment* resp) override;
+  // Growth plan (growth_plan.h).
+  grpc::ServerUnaryReactor* CreateGrowthPlanParticipant(
+      grpc::CallbackServerContext* ctx,
+      const v1::CreateGrowthPlanParticipantRequest* req,
+      v1::GrowthPlanParticipant* resp) override;
+  grpc::ServerUnaryReactor* GetGrowthPlanParticipant(
+      grpc::CallbackServerContext* ctx,
+      const v1::GetGrowthPlanParticipantRequest* req,
+      v1::GrowthPlanParticipant* resp) override;
+  grpc::ServerUnaryReactor* ListGrowthPlanParticipants(
+      grpc::CallbackServerContext* ctx,
+      const v1::ListGrowthPlanParticipantsRequest* req,
+      v1::ListGrowthPlanParticipantsResponse* resp) override;
+  grpc::ServerUnaryReactor* UpdateGrowthPlanParticipant(
+      grpc::CallbackServerContext* ctx,
+      const v1::UpdateGrowthPlanParticipantRequest* req,
+      v1::GrowthPlanParticipant* resp) override;
+  grpc::ServerUnaryReactor* CompleteCoachingMilestone(
+      grpc::CallbackServerContext* ctx,
+      const v1::CompleteCoachingMilestoneRequest* req,
+      v1::GrowthPlanParticipant* resp) override;
+  grpc::ServerUnaryReactor* RecordComplianceReview(
+      grpc::CallbackServerContext* ctx,
+      const v1::RecordComplianceReviewRequest* req,
+      v1::GrowthPlanParticipant* resp) override;
+
   // Statistics (statistics.h).
   grpc::ServerUnaryReactor* GetCultivationStatistics(
       grpc::CallbackServerContext* ctx,

@@ -266,4 +266,46 @@ absl::Status Enrollments::WithdrawEnrollment(
       });
 }
 
+absl::StatusOr<int> Enrollments::ExpireOverdueEnrollments() {
+  const absl::Time now = context_.clock();
+  const absl::CivilDay today = dates::Today(now);
+  EnrollmentFilter overdue;
+  overdue.outcome = v1::ENROLLMENT_OUTCOME_ACTIVE;
+  overdue.term_ended_before = today;
+  int expired = 0;
+  int64_t after_id = 0;
+  for (;;) {
+    std::vector<EnrollmentRecord> page;
+    {
+      QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, context_.pool.Acquire());
+      QPP_ASSIGN_OR_RETURN(
+          page, repository_.ListEnrollments(*conn, overdue, after_id, 100));
+    }
+    for (const EnrollmentRecord& candidate : page) {
+      after_id = candidate.id;
+      bool changed = false;
+      QPP_RETURN_IF_ERROR(db::WithTransaction(
+          context_.pool, [&](db::Connection& conn) -> absl::Status {
+            changed = false;
+            QPP_ASSIGN_OR_RETURN(auto locked, repository_.GetEnrollment(
+                                                  conn, candidate.id, true));
+            if (!locked.has_value()) return absl::OkStatus();
+            // Read again under the lock: an acceptance or a withdrawal
+            // that came first stands.
+            const std::optional<EnrollmentRecord> ended =
+                ExpireIfOverdue(*locked, today);
+            if (!ended.has_value()) return absl::OkStatus();
+            QPP_ASSIGN_OR_RETURN(bool written,
+                                 repository_.UpdateEnrollment(
+                                     conn, *ended, locked->version, now));
+            if (!written) return status::ConcurrentUpdate("the enrolment");
+            changed = true;
+            return absl::OkStatus();
+          }));
+      if (changed) ++expired;
+    }
+    if (page.size() < 100) return expired;
+  }
+}
+
 }  // namespace qpp::cultivation

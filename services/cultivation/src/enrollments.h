@@ -48,6 +48,14 @@ class Enrollments final {
   absl::Status WithdrawEnrollment(const RequestContext& call,
                                   const v1::WithdrawEnrollmentRequest& req,
                                   v1::Enrollment* resp);
+  // Marks EXPIRED every active enrolment whose two-year term ended before
+  // today (the clock's day, China time) without an outcome, each in a
+  // transaction of its own under its row lock, with the reason and
+  // funding's re-evaluation outbox written like any enrolment change.
+  // Idempotent: an enrolment expired (or ended otherwise) meanwhile is
+  // left alone. Returns how many it expired; UNAVAILABLE or ABORTED from
+  // the database (those expired before the failure stay expired).
+  absl::StatusOr<int> ExpireOverdueEnrollments();
 
  private:
   // The stored enrolment `id` with its milestones as the API shows it.

@@ -32,6 +32,10 @@ ABSL_FLAG(int, min_trained_staff, 3,
           "Staff of an enrolled enterprise who must have attended training "
           "within the term for its key-staff training milestone.");
 
+ABSL_FLAG(int, enrollment_expiry_minutes, 60,
+          "Minutes between passes that mark enrolments past their two-year "
+          "term without an outcome EXPIRED (0: never).");
+
 ABSL_FLAG(int, statistics_refresh_seconds, 60,
           "Seconds between refreshes of the cultivation gauges on /metrics "
           "(0: never).");
@@ -72,6 +76,17 @@ absl::StatusOr<server::ServiceParts> Wire(server::ServiceEnv& env) {
     gauges->Start(absl::Seconds(seconds));
   }
   parts.Keep(std::move(gauges));
+  const int expiry_minutes = absl::GetFlag(FLAGS_enrollment_expiry_minutes);
+  if (expiry_minutes < 0) {
+    return absl::InvalidArgumentError(
+        "--enrollment_expiry_minutes must be >= 0");
+  }
+  if (expiry_minutes > 0) {
+    auto expiry =
+        std::make_shared<EnrollmentExpiryJob>(env.metrics, core->enrollments());
+    expiry->Start(absl::Minutes(expiry_minutes));
+    parts.Keep(std::move(expiry));
+  }
   parts.Serve(std::make_shared<CultivationServiceImpl>(*core, env.executor,
                                                        env.principal_trust),
               v1::CultivationService::service_full_name());

@@ -175,6 +175,9 @@ class MysqlEnrollmentRepository final : public EnrollmentRepository {
     if (f.cohort_year != 0) {
       where.And("cohort_year = ?", {int64_t{f.cohort_year}});
     }
+    if (f.term_ended_before.has_value()) {
+      where.And("term_end_date < ?", {db::SqlDay(*f.term_ended_before)});
+    }
     return QueryEnrollments(conn, where, limit, false);
   }
 

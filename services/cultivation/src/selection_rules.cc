@@ -122,6 +122,19 @@ absl::Status CheckActive(const EnrollmentRecord& e) {
                    v1::EnrollmentOutcome_Name(e.outcome), ", not active"));
 }
 
+std::optional<EnrollmentRecord> ExpireIfOverdue(const EnrollmentRecord& e,
+                                                absl::CivilDay today) {
+  if (e.outcome != v1::ENROLLMENT_OUTCOME_ACTIVE || e.term_end >= today) {
+    return std::nullopt;
+  }
+  EnrollmentRecord out = e;
+  out.outcome = v1::ENROLLMENT_OUTCOME_EXPIRED;
+  out.outcome_reason = absl::StrCat(
+      "the two-year term ended on ", absl::FormatCivilTime(e.term_end),
+      " without an end-of-term acceptance (expiry job)");
+  return out;
+}
+
 absl::Status CheckNextMilestone(const std::vector<MilestoneRecord>& completed,
                                 v1::MilestoneKind kind) {
   const int next = static_cast<int>(completed.size()) + 1;

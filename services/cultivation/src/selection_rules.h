@@ -88,6 +88,12 @@ struct MilestoneRecord {
 // active.
 absl::Status CheckActive(const EnrollmentRecord& enrollment);
 
+// `enrollment` expired if it is active and its term ended before `today`
+// without an outcome (the reason names the term's end); nullopt otherwise,
+// so that expiring twice changes nothing.
+std::optional<EnrollmentRecord> ExpireIfOverdue(
+    const EnrollmentRecord& enrollment, absl::CivilDay today);
+
 // FAILED_PRECONDITION (MILESTONE_OUT_OF_ORDER) unless `kind` is the next
 // milestone after the `completed` ones (the five in order).
 absl::Status CheckNextMilestone(const std::vector<MilestoneRecord>& completed,

@@ -24,6 +24,8 @@ absl::Status Statistics::GetCultivationStatistics(
       stores_.enrollments.CountAcceptancesInYear(*conn, req.year()));
   QPP_ASSIGN_OR_RETURN(auto cohort,
                        stores_.cohorts.GetCohort(*conn, req.year(), false));
+  QPP_ASSIGN_OR_RETURN(int64_t review_passed,
+                       stores_.growth_plan.CountReviewPassed(*conn));
   resp->Clear();
   resp->set_year(req.year());
   int64_t live = 0;
@@ -48,6 +50,7 @@ absl::Status Statistics::GetCultivationStatistics(
       static_cast<int32_t>(acceptances[v1::ENROLLMENT_OUTCOME_ACCEPTED]));
   resp->set_failed(
       static_cast<int32_t>(acceptances[v1::ENROLLMENT_OUTCOME_FAILED]));
+  resp->set_growth_plan_review_passed(static_cast<int32_t>(review_passed));
   return absl::OkStatus();
 }
 

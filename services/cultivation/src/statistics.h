@@ -1,7 +1,8 @@
 #pragma once
 
 // Use case of cultivation's statistics: a year's applications by outcome,
-// active enrolments against the library cap and the year's acceptances,
+// active enrolments against the library cap, the year's acceptances and
+// the growth-plan enterprises passing their compliance review,
 // for the programme progress and the business gauges
 // (cultivation_metrics.h).
 //
@@ -21,6 +22,7 @@ struct StatisticsStores {
   CohortRepository& cohorts;
   ApplicationRepository& applications;
   EnrollmentRepository& enrollments;
+  GrowthPlanRepository& growth_plan;
 };
 
 class Statistics final {

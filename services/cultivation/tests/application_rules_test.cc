@@ -67,5 +67,33 @@ TEST(ApplicationRulesTest, NewApplicationNeedsAValidOrganisation) {
   EXPECT_EQ(errors.violations()[0].field, "application.organization");
 }
 
+TEST(ApplicationRulesTest, AdjudicationClearsTheFlagOfAFlaggedApplication) {
+  ApplicationRecord a = InStatus(v1::APPLICATION_STATUS_SCORED);
+  a.consensus_score = 75;
+  a.score_spread = 25.2;
+  EXPECT_EQ(status::ReasonOf(
+                Adjudicate(a, v1::ADJUDICATION_DECISION_CONFIRM_CONSENSUS, 0)
+                    .status()),
+            "NOT_FLAGGED_FOR_ADJUDICATION");
+  a.needs_adjudication = true;
+  auto confirmed =
+      Adjudicate(a, v1::ADJUDICATION_DECISION_CONFIRM_CONSENSUS, 0);
+  ASSERT_TRUE(confirmed.ok());
+  EXPECT_FALSE(confirmed->needs_adjudication);
+  EXPECT_DOUBLE_EQ(confirmed->consensus_score, 75);
+  auto set = Adjudicate(a, v1::ADJUDICATION_DECISION_SET_SCORE, 82.5);
+  ASSERT_TRUE(set.ok());
+  EXPECT_DOUBLE_EQ(set->consensus_score, 82.5);
+  const std::string why = AdjudicationReason(
+      a, *set, v1::ADJUDICATION_DECISION_SET_SCORE, "复核定分");
+  EXPECT_NE(why.find("75.00 -> 82.50"), std::string::npos) << why;
+  EXPECT_NE(why.find("复核定分"), std::string::npos);
+  a.status = v1::APPLICATION_STATUS_SELECTED;
+  EXPECT_EQ(
+      status::ReasonOf(
+          Adjudicate(a, v1::ADJUDICATION_DECISION_SET_SCORE, 80).status()),
+      "INVALID_STATUS_CHANGE");
+}
+
 }  // namespace
 }  // namespace qpp::cultivation

@@ -4,6 +4,7 @@
 // status once, and UNAVAILABLE with nothing written when the registry is
 // stopped.
 
+#include "services/cultivation/src/cultivation_metrics.h"
 #include "services/cultivation/tests/integration_fixture.h"
 
 namespace qpp::cultivation {
@@ -166,6 +167,47 @@ TEST_F(EnrollmentIntegrationTest, RegistryStoppedAtAcceptanceWritesNothing) {
       db_->Query("SELECT COUNT(*) FROM enrollments WHERE outcome = 1");
   ASSERT_TRUE(active.ok());
   EXPECT_EQ((*active)[0].Int(0), 1);
+}
+
+TEST_F(EnrollmentIntegrationTest, ExpiryJobExpiresOverdueEnrolmentsOnce) {
+  const v1::Enrollment e = Enrol(24);
+  ASSERT_FALSE(e.name().empty());
+  EnrollmentExpiryJob job(metrics_, cultivation_->enrollments());
+  // Inside the term: nothing to do.
+  auto none = job.RunOnce();
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(*none, 0);
+
+  // The day after the term's last day.
+  const absl::CivilDay last(e.term_end_date().year(), e.term_end_date().month(),
+                            e.term_end_date().day());
+  now_ = absl::FromCivil(absl::CivilSecond(last + 1), dates::ChinaTime()) +
+         absl::Hours(9);
+  auto expired = job.RunOnce();
+  ASSERT_TRUE(expired.ok()) << expired.status();
+  EXPECT_EQ(*expired, 1);
+  v1::GetEnrollmentRequest get;
+  get.set_name(e.name());
+  v1::Enrollment out;
+  ASSERT_TRUE(cultivation_->enrollments().GetEnrollment(get, &out).ok());
+  EXPECT_EQ(out.outcome(), v1::ENROLLMENT_OUTCOME_EXPIRED);
+  EXPECT_NE(out.outcome_reason().find("without an end-of-term acceptance"),
+            std::string::npos);
+  // Funding's outbox asks for the organisation's re-evaluation.
+  auto outbox = db_->Query(
+      "SELECT COUNT(*) FROM reevaluation_requests WHERE uscc = ? AND reason "
+      "LIKE '%EXPIRED'",
+      {Uscc(24)});
+  ASSERT_TRUE(outbox.ok()) << outbox.status();
+  EXPECT_EQ((*outbox)[0].Int(0), 1);
+  // Again: idempotent, nothing changes.
+  auto again = job.RunOnce();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, 0);
+  // Expired: no more milestones.
+  EXPECT_EQ(status::ReasonOf(
+                Complete(e, v1::MILESTONE_KIND_INITIAL_DIAGNOSIS, 3, &out)),
+            "ENROLLMENT_NOT_ACTIVE");
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 //   46     a public institution
 //   47     an enterprise with a restricted credit standing
 //   48     an archived enterprise
+//   49     a large enterprise (not an SME)
 
 #include <signal.h>
 
@@ -153,7 +154,7 @@ class CultivationIntegrationTest
       req.set_name("scoreSheets/current");
       ASSERT_TRUE(stub->GetScoreSheet(&ctx, req, &sheet).ok());
     }
-    for (int n = 1; n <= 48; ++n) {
+    for (int n = 1; n <= 49; ++n) {
       registry_v1::CreateOrganizationRequest req;
       registry_v1::Organization& o = *req.mutable_organization();
       o.set_uscc(Uscc(n));
@@ -162,9 +163,9 @@ class CultivationIntegrationTest
                          : registry_v1::ORGANIZATION_KIND_ENTERPRISE);
       o.set_district_code("440305");
       o.set_industry_code("39");
-      o.set_employees(120 + n);
-      o.set_annual_revenue_yuan(30'000'000);
-      o.set_total_assets_yuan(20'000'000);
+      o.set_employees(n == 49 ? 3000 : 120 + n);
+      o.set_annual_revenue_yuan(n == 49 ? 5'000'000'000 : 30'000'000);
+      o.set_total_assets_yuan(n == 49 ? 5'000'000'000 : 20'000'000);
       if (n == 47) {
         o.mutable_credit()->set_standing(
             registry_v1::CREDIT_STANDING_RESTRICTED);
@@ -210,11 +211,13 @@ class CultivationIntegrationTest
     if (IsSkipped() || HasFatalFailure()) return;
     EnsureDependencies();
     if (HasFatalFailure()) return;
-    ASSERT_TRUE(db_->Clear({"enrollment_milestones", "selections",
-                            "enrollments", "reviews", "expert_conflicts",
-                            "experts", "application_transitions",
-                            "applications", "cohorts", "idempotency_keys"})
-                    .ok());
+    ASSERT_TRUE(
+        db_->Clear({"growth_plan_reviews", "growth_plan_coaching",
+                    "growth_plan_participants", "enrollment_milestones",
+                    "selections", "enrollments", "reviews", "expert_conflicts",
+                    "experts", "application_transitions", "applications",
+                    "cohorts", "idempotency_keys"})
+            .ok());
     db::PoolOptions options = db_->options();
     // Concurrency tests queue many more callers than connections.
     options.acquire_timeout = absl::Seconds(60);

@@ -121,6 +121,67 @@ TEST_F(ReviewIntegrationTest, ScoresMakeTheConsensusAndTheStatus) {
   EXPECT_EQ(now.history(2).to_status(), v1::APPLICATION_STATUS_SCORED);
 }
 
+TEST_F(ReviewIntegrationTest, AdjudicationOfAFlaggedApplicationIsRecorded) {
+  CreateCohort();
+  v1::Application app, unflagged;
+  ASSERT_TRUE(Apply(13, &app).ok());
+  ASSERT_TRUE(Apply(14, &unflagged).ok());
+  const double totals[] = {95, 40, 90};
+  v1::Review review, out;
+  for (int i = 0; i < 3; ++i) {
+    const v1::Expert expert = CreateExpert(30 + i, 40);
+    ASSERT_TRUE(Assign(app.name(), expert.name(), &review).ok());
+    ASSERT_TRUE(Score(review.name(), totals[i], &out).ok());
+  }
+  v1::GetApplicationRequest get;
+  get.set_name(app.name());
+  v1::Application flagged;
+  ASSERT_TRUE(cultivation_->applications().GetApplication(get, &flagged).ok());
+  ASSERT_TRUE(flagged.needs_adjudication());
+
+  v1::ResolveAdjudicationRequest req;
+  req.set_name(app.name());
+  req.set_decision(v1::ADJUDICATION_DECISION_SET_SCORE);
+  req.set_adjudicated_score(120);
+  req.set_reason("第二位专家评分偏离，复核后定分");
+  v1::Application resolved;
+  // Bad input: nothing written.
+  EXPECT_EQ(cultivation_->applications()
+                .ResolveAdjudication(call_, req, &resolved)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  req.set_adjudicated_score(88);
+  req.set_etag("\"999\"");
+  EXPECT_EQ(cultivation_->applications()
+                .ResolveAdjudication(call_, req, &resolved)
+                .code(),
+            absl::StatusCode::kAborted);
+  req.set_etag(flagged.etag());
+  ASSERT_TRUE(cultivation_->applications()
+                  .ResolveAdjudication(call_, req, &resolved)
+                  .ok());
+  EXPECT_FALSE(resolved.needs_adjudication());
+  EXPECT_DOUBLE_EQ(resolved.consensus_score(), 88);
+  EXPECT_EQ(resolved.status(), flagged.status());
+  ASSERT_EQ(resolved.history_size(), flagged.history_size() + 1);
+  const v1::StatusTransition& t = resolved.history(resolved.history_size() - 1);
+  EXPECT_EQ(t.changed_by(), "programme-office");
+  EXPECT_NE(t.reason().find("ADJUDICATION_DECISION_SET_SCORE"),
+            std::string::npos);
+  EXPECT_NE(t.reason().find("复核后定分"), std::string::npos);
+  // Resolved already, or never flagged: refused.
+  req.clear_etag();
+  EXPECT_EQ(status::ReasonOf(cultivation_->applications().ResolveAdjudication(
+                call_, req, &resolved)),
+            "NOT_FLAGGED_FOR_ADJUDICATION");
+  req.set_name(unflagged.name());
+  req.set_decision(v1::ADJUDICATION_DECISION_CONFIRM_CONSENSUS);
+  req.set_adjudicated_score(0);
+  EXPECT_EQ(status::ReasonOf(cultivation_->applications().ResolveAdjudication(
+                call_, req, &resolved)),
+            "NOT_FLAGGED_FOR_ADJUDICATION");
+}
+
 TEST_F(ReviewIntegrationTest, BadScoresWriteNothing) {
   CreateCohort();
   v1::Application app;

@@ -113,5 +113,21 @@ TEST(EnrollmentRulesTest, CompletionDayWithinTheTermAndNotAhead) {
   EXPECT_FALSE(CheckCompletionDay(e, absl::CivilDay(2026, 7, 1), today).ok());
 }
 
+TEST(SelectionRulesTest, OnlyActiveEnrolmentsPastTheirTermExpire) {
+  EnrollmentRecord e;
+  e.id = 3;
+  e.outcome = v1::ENROLLMENT_OUTCOME_ACTIVE;
+  e.term_start = absl::CivilDay(2026, 3, 2);
+  e.term_end = absl::CivilDay(2028, 3, 1);
+  EXPECT_FALSE(ExpireIfOverdue(e, absl::CivilDay(2028, 3, 1)).has_value());
+  auto expired = ExpireIfOverdue(e, absl::CivilDay(2028, 3, 2));
+  ASSERT_TRUE(expired.has_value());
+  EXPECT_EQ(expired->outcome, v1::ENROLLMENT_OUTCOME_EXPIRED);
+  EXPECT_NE(expired->outcome_reason.find("2028-03-01"), std::string::npos);
+  EXPECT_FALSE(ExpireIfOverdue(*expired, absl::CivilDay(2028, 3, 2)));
+  e.outcome = v1::ENROLLMENT_OUTCOME_ACCEPTED;
+  EXPECT_FALSE(ExpireIfOverdue(e, absl::CivilDay(2029, 1, 1)).has_value());
+}
+
 }  // namespace
 }  // namespace qpp::cultivation

@@ -8,6 +8,7 @@
 #include "common/status/grpc_status.h"
 #include "common/status/status.h"
 #include "grpcpp/client_context.h"
+#include "qpp/cultivation/v1/cultivation_service.grpc.pb.h"
 #include "qpp/demobase/v1/demobase_service.grpc.pb.h"
 #include "qpp/gateway/v1/progress_service.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
@@ -23,6 +24,7 @@ using v1::TargetProgress;
 constexpr char kRegistry[] = "qpp.registry.v1.RegistryService";
 constexpr char kTraining[] = "qpp.training.v1.TrainingService";
 constexpr char kDemoBase[] = "qpp.demobase.v1.DemoBaseService";
+constexpr char kCultivation[] = "qpp.cultivation.v1.CultivationService";
 
 class RegistryFigures final : public FigureSource {
  public:
@@ -139,6 +141,47 @@ class DemoBaseFigures final : public FigureSource {
   }
 };
 
+class CultivationFigures final : public FigureSource {
+ public:
+  std::string service() const override { return kCultivation; }
+
+  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
+             const OutboundCall& call,
+             std::function<void(absl::StatusOr<Figures>)> done) override {
+    struct State {
+      std::unique_ptr<cultivation::v1::CultivationService::Stub> stub;
+      grpc::ClientContext ctx;
+      cultivation::v1::GetCultivationStatisticsRequest request;
+      cultivation::v1::CultivationStatistics response;
+    };
+    auto state = std::make_shared<State>();
+    state->stub = cultivation::v1::CultivationService::NewStub(channel);
+    state->ctx.set_deadline(call.deadline);
+    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
+    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
+    state->request.set_year(year);
+    state->stub->async()->GetCultivationStatistics(
+        &state->ctx, &state->request, &state->response,
+        [state, done = std::move(done)](grpc::Status s) {
+          if (!s.ok()) {
+            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                              s.error_message()));
+            return;
+          }
+          // Active enrolments against the library cap ("百家"), the
+          // year's end-of-term acceptances, and the growth-plan
+          // enterprises holding a passed compliance review.
+          const cultivation::v1::CultivationStatistics& c = state->response;
+          Figures f;
+          f["active_enrollments"] = c.active_enrollments();
+          f["active_enrollments.goal"] = c.library_cap();
+          f["accepted_enrollments"] = c.accepted();
+          f["growth_plan_review_passed"] = c.growth_plan_review_passed();
+          done(std::move(f));
+        });
+  }
+};
+
 struct TargetSpec {
   const char* id;
   const char* title;
@@ -160,6 +203,14 @@ constexpr TargetSpec kSupporting[] = {
      kDemoBase},
     {"visitors", "Visitors received at the open events held in the year",
      kDemoBase},
+    {"active_enrollments",
+     "Enterprises in the key-enterprise library (active enrolments)",
+     kCultivation},
+    {"accepted_enrollments",
+     "Enrolments that passed the end-of-term acceptance in the year",
+     kCultivation},
+    {"growth_plan_review_passed",
+     "Growth-plan enterprises that passed the compliance review", kCultivation},
 };
 
 constexpr TargetSpec kPhase = {"key_enterprises",
@@ -180,12 +231,17 @@ std::unique_ptr<FigureSource> NewDemoBaseFigures() {
   return std::make_unique<DemoBaseFigures>();
 }
 
+std::unique_ptr<FigureSource> NewCultivationFigures() {
+  return std::make_unique<CultivationFigures>();
+}
+
 ProgressUpstream::ProgressUpstream(ProgressPlan plan,
                                    const BackendSet* backends)
     : plan_(plan), backends_(backends) {
   sources_.push_back(NewRegistryFigures());
   sources_.push_back(NewTrainingFigures());
   sources_.push_back(NewDemoBaseFigures());
+  sources_.push_back(NewCultivationFigures());
 }
 
 void ProgressUpstream::CallUnary(const OutboundCall& call,

@@ -60,6 +60,11 @@ std::unique_ptr<FigureSource> NewTrainingFigures();
 // Demobase's figures, from DemoBaseService.GetDemoBaseStatistics.
 std::unique_ptr<FigureSource> NewDemoBaseFigures();
 
+// Cultivation's figures (active enrolments against the library cap,
+// acceptances of the year, growth-plan enterprises passing review), from
+// CultivationService.GetCultivationStatistics.
+std::unique_ptr<FigureSource> NewCultivationFigures();
+
 // The progress service as an in-process upstream.
 class ProgressUpstream final : public Upstream {
  public:

@@ -249,8 +249,14 @@ TEST_F(GatewayE2E, ProgrammeProgressComposesRegistryFigures) {
             "source service is not configured");
   EXPECT_EQ(resp.phase_target().goal(), 30);
   EXPECT_EQ(resp.phase_target().current(), 21);  // key enterprises only
-  // Demobase's supporting figures, additive: not configured here.
-  ASSERT_EQ(resp.supporting_figures_size(), 3);
+  // Demobase's and cultivation's supporting figures, additive: not
+  // configured here.
+  ASSERT_EQ(resp.supporting_figures_size(), 6);
+  EXPECT_EQ(resp.supporting_figures(3).id(), "active_enrollments");
+  EXPECT_EQ(resp.supporting_figures(3).source_service(),
+            "qpp.cultivation.v1.CultivationService");
+  EXPECT_EQ(resp.supporting_figures(5).id(), "growth_plan_review_passed");
+  EXPECT_FALSE(resp.supporting_figures(5).available());
   EXPECT_EQ(resp.supporting_figures(0).id(), "demonstration_bases");
   EXPECT_EQ(resp.supporting_figures(0).source_service(),
             "qpp.demobase.v1.DemoBaseService");

@@ -55,9 +55,23 @@ class MysqlCultivationFacts final : public CultivationFacts {
     return facts;
   }
 
-  absl::StatusOr<GrowthPlanFacts> GrowthPlan(const std::string&) override {
-    return absl::UnimplementedError(
-        "the growth plan's compliance review is not recorded yet");
+  absl::StatusOr<GrowthPlanFacts> GrowthPlan(const std::string& uscc) override {
+    QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
+    // One participant per organisation (unique key): its latest review's
+    // result and day, and the priority flag that review set or cleared.
+    QPP_ASSIGN_OR_RETURN(
+        db::Rows rows,
+        conn->Query("SELECT review_passed, priority, review_date FROM "
+                    "growth_plan_participants WHERE organization_uscc = ?",
+                    {uscc}));
+    GrowthPlanFacts facts;
+    if (rows.empty()) return facts;
+    const db::Row& r = rows[0];
+    facts.participant = true;
+    facts.review_passed = r.Bool(0);
+    facts.priority = r.Bool(1);
+    facts.reviewed_on = db::DayAt(r, 2).value_or(absl::CivilDay());
+    return facts;
   }
 
  private:

@@ -1,6 +1,7 @@
 // Funding eligibility on a real MariaDB: schemes and rule versions,
 // decisions for every scheme kind with their reasons and facts, pending
-// when a fact cannot be read, the change feed under 10,000 concurrent
+// when a fact cannot be read, the growth-plan priority read from
+// cultivation's tables, the change feed under 10,000 concurrent
 // decisions, the bulk listing, and disbursements with the cap enforced
 // under concurrent payments.
 
@@ -9,7 +10,10 @@
 #include <thread>
 #include <vector>
 
+#include "common/testing/test_db.h"
+#include "services/cultivation/funding/src/mysql_cultivation_facts.h"
 #include "services/cultivation/funding/tests/funding_fixture.h"
+#include "services/cultivation/src/migrations.h"
 
 namespace qpp::funding {
 namespace {
@@ -166,6 +170,69 @@ TEST_F(FundingIntegrationTest, DecisionsForEverySchemeWithReasonsAndFacts) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(status::FieldViolationsOf(s).size(), 2u);
   EXPECT_EQ(Count("eligibility_decisions"), 12);
+}
+
+// The growth-plan priority scheme on the facts cultivation stores: the
+// growth-plan tables of a cultivation schema, read as the binary reads them.
+TEST_F(FundingIntegrationTest, GrowthPlanPriorityFromCultivationTables) {
+  auto cultivation_db = testing::TestDatabase::Create(
+      "funding_growth_plan", cultivation::SchemaMigrations());
+  ASSERT_TRUE(cultivation_db.ok()) << cultivation_db.status();
+  if (*cultivation_db == nullptr) GTEST_SKIP() << "no database";
+  db::ConnectionPool pool((*cultivation_db)->options(), nullptr);
+  {
+    auto conn = pool.Acquire();
+    ASSERT_TRUE(conn.ok());
+    // 11: passed in May, priority; 12: coached, not reviewed; 13: passed,
+    // then failed (flag cleared); 14: passed in 2025, priority run out.
+    const struct {
+      int org;
+      int passed;
+      int priority;
+      const char* day;
+    } rows[] = {{11, 1, 1, "2026-05-01"},
+                {12, 0, 0, nullptr},
+                {13, 0, 0, "2026-06-01"},
+                {14, 1, 1, "2025-06-01"}};
+    for (const auto& r : rows) {
+      ASSERT_TRUE(
+          (*conn)
+              ->Execute(
+                  "INSERT INTO growth_plan_participants (organization_uscc, "
+                  "organization_display_name, size_class, categories, "
+                  "statement, review_passed, priority, review_date, "
+                  "create_time, update_time, version) VALUES (?, 'x', "
+                  "'SIZE_CLASS_SMALL', 4, '', ?, ?, ?, NOW(), NOW(), 1)",
+                  {Uscc(r.org), int64_t{r.passed}, int64_t{r.priority},
+                   r.day == nullptr ? db::SqlParam(nullptr)
+                                    : db::SqlParam(std::string(r.day))})
+              .ok());
+    }
+  }
+  std::shared_ptr<CultivationFacts> stored = NewMysqlCultivationFacts(pool);
+  CreateScheme("growth-priority", v1::SCHEME_KIND_GROWTH_PLAN_PRIORITY);
+  const std::map<int, std::pair<v1::Outcome, std::string>> expected = {
+      {11, {v1::OUTCOME_ELIGIBLE, "GROWTH_PLAN_PRIORITY"}},
+      {12, {v1::OUTCOME_INELIGIBLE, "REVIEW_NOT_PASSED"}},
+      {13, {v1::OUTCOME_INELIGIBLE, "REVIEW_NOT_PASSED"}},
+      {14, {v1::OUTCOME_INELIGIBLE, "PRIORITY_PERIOD_ENDED"}},
+      {15, {v1::OUTCOME_INELIGIBLE, "NOT_IN_GROWTH_PLAN"}},
+  };
+  for (const auto& [org, want] : expected) {
+    auto read = stored->GrowthPlan(Uscc(org));
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(read->participant, org != 15) << org;
+    Facts f = facts_.Default();
+    f.growth_plan.value = *read;
+    facts_.Set(Uscc(org), f);
+    auto decision = Check("growth-priority", org);
+    ASSERT_TRUE(decision.ok()) << decision.status();
+    EXPECT_EQ(decision->outcome(), want.first) << org;
+    EXPECT_EQ(decision->reasons(0).code(), want.second) << org;
+  }
+  auto passed = stored->GrowthPlan(Uscc(11));
+  ASSERT_TRUE(passed.ok());
+  EXPECT_EQ(passed->reviewed_on, absl::CivilDay(2026, 5, 1));
 }
 
 TEST_F(FundingIntegrationTest, UnreadableFactsArePendingNeverEligible) {
