@@ -231,7 +231,7 @@ TEST_F(CultivationE2eTest, ThroughTheGatewayOverGrpcAndHttp) {
   EXPECT_NE(down.body.find("REGISTRY_UNAVAILABLE"), std::string::npos);
   EXPECT_EQ(Count("applications"), 1);
   auto join_down = Http(
-      "POST", "/v1/growthPlanParticipants",
+      kOffice, "POST", "/v1/growthPlanParticipants",
       absl::StrCat(R"({"participant":{"organization":"organizations/)", Uscc(1),
                    R"(","categories":["GROWTH_CATEGORY_GROWTH"]}})"));
   EXPECT_EQ(join_down.status, 503) << join_down.body;
