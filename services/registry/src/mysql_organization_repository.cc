@@ -20,8 +20,8 @@ constexpr char kOrgColumns[] =
     "credit_standing, credit_since, credit_reason, adoption_status, "
     "introducing_date, adopted_date, benchmark_date, contacts_encrypted, "
     "state, create_time, update_time, delete_time, version, "
-    "flag_key_enterprise";
-constexpr int kOrgColumnCount = 29;
+    "flag_key_enterprise, introducing_evidence, adopted_evidence";
+constexpr int kOrgColumnCount = 31;
 
 // A DATE parameter of a qpp.type.v1.Date, NULL when unset.
 SqlParam DayParam(const qpp::type::v1::Date& date) {
@@ -71,6 +71,12 @@ StoredOrganization OrgFromRow(const Row& r) {
     *o.mutable_delete_time() = dates::ToTimestamp(db::TimeAt(r, 26));
   s.version = r.Int(27);
   o.mutable_flags()->set_key_enterprise(r.Bool(28));
+  if (!r.String(29).empty()) {
+    o.mutable_adoption_history()->set_introducing_evidence(r.String(29));
+  }
+  if (!r.String(30).empty()) {
+    o.mutable_adoption_history()->set_adopted_evidence(r.String(30));
+  }
   o.set_etag(absl::StrCat("\"", s.version, "\""));
   return s;
 }
@@ -140,6 +146,8 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
       params.push_back(nullptr);
       params.push_back(int64_t{1});
       params.push_back(int64_t{orgs[i]->flags().key_enterprise()});
+      params.push_back(orgs[i]->adoption_history().introducing_evidence());
+      params.push_back(orgs[i]->adoption_history().adopted_evidence());
     }
     return conn.Execute(sql, params).status();
   }
@@ -157,6 +165,8 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
             : SqlParam(nullptr));
     p.push_back(db::SqlTime(now));
     p.push_back(int64_t{org.flags().key_enterprise()});
+    p.push_back(org.adoption_history().introducing_evidence());
+    p.push_back(org.adoption_history().adopted_evidence());
     p.push_back(org.uscc());
     p.push_back(expected_version);
     QPP_ASSIGN_OR_RETURN(
@@ -172,6 +182,7 @@ class MysqlOrganizationRepository final : public OrganizationRepository {
             "adoption_status = ?, introducing_date = ?, adopted_date = ?, "
             "benchmark_date = ?, contacts_encrypted = ?, state = ?, "
             "delete_time = ?, update_time = ?, flag_key_enterprise = ?, "
+            "introducing_evidence = ?, adopted_evidence = ?, "
             "version = version + 1 "
             "WHERE uscc = ? AND version = ?",
             p));

@@ -397,7 +397,12 @@ absl::StatusOr<absl::CivilDay> AdoptionDay(
 }
 
 absl::Status AdvanceAdoption(v1::Organization& org, v1::AdoptionStatus target,
-                             absl::CivilDay day) {
+                             absl::CivilDay day, absl::string_view evidence) {
+  {
+    status::FieldErrors errors;
+    validation::CheckText("evidence", evidence, 0, 300, errors);
+    QPP_RETURN_IF_ERROR(errors.ToStatus());
+  }
   if (target != v1::ADOPTION_STATUS_INTRODUCING &&
       target != v1::ADOPTION_STATUS_ADOPTED) {
     if (target == v1::ADOPTION_STATUS_BENCHMARK) {
@@ -427,6 +432,9 @@ absl::Status AdvanceAdoption(v1::Organization& org, v1::AdoptionStatus target,
   }
   if (target == v1::ADOPTION_STATUS_ADOPTED) {
     *history->mutable_adopted_date() = dates::ToDate(day);
+    history->set_adopted_evidence(std::string(evidence));
+  } else {
+    history->set_introducing_evidence(std::string(evidence));
   }
   org.set_adoption_status(target);
   return absl::OkStatus();

@@ -79,10 +79,13 @@ absl::StatusOr<absl::CivilDay> AdoptionDay(
     const qpp::type::v1::Date& effective_date, absl::CivilDay today);
 
 // Moves `org` to `target` (INTRODUCING or ADOPTED) on `day`, filling the
-// date of every step passed. FAILED_PRECONDITION for backward moves or for
-// BENCHMARK (only designations set it); INVALID_ARGUMENT for other values.
+// date of every step passed and recording `evidence` (at most 300
+// characters of text, may be empty) for the target step.
+// FAILED_PRECONDITION for backward moves or for BENCHMARK (only
+// designations set it); INVALID_ARGUMENT for other values or bad evidence.
 absl::Status AdvanceAdoption(v1::Organization& org, v1::AdoptionStatus target,
-                             absl::CivilDay day);
+                             absl::CivilDay day,
+                             absl::string_view evidence = "");
 
 // Replaces personal data in contacts by masked forms.
 void MaskContacts(v1::Organization& org);

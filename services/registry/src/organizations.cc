@@ -220,8 +220,8 @@ absl::Status Organizations::SetAdoptionStatus(
           absl::Time) -> absl::StatusOr<v1::Organization> {
         QPP_RETURN_IF_ERROR(CheckActive(org));
         v1::Organization advanced = org;
-        QPP_RETURN_IF_ERROR(
-            AdvanceAdoption(advanced, req.adoption_status(), day));
+        QPP_RETURN_IF_ERROR(AdvanceAdoption(advanced, req.adoption_status(),
+                                            day, req.evidence()));
         return advanced;
       });
 }

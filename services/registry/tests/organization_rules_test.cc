@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/dates/dates.h"
+#include "common/status/status.h"
 #include "gtest/gtest.h"
 #include "services/registry/tests/test_reference.h"
 
@@ -189,6 +190,36 @@ TEST(AdvanceAdoptionTest, MovesForwardRecordingEveryStep) {
   EXPECT_EQ(
       AdvanceAdoption(org, v1::ADOPTION_STATUS_UNSPECIFIED, kToday).code(),
       absl::StatusCode::kInvalidArgument);
+}
+
+TEST(AdvanceAdoptionTest, KeepsTheEvidenceOfEachStepAndRefusesBadText) {
+  v1::Organization org;
+  org.set_adoption_status(v1::ADOPTION_STATUS_NOT_STARTED);
+  ASSERT_TRUE(AdvanceAdoption(org, v1::ADOPTION_STATUS_INTRODUCING, kToday,
+                              "self-assessment training finished")
+                  .ok());
+  EXPECT_EQ(org.adoption_history().introducing_evidence(),
+            "self-assessment training finished");
+  EXPECT_EQ(org.adoption_history().adopted_evidence(), "");
+  // Too long, or with a control character: refused, nothing changed.
+  const v1::Organization before = org;
+  const absl::Status long_text = AdvanceAdoption(
+      org, v1::ADOPTION_STATUS_ADOPTED, kToday, std::string(301, 'x'));
+  EXPECT_EQ(long_text.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(status::FieldViolationsOf(long_text).empty());
+  EXPECT_EQ(AdvanceAdoption(org, v1::ADOPTION_STATUS_ADOPTED, kToday,
+                            std::string("enrollments/1\x01"))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(org.SerializeAsString(), before.SerializeAsString());
+  ASSERT_TRUE(AdvanceAdoption(org, v1::ADOPTION_STATUS_ADOPTED, kToday,
+                              "enrollments/12 passed its end-of-term "
+                              "acceptance with 86.5")
+                  .ok());
+  EXPECT_EQ(org.adoption_history().adopted_evidence(),
+            "enrollments/12 passed its end-of-term acceptance with 86.5");
+  EXPECT_EQ(org.adoption_history().introducing_evidence(),
+            "self-assessment training finished");
 }
 
 TEST(MaskTest, MasksContacts) {
