@@ -221,7 +221,10 @@ absl::Status Enrollments::RecordAcceptance(
     // enterprises. The request id names the enrolment, so a retry replays.
     QPP_RETURN_IF_ERROR(context_.registry.SetAdopted(
         call, enrollment.organization_uscc, in.day,
-        absl::StrCat("cultivation-enrollment-", id, "-accepted")));
+        absl::StrCat("cultivation-enrollment-", id, "-accepted"),
+        absl::StrCat("enrollments/", id,
+                     " passed its end-of-term acceptance with ",
+                     absl::StrFormat("%.1f", req.score()))));
   }
   EnrollmentRecord finished = enrollment;
   finished.outcome = req.passed() ? v1::ENROLLMENT_OUTCOME_ACCEPTED

@@ -55,13 +55,14 @@ class GrpcRegistryClient final : public RegistryClient {
   }
 
   absl::Status SetAdopted(const RequestContext& context, absl::string_view uscc,
-                          absl::CivilDay day,
-                          absl::string_view request_id) override {
+                          absl::CivilDay day, absl::string_view request_id,
+                          absl::string_view evidence) override {
     registry_v1::SetAdoptionStatusRequest request;
     request.set_name(absl::StrCat("organizations/", uscc));
     request.set_adoption_status(registry_v1::ADOPTION_STATUS_ADOPTED);
     *request.mutable_effective_date() = dates::ToDate(day);
     request.set_request_id(std::string(request_id));
+    request.set_evidence(std::string(evidence));
     registry_v1::Organization organization;
     const absl::Status called =
         client_.Call(context, "SetAdoptionStatus", stub_.get(),

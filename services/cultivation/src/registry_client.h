@@ -60,12 +60,14 @@ class RegistryClient {
   LatestSelfAssessment(const RequestContext& context,
                        absl::string_view uscc) = 0;
   // Moves the organisation's adoption status to ADOPTED as of `day`, under
-  // `request_id` (which names the enrolment: the registry's idempotency
-  // key and the evidence of why). An organisation already adopted (or a
-  // benchmark) is left as it is and answers OK. Errors as GetOrganization.
+  // `request_id` (the registry's idempotency key, naming the enrolment),
+  // with `evidence` (which enrolment passed, kept in the registry's
+  // adoption history). An organisation already adopted (or a benchmark)
+  // is left as it is and answers OK. Errors as GetOrganization.
   virtual absl::Status SetAdopted(const RequestContext& context,
                                   absl::string_view uscc, absl::CivilDay day,
-                                  absl::string_view request_id) = 0;
+                                  absl::string_view request_id,
+                                  absl::string_view evidence) = 0;
 };
 
 // The registry over gRPC on `channel` (common/client/channel.h's

@@ -67,7 +67,7 @@ class EnrollmentIntegrationTest : public CultivationIntegrationTest {
     return cultivation_->enrollments().RecordAcceptance(call_, req, out);
   }
 
-  registry_v1::AdoptionStatus Adoption(int n) {
+  registry_v1::Organization Organization(int n) {
     auto stub = registry_v1::RegistryService::NewStub(
         testing::FreshChannel(Deps().registry->address()));
     registry_v1::GetOrganizationRequest req;
@@ -75,7 +75,11 @@ class EnrollmentIntegrationTest : public CultivationIntegrationTest {
     registry_v1::Organization out;
     grpc::ClientContext ctx;
     EXPECT_TRUE(stub->GetOrganization(&ctx, req, &out).ok());
-    return out.adoption_status();
+    return out;
+  }
+
+  registry_v1::AdoptionStatus Adoption(int n) {
+    return Organization(n).adoption_status();
   }
 };
 
@@ -113,7 +117,12 @@ TEST_F(EnrollmentIntegrationTest, FiveOnesInOrderAndAcceptanceAdopts) {
   EXPECT_EQ(out.outcome(), v1::ENROLLMENT_OUTCOME_ACCEPTED);
   EXPECT_DOUBLE_EQ(out.acceptance_score(), 88.5);
   EXPECT_EQ(out.milestones(4).status(), v1::MILESTONE_STATUS_COMPLETED);
-  EXPECT_EQ(Adoption(21), registry_v1::ADOPTION_STATUS_ADOPTED);
+  // The registry keeps the evidence: the enrolment that passed.
+  const registry_v1::Organization adopted = Organization(21);
+  EXPECT_EQ(adopted.adoption_status(), registry_v1::ADOPTION_STATUS_ADOPTED);
+  EXPECT_EQ(
+      adopted.adoption_history().adopted_evidence(),
+      absl::StrCat(e.name(), " passed its end-of-term acceptance with 88.5"));
   // Accepted: the enrolment is no longer active, nothing changes.
   EXPECT_EQ(status::ReasonOf(Accept(e, &out)), "ENROLLMENT_NOT_ACTIVE");
 
