@@ -12,6 +12,8 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
 #include "qpp/gateway/v1/progress_service.grpc.pb.h"
 #include "qpp/registry/v1/registry_service.grpc.pb.h"
 #include "services/gateway/tests/e2e_fixture.h"
@@ -165,6 +167,8 @@ TEST_F(GatewayE2E, ACallTheBackendDroppedIsUnavailableNotCancelled) {
 }
 
 TEST_F(GatewayE2E, OnSigtermNewCallsAreRefusedRetryablyThenItExits) {
+  // The gateway's default --lame_duck_ms.
+  constexpr int64_t kLameDuckMs = 1000;
   std::unique_ptr<GatewayProcess> gw = StartGateway(backend_port_, "drain");
   ASSERT_NE(gw, nullptr);
   ASSERT_TRUE(gw->WaitServing(true, 10000));
@@ -193,6 +197,21 @@ TEST_F(GatewayE2E, OnSigtermNewCallsAreRefusedRetryablyThenItExits) {
   EXPECT_EQ(refused.error_message(), "the gateway is shutting down; retry");
   EXPECT_NE(refused.error_details().find("GATEWAY_DRAINING"),
             std::string::npos);
+  // It asks the caller to come back after the listeners have closed (the
+  // rest of the lame duck plus a margin), not at once.
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(refused.error_details()));
+  bool has_retry_info = false;
+  for (const auto& any : details.details()) {
+    google::rpc::RetryInfo retry;
+    if (!any.UnpackTo(&retry)) continue;
+    has_retry_info = true;
+    const int64_t delay_ms = retry.retry_delay().seconds() * 1000 +
+                             retry.retry_delay().nanos() / 1000000;
+    EXPECT_GT(delay_ms, 500);
+    EXPECT_LE(delay_ms, 500 + kLameDuckMs);
+  }
+  EXPECT_TRUE(has_retry_info);
   EXPECT_FALSE(gw->Serving());
 
   in_flight.join();
