@@ -26,161 +26,95 @@ constexpr char kTraining[] = "qpp.training.v1.TrainingService";
 constexpr char kDemoBase[] = "qpp.demobase.v1.DemoBaseService";
 constexpr char kCultivation[] = "qpp.cultivation.v1.CultivationService";
 
-class RegistryFigures final : public FigureSource {
+// A figure source that calls one per-year statistics method of `Service`
+// (under the caller's deadline, request id and principal) and reads the
+// figures from its answer; any failure of the call is handed on as the
+// status.
+template <typename Service, typename Request, typename Response>
+class YearlyFigures final : public FigureSource {
  public:
-  std::string service() const override { return kRegistry; }
+  // Starts the call on the stub's async interface.
+  using Issue = void (*)(typename Service::Stub& stub, grpc::ClientContext* ctx,
+                         const Request* request, Response* response,
+                         std::function<void(grpc::Status)> on_done);
+  using Extract = Figures (*)(const Response& response);
+
+  YearlyFigures(const char* service, Issue issue, Extract extract)
+      : service_(service), issue_(issue), extract_(extract) {}
+
+  std::string service() const override { return service_; }
 
   void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
              const OutboundCall& call,
              std::function<void(absl::StatusOr<Figures>)> done) override {
     struct State {
-      std::unique_ptr<registry::v1::RegistryService::Stub> stub;
+      std::unique_ptr<typename Service::Stub> stub;
       grpc::ClientContext ctx;
-      registry::v1::GetTargetCountsRequest request;
-      registry::v1::TargetCounts response;
+      Request request;
+      Response response;
     };
     auto state = std::make_shared<State>();
-    state->stub = registry::v1::RegistryService::NewStub(channel);
+    state->stub = Service::NewStub(channel);
     state->ctx.set_deadline(call.deadline);
     state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
     state->ctx.AddMetadata(kPrincipalHeader, call.principal);
     state->request.set_year(year);
-    state->stub->async()->GetTargetCounts(
-        &state->ctx, &state->request, &state->response,
-        [state, done = std::move(done)](grpc::Status s) {
-          if (!s.ok()) {
-            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                              s.error_message()));
-            return;
-          }
-          // The plan's own figures: industries with a benchmark, enterprises
-          // improved inside the plan's window, enterprises (not every kind
-          // of organisation) that introduced the model, and the flagged key
-          // enterprises running it.
-          const registry::v1::TargetCounts& c = state->response;
-          Figures f;
-          f["10"] = c.benchmark_industries();
-          f["100"] = c.improved_enterprises();
-          f["1000"] = c.introduced_enterprises();
-          f["key_enterprises"] = c.key_enterprises_running();
-          done(std::move(f));
-        });
+    issue_(*state->stub, &state->ctx, &state->request, &state->response,
+           [state, extract = extract_, done = std::move(done)](grpc::Status s) {
+             if (!s.ok()) {
+               done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
+                                 s.error_message()));
+               return;
+             }
+             done(extract(state->response));
+           });
   }
+
+ private:
+  const char* service_;
+  Issue issue_;
+  Extract extract_;
 };
 
-class TrainingFigures final : public FigureSource {
- public:
-  std::string service() const override { return kTraining; }
+// The plan's own figures: industries with a benchmark, enterprises improved
+// inside the plan's window, enterprises (not every kind of organisation)
+// that introduced the model, and the flagged key enterprises running it.
+Figures RegistryFiguresOf(const registry::v1::TargetCounts& c) {
+  Figures f;
+  f["10"] = c.benchmark_industries();
+  f["100"] = c.improved_enterprises();
+  f["1000"] = c.introduced_enterprises();
+  f["key_enterprises"] = c.key_enterprises_running();
+  return f;
+}
 
-  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
-             const OutboundCall& call,
-             std::function<void(absl::StatusOr<Figures>)> done) override {
-    struct State {
-      std::unique_ptr<training::v1::TrainingService::Stub> stub;
-      grpc::ClientContext ctx;
-      training::v1::GetTrainingStatisticsRequest request;
-      training::v1::TrainingStatistics response;
-    };
-    auto state = std::make_shared<State>();
-    state->stub = training::v1::TrainingService::NewStub(channel);
-    state->ctx.set_deadline(call.deadline);
-    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
-    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
-    state->request.set_year(year);
-    state->stub->async()->GetTrainingStatistics(
-        &state->ctx, &state->request, &state->response,
-        [state, done = std::move(done)](grpc::Status s) {
-          if (!s.ok()) {
-            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                              s.error_message()));
-            return;
-          }
-          // "10000": distinct people trained by the end of the year.
-          Figures f;
-          f["10000"] = state->response.to_date().people_trained();
-          done(std::move(f));
-        });
-  }
-};
+// "10000": distinct people trained by the end of the year.
+Figures TrainingFiguresOf(const training::v1::TrainingStatistics& t) {
+  Figures f;
+  f["10000"] = t.to_date().people_trained();
+  return f;
+}
 
-class DemoBaseFigures final : public FigureSource {
- public:
-  std::string service() const override { return kDemoBase; }
+Figures DemoBaseFiguresOf(const demobase::v1::DemoBaseStatistics& d) {
+  Figures f;
+  f["demonstration_bases"] = d.bases_designated();
+  f["demonstration_bases.goal"] = d.min_bases_per_year();
+  f["open_events_held"] = d.events_held();
+  f["visitors"] = d.visitors();
+  return f;
+}
 
-  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
-             const OutboundCall& call,
-             std::function<void(absl::StatusOr<Figures>)> done) override {
-    struct State {
-      std::unique_ptr<demobase::v1::DemoBaseService::Stub> stub;
-      grpc::ClientContext ctx;
-      demobase::v1::GetDemoBaseStatisticsRequest request;
-      demobase::v1::DemoBaseStatistics response;
-    };
-    auto state = std::make_shared<State>();
-    state->stub = demobase::v1::DemoBaseService::NewStub(channel);
-    state->ctx.set_deadline(call.deadline);
-    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
-    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
-    state->request.set_year(year);
-    state->stub->async()->GetDemoBaseStatistics(
-        &state->ctx, &state->request, &state->response,
-        [state, done = std::move(done)](grpc::Status s) {
-          if (!s.ok()) {
-            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                              s.error_message()));
-            return;
-          }
-          const demobase::v1::DemoBaseStatistics& d = state->response;
-          Figures f;
-          f["demonstration_bases"] = d.bases_designated();
-          f["demonstration_bases.goal"] = d.min_bases_per_year();
-          f["open_events_held"] = d.events_held();
-          f["visitors"] = d.visitors();
-          done(std::move(f));
-        });
-  }
-};
-
-class CultivationFigures final : public FigureSource {
- public:
-  std::string service() const override { return kCultivation; }
-
-  void Fetch(int year, std::shared_ptr<grpc::Channel> channel,
-             const OutboundCall& call,
-             std::function<void(absl::StatusOr<Figures>)> done) override {
-    struct State {
-      std::unique_ptr<cultivation::v1::CultivationService::Stub> stub;
-      grpc::ClientContext ctx;
-      cultivation::v1::GetCultivationStatisticsRequest request;
-      cultivation::v1::CultivationStatistics response;
-    };
-    auto state = std::make_shared<State>();
-    state->stub = cultivation::v1::CultivationService::NewStub(channel);
-    state->ctx.set_deadline(call.deadline);
-    state->ctx.AddMetadata(kRequestIdHeader, call.request_id);
-    state->ctx.AddMetadata(kPrincipalHeader, call.principal);
-    state->request.set_year(year);
-    state->stub->async()->GetCultivationStatistics(
-        &state->ctx, &state->request, &state->response,
-        [state, done = std::move(done)](grpc::Status s) {
-          if (!s.ok()) {
-            done(absl::Status(static_cast<absl::StatusCode>(s.error_code()),
-                              s.error_message()));
-            return;
-          }
-          // Active enrolments against the library cap ("百家"), the
-          // year's end-of-term acceptances, and the growth-plan
-          // enterprises holding a passed compliance review.
-          const cultivation::v1::CultivationStatistics& c = state->response;
-          Figures f;
-          f["active_enrollments"] = c.active_enrollments();
-          f["active_enrollments.goal"] = c.library_cap();
-          f["accepted_enrollments"] = c.accepted();
-          f["growth_plan_review_passed"] = c.growth_plan_review_passed();
-          done(std::move(f));
-        });
-  }
-};
+// Active enrolments against the library cap ("百家"), the year's
+// end-of-term acceptances, and the growth-plan enterprises holding a passed
+// compliance review.
+Figures CultivationFiguresOf(const cultivation::v1::CultivationStatistics& c) {
+  Figures f;
+  f["active_enrollments"] = c.active_enrollments();
+  f["active_enrollments.goal"] = c.library_cap();
+  f["accepted_enrollments"] = c.accepted();
+  f["growth_plan_review_passed"] = c.growth_plan_review_passed();
+  return f;
+}
 
 struct TargetSpec {
   const char* id;
@@ -220,19 +154,59 @@ constexpr TargetSpec kPhase = {"key_enterprises",
 }  // namespace
 
 std::unique_ptr<FigureSource> NewRegistryFigures() {
-  return std::make_unique<RegistryFigures>();
+  using Service = registry::v1::RegistryService;
+  using Request = registry::v1::GetTargetCountsRequest;
+  using Response = registry::v1::TargetCounts;
+  return std::make_unique<YearlyFigures<Service, Request, Response>>(
+      kRegistry,
+      [](Service::Stub& stub, grpc::ClientContext* ctx, const Request* request,
+         Response* response, std::function<void(grpc::Status)> on_done) {
+        stub.async()->GetTargetCounts(ctx, request, response,
+                                      std::move(on_done));
+      },
+      RegistryFiguresOf);
 }
 
 std::unique_ptr<FigureSource> NewTrainingFigures() {
-  return std::make_unique<TrainingFigures>();
+  using Service = training::v1::TrainingService;
+  using Request = training::v1::GetTrainingStatisticsRequest;
+  using Response = training::v1::TrainingStatistics;
+  return std::make_unique<YearlyFigures<Service, Request, Response>>(
+      kTraining,
+      [](Service::Stub& stub, grpc::ClientContext* ctx, const Request* request,
+         Response* response, std::function<void(grpc::Status)> on_done) {
+        stub.async()->GetTrainingStatistics(ctx, request, response,
+                                            std::move(on_done));
+      },
+      TrainingFiguresOf);
 }
 
 std::unique_ptr<FigureSource> NewDemoBaseFigures() {
-  return std::make_unique<DemoBaseFigures>();
+  using Service = demobase::v1::DemoBaseService;
+  using Request = demobase::v1::GetDemoBaseStatisticsRequest;
+  using Response = demobase::v1::DemoBaseStatistics;
+  return std::make_unique<YearlyFigures<Service, Request, Response>>(
+      kDemoBase,
+      [](Service::Stub& stub, grpc::ClientContext* ctx, const Request* request,
+         Response* response, std::function<void(grpc::Status)> on_done) {
+        stub.async()->GetDemoBaseStatistics(ctx, request, response,
+                                            std::move(on_done));
+      },
+      DemoBaseFiguresOf);
 }
 
 std::unique_ptr<FigureSource> NewCultivationFigures() {
-  return std::make_unique<CultivationFigures>();
+  using Service = cultivation::v1::CultivationService;
+  using Request = cultivation::v1::GetCultivationStatisticsRequest;
+  using Response = cultivation::v1::CultivationStatistics;
+  return std::make_unique<YearlyFigures<Service, Request, Response>>(
+      kCultivation,
+      [](Service::Stub& stub, grpc::ClientContext* ctx, const Request* request,
+         Response* response, std::function<void(grpc::Status)> on_done) {
+        stub.async()->GetCultivationStatistics(ctx, request, response,
+                                               std::move(on_done));
+      },
+      CultivationFiguresOf);
 }
 
 ProgressUpstream::ProgressUpstream(ProgressPlan plan,
