@@ -20,8 +20,6 @@
 
 namespace qpp::cultivation {
 
-namespace v1 = ::qpp::cultivation::v1;
-
 // A cohort as stored.
 struct CohortRecord {
   int32_t year = 0;

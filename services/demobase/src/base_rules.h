@@ -21,8 +21,6 @@
 
 namespace qpp::demobase {
 
-namespace v1 = ::qpp::demobase::v1;
-
 // A base as stored.
 struct BaseRecord {
   int64_t id = 0;

@@ -21,8 +21,6 @@
 
 namespace qpp::demobase {
 
-namespace v1 = ::qpp::demobase::v1;
-
 // An event as stored, with its base's organisation.
 struct EventRecord {
   int64_t id = 0;

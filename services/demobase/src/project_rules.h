@@ -23,8 +23,6 @@
 
 namespace qpp::demobase {
 
-namespace v1 = ::qpp::demobase::v1;
-
 // A project as stored.
 struct ProjectRecord {
   int64_t id = 0;

@@ -18,8 +18,6 @@
 
 namespace qpp::demobase {
 
-namespace v1 = ::qpp::demobase::v1;
-
 // A registration as stored: the contact only sealed.
 struct RegistrationRecord {
   int64_t id = 0;

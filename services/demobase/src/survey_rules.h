@@ -19,8 +19,6 @@
 
 namespace qpp::demobase {
 
-namespace v1 = ::qpp::demobase::v1;
-
 // A round as stored.
 struct RoundRecord {
   int64_t id = 0;

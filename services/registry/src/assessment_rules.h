@@ -13,8 +13,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Validates and scores a self-assessment on its sheet (default: the sheet in
 // force on its date). Fills sheet_version, items' max_points and points,
 // categories and total. INVALID_ARGUMENT unless every item of the sheet is

@@ -9,8 +9,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Validates an award record received on `today`: a year 2000..this year, a
 // level, a category of 1..50 characters and a citation of at most 500.
 // INVALID_ARGUMENT with field violations ("award_record.*") otherwise.

@@ -14,8 +14,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Validates a benchmark designation for an organisation in `org_industry`:
 // a year 2000..next year, a known industry code (defaulting to
 // `org_industry`), a citation of at most 500 characters. INVALID_ARGUMENT

@@ -13,8 +13,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 class ContactCipher final {
  public:
   explicit ContactCipher(crypto::DataCipher cipher)

@@ -23,8 +23,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 using Contacts = google::protobuf::RepeatedPtrField<v1::Contact>;
 
 // Whether `value` looks masked, i.e. contains '*'.

@@ -30,8 +30,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // The role of district offices in the gateway's policy.
 inline constexpr absl::string_view kDistrictOfficeRole = "district_office";
 

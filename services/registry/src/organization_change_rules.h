@@ -16,8 +16,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // The types of the change from `before` to `after`, in the order of the
 // enum: CREATED when `before` is null; else one per reported fact that
 // differs (kind, district, size class, credit standing, adoption status,

@@ -21,8 +21,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Size class of an organisation by the rules in force on `day`; only
 // enterprises are classified (others: UNSPECIFIED). An enterprise with none
 // of the figures its rule reads (all of them 0: not reported) is

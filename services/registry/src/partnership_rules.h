@@ -19,8 +19,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Validates the fields of a partnership (paths prefixed "partnership.");
 // `only` limits the check to those fields. Records violations in `errors`.
 void ValidatePartnership(const v1::Partnership& p, const ReferenceData& ref,

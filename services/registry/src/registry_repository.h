@@ -27,8 +27,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // Reference data (districts, industry sections, SME rules, score sheets).
 class ReferenceRepository {
  public:

@@ -29,8 +29,6 @@
 
 namespace qpp::registry {
 
-namespace v1 = ::qpp::registry::v1;
-
 // What shapes the counts besides the data.
 struct TargetCountSettings {
   // First year of the improvement window (the plan's baseline year).

@@ -16,8 +16,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // "organizations/{uscc}/appointments/{id}".
 std::string AppointmentName(absl::string_view uscc, int64_t id);
 

@@ -19,8 +19,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // Years of validity per certificate type.
 using ValidityYears = std::map<v1::CertificateType, int>;
 

@@ -17,8 +17,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // "courses/{id}".
 std::string CourseName(int64_t id);
 

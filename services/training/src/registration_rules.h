@@ -19,8 +19,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // "registrations/{id}".
 std::string RegistrationName(int64_t id);
 

@@ -15,8 +15,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // A session's place: its course and its own id.
 struct SessionKey {
   int64_t course_id = 0;

@@ -17,8 +17,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // The purposes of the keyed hashes (crypto::DataCipher::KeyedHash).
 inline constexpr absl::string_view kResidentIdHashPurpose =
     "training.trainees.resident_id";

@@ -23,8 +23,6 @@
 
 namespace qpp::training {
 
-namespace v1 = ::qpp::training::v1;
-
 // A course as stored, with its version.
 struct StoredCourse {
   v1::Course course;

@@ -19,8 +19,6 @@
 
 namespace qpp::funding {
 
-namespace v1 = ::qpp::funding::v1;
-
 // One version of a scheme's rule, as stored.
 struct RuleVersion {
   std::string scheme;  // the scheme's code
