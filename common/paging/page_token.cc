@@ -57,4 +57,13 @@ absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
   return raw.substr(dot + 1);
 }
 
+absl::StatusOr<int64_t> AfterId(absl::string_view after) {
+  if (after.empty()) return 0;
+  int64_t id = 0;
+  if (!absl::SimpleAtoi(after, &id) || id < 0) {
+    return status::InvalidField("page_token", "is not a token of this list");
+  }
+  return id;
+}
+
 }  // namespace qpp::paging

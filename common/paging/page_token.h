@@ -34,6 +34,11 @@ std::string EncodePageToken(absl::string_view last_key, uint64_t fingerprint);
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             uint64_t fingerprint);
 
+// The numeric row id a decoded page token carries (see DecodePageToken): 0
+// for the first page. INVALID_ARGUMENT (field "page_token") if it is not a
+// non-negative number, which a token of the same list never is.
+absl::StatusOr<int64_t> AfterId(absl::string_view after);
+
 // Keyset paging in one step: `rows` were fetched with a limit of
 // page_size + 1. If the extra row came, it is dropped and the token of the
 // next page is made from `key(last row kept)`; otherwise the token is empty

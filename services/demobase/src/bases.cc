@@ -9,24 +9,6 @@
 #include "services/demobase/src/base_rules.h"
 
 namespace qpp::demobase {
-namespace {
-
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
-std::string ChangedBy(const RequestContext& call) {
-  return call.principal().empty() ? "unknown" : call.principal().name;
-}
-
-}  // namespace
-
 Bases::Bases(const UseCaseContext& context, BaseRepository& repository)
     : context_(context), repository_(repository) {}
 
@@ -94,7 +76,8 @@ absl::Status Bases::CreateDemonstrationBase(
             absl::StrCat(in.organization(),
                          " is already a demonstration base of ", in.year())));
         QPP_RETURN_IF_ERROR(repository_.InsertStatusChange(
-            conn, {*id, v1::BASE_STATUS_ACTIVE, "", ChangedBy(call), now}));
+            conn,
+            {*id, v1::BASE_STATUS_ACTIVE, "", call.principal().actor(), now}));
         return Load(conn, *id, resp);
       });
 }
@@ -130,7 +113,7 @@ absl::Status Bases::ListDemonstrationBases(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<BaseRecord>> {
-            QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(
@@ -209,7 +192,7 @@ absl::Status Bases::ChangeStatus(const RequestContext& call, const Request& req,
             repository_.UpdateBase(conn, updated, found->version, now));
         if (!written) return status::ConcurrentUpdate("the demonstration base");
         QPP_RETURN_IF_ERROR(repository_.InsertStatusChange(
-            conn, {id, to, req.reason(), ChangedBy(call), now}));
+            conn, {id, to, req.reason(), call.principal().actor(), now}));
         return Load(conn, id, resp);
       });
 }

@@ -11,16 +11,6 @@
 namespace qpp::demobase {
 namespace {
 
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
 // What a sealed contact value is bound to: the kind of value and the event,
 // so that a ciphertext copied to another event or column does not open.
 std::string SealContext(absl::string_view what, int64_t event_id) {
@@ -130,7 +120,7 @@ absl::Status Registrations::ListRegistrations(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<RegistrationRecord>> {
-            QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(

@@ -7,20 +7,6 @@
 #include "services/training/src/course_rules.h"
 
 namespace qpp::training {
-namespace {
-
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
-}  // namespace
-
 Courses::Courses(const UseCaseContext& context, CourseRepository& repository)
     : context_(context), repository_(repository) {}
 
@@ -59,19 +45,19 @@ absl::Status Courses::ListCourses(const v1::ListCoursesRequest& req,
   }
   const CourseFilter filter{req.kind()};
   QPP_ASSIGN_OR_RETURN(
-      auto page, paging::ListPage(
-                     req,
-                     [&](const std::string& after,
-                         int limit) -> absl::StatusOr<std::vector<v1::Course>> {
-                       QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
-                       QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
-                                            context_.pool.Acquire());
-                       return repository_.ListCourses(*conn, filter, after_id,
-                                                      limit);
-                     },
-                     [](const v1::Course& c) {
-                       return c.name().substr(c.name().rfind('/') + 1);
-                     }));
+      auto page,
+      paging::ListPage(
+          req,
+          [&](const std::string& after,
+              int limit) -> absl::StatusOr<std::vector<v1::Course>> {
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
+            QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
+                                 context_.pool.Acquire());
+            return repository_.ListCourses(*conn, filter, after_id, limit);
+          },
+          [](const v1::Course& c) {
+            return c.name().substr(c.name().rfind('/') + 1);
+          }));
   resp->set_next_page_token(page.next_page_token);
   for (auto& c : page.rows) *resp->add_courses() = std::move(c);
   return absl::OkStatus();

@@ -10,20 +10,6 @@
 #include "services/training/src/trainee_rules.h"
 
 namespace qpp::training {
-namespace {
-
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
-}  // namespace
-
 Registrations::Registrations(const UseCaseContext& context,
                              RegistrationRepository& repository,
                              CourseRepository& courses)
@@ -118,7 +104,7 @@ absl::Status Registrations::ListRegistrations(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<RegistrationRecord>> {
-            QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return repository_.ListRegistrations(*conn, filter, after_id,

@@ -11,20 +11,6 @@
 #include "services/training/src/session_rules.h"
 
 namespace qpp::training {
-namespace {
-
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
-}  // namespace
-
 Sessions::Sessions(const UseCaseContext& context,
                    std::unique_ptr<SessionRepository> repository,
                    CourseRepository& courses)
@@ -89,7 +75,7 @@ absl::Status Sessions::ListSessions(const v1::ListSessionsRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<v1::Session>> {
-            QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return repository_->ListSessions(*conn, filter, after_id, limit);

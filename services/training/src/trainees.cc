@@ -16,16 +16,6 @@
 namespace qpp::training {
 namespace {
 
-// The id a page starts after, from a page token's key ("" for the first).
-absl::StatusOr<int64_t> AfterId(const std::string& after) {
-  if (after.empty()) return 0;
-  int64_t id = 0;
-  if (!absl::SimpleAtoi(after, &id) || id < 0) {
-    return status::InvalidField("page_token", "is not a token of this list");
-  }
-  return id;
-}
-
 // A cipher failure without its (possibly data-bearing) detail.
 absl::Status KeyringError(absl::string_view what) {
   return status::WithReason(
@@ -146,7 +136,7 @@ absl::Status Trainees::ListTrainees(const v1::ListTraineesRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<TraineeRecord>> {
-            QPP_ASSIGN_OR_RETURN(int64_t after_id, AfterId(after));
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return repository_->ListTrainees(*conn, filter, after_id, limit);
