@@ -35,6 +35,9 @@ struct Principal {
   std::string district_code;
 
   bool empty() const { return name.empty(); }
+  // Who to record as having made a change: `name`, or "unknown" for a
+  // call that names nobody.
+  std::string actor() const { return empty() ? "unknown" : name; }
 };
 
 // A call's context. A value type: cheap to copy, safe to share between

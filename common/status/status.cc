@@ -64,6 +64,13 @@ void FieldErrors::Add(std::string field, std::string description) {
   violations_.push_back({std::move(field), std::move(description)});
 }
 
+std::vector<std::string> FieldErrors::fields() const {
+  std::vector<std::string> paths;
+  paths.reserve(violations_.size());
+  for (const FieldViolation& v : violations_) paths.push_back(v.field);
+  return paths;
+}
+
 absl::Status FieldErrors::ToStatus() const {
   if (violations_.empty()) return absl::OkStatus();
   std::string message = "invalid request: ";

@@ -57,6 +57,8 @@ class FieldErrors final {
   void Add(std::string field, std::string description);
   bool empty() const { return violations_.empty(); }
   const std::vector<FieldViolation>& violations() const { return violations_; }
+  // The invalid fields' paths, in the order they were added.
+  std::vector<std::string> fields() const;
   // OK when empty; otherwise INVALID_ARGUMENT with a BadRequest detail and
   // ErrorInfo reason INVALID_FIELD.
   absl::Status ToStatus() const;

@@ -11,7 +11,7 @@
 namespace qpp::cultivation {
 
 std::string ChangedBy(const RequestContext& call) {
-  return call.principal().empty() ? "unknown" : call.principal().name;
+  return call.principal().actor();
 }
 
 Applications::Applications(const UseCaseContext& context,

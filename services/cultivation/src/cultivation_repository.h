@@ -263,4 +263,13 @@ std::unique_ptr<ReviewRepository> NewMysqlReviewRepository();
 std::unique_ptr<ApplicationRepository> NewMysqlApplicationRepository();
 std::unique_ptr<GrowthPlanRepository> NewMysqlGrowthPlanRepository();
 
+// Funding's outbox (services/cultivation/funding/src/reevaluation.h): a
+// change of an enrolment or a growth-plan participant asks, in the same
+// transaction on `conn`, that the organisation's funding eligibility be
+// evaluated again. `reason` is cut to the column's 200 characters.
+absl::Status RequestFundingReevaluation(db::Connection& conn,
+                                        const std::string& uscc,
+                                        const std::string& reason,
+                                        const std::string& at);
+
 }  // namespace qpp::cultivation

@@ -10,22 +10,6 @@ using db::Row;
 using db::Rows;
 using db::SqlParam;
 
-// Funding's outbox (services/cultivation/funding/src/reevaluation.h), as
-// for enrolments: a participant's change asks, in the same transaction,
-// that the organisation's funding eligibility (the growth-plan priority
-// scheme) be evaluated again.
-absl::Status RequestFundingReevaluation(db::Connection& conn,
-                                        const std::string& uscc,
-                                        const std::string& reason,
-                                        const std::string& at) {
-  return conn
-      .Execute(
-          "INSERT INTO reevaluation_requests (uscc, reason, create_time) "
-          "VALUES (?, ?, ?)",
-          {uscc, reason.substr(0, 200), at})
-      .status();
-}
-
 absl::StatusOr<std::vector<ParticipantRecord>> QueryParticipants(
     db::Connection& conn, const db::WhereClause& where, int limit,
     bool for_update) {

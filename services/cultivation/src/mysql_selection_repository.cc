@@ -4,15 +4,7 @@
 #include "services/cultivation/src/cultivation_repository.h"
 
 namespace qpp::cultivation {
-namespace {
 
-using db::Row;
-using db::Rows;
-using db::SqlParam;
-
-// Funding's outbox (services/cultivation/funding/src/reevaluation.h): a
-// change of an enrolment asks, in the same transaction, that the
-// organisation's funding eligibility be evaluated again.
 absl::Status RequestFundingReevaluation(db::Connection& conn,
                                         const std::string& uscc,
                                         const std::string& reason,
@@ -24,6 +16,12 @@ absl::Status RequestFundingReevaluation(db::Connection& conn,
           {uscc, reason.substr(0, 200), at})
       .status();
 }
+
+namespace {
+
+using db::Row;
+using db::Rows;
+using db::SqlParam;
 
 class MysqlSelectionRepository final : public SelectionRepository {
  public:

@@ -13,10 +13,6 @@
 namespace qpp::demobase {
 namespace {
 
-std::string ChangedBy(const RequestContext& call) {
-  return call.principal().empty() ? "unknown" : call.principal().name;
-}
-
 constexpr char kWhat[] = "the demonstration project";
 
 }  // namespace
@@ -82,7 +78,8 @@ absl::Status Projects::CreateDemonstrationProject(
         QPP_ASSIGN_OR_RETURN(int64_t id,
                              repository_.InsertProject(conn, record, now));
         QPP_RETURN_IF_ERROR(repository_.InsertStatusChange(
-            conn, {id, v1::PROJECT_STATUS_PLANNED, "", ChangedBy(call), now}));
+            conn, {id, v1::PROJECT_STATUS_PLANNED, "", call.principal().actor(),
+                   now}));
         return Load(conn, id, resp);
       });
 }
@@ -222,7 +219,8 @@ absl::Status Projects::TransitionDemonstrationProject(
             req.status() == v1::PROJECT_STATUS_SUSPENDED ? req.reason() : "";
         QPP_RETURN_IF_ERROR(Write(conn, found, updated, now));
         QPP_RETURN_IF_ERROR(repository_.InsertStatusChange(
-            conn, {id, req.status(), req.reason(), ChangedBy(call), now}));
+            conn,
+            {id, req.status(), req.reason(), call.principal().actor(), now}));
         return Load(conn, id, resp);
       });
 }

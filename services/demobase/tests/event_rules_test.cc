@@ -23,12 +23,6 @@ v1::OpenEvent AnEvent() {
   return e;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> out;
-  for (const auto& v : errors.violations()) out.push_back(v.field);
-  return out;
-}
-
 TEST(EventRulesTest, AValidEventPasses) {
   status::FieldErrors errors;
   ValidateEvent(AnEvent(), kNow, errors);
@@ -41,17 +35,17 @@ TEST(EventRulesTest, PastStartEndBeforeStartAndNoSeatsAreRefused) {
   e.set_capacity(0);
   status::FieldErrors errors;
   ValidateEvent(e, kNow, errors);
-  EXPECT_EQ(Fields(errors), (std::vector<std::string>{"open_event.start_time",
-                                                      "open_event.capacity"}));
+  EXPECT_EQ(errors.fields(), (std::vector<std::string>{"open_event.start_time",
+                                                       "open_event.capacity"}));
   e = AnEvent();
   *e.mutable_end_time() = dates::ToTimestamp(kNow + absl::Hours(47));
   status::FieldErrors before;
   ValidateEvent(e, kNow, before);
-  EXPECT_EQ(Fields(before), std::vector<std::string>{"open_event.end_time"});
+  EXPECT_EQ(before.fields(), std::vector<std::string>{"open_event.end_time"});
   *e.mutable_end_time() = dates::ToTimestamp(kNow + absl::Hours(48 + 24 * 8));
   status::FieldErrors too_long;
   ValidateEvent(e, kNow, too_long);
-  EXPECT_EQ(Fields(too_long), std::vector<std::string>{"open_event.end_time"});
+  EXPECT_EQ(too_long.fields(), std::vector<std::string>{"open_event.end_time"});
 }
 
 TEST(EventRulesTest, SeatsAreCheckedAgainstCapacityAndWhatIsLeft) {
@@ -101,7 +95,7 @@ TEST(RegistrationRulesTest, GroupsNeedAnOrganisationAndPersonsComeAlone) {
   r.set_contact_phone("13812345678");
   status::FieldErrors errors;
   ValidateNewRegistration(r, errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"registration.organization",
                                       "registration.headcount"}));
   r.set_visitor_kind(v1::VISITOR_KIND_PERSON);
@@ -109,7 +103,7 @@ TEST(RegistrationRulesTest, GroupsNeedAnOrganisationAndPersonsComeAlone) {
   r.set_contact_phone("x");
   status::FieldErrors person;
   ValidateNewRegistration(r, person);
-  EXPECT_EQ(Fields(person),
+  EXPECT_EQ(person.fields(),
             (std::vector<std::string>{"registration.headcount",
                                       "registration.contact_phone"}));
   for (const auto& v : person.violations()) {

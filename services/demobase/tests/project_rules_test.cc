@@ -20,14 +20,6 @@ v1::DemonstrationProject AnIndustryProject() {
   return p;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> out;
-  for (const auto& v : status::FieldViolationsOf(errors.ToStatus())) {
-    out.push_back(v.field);
-  }
-  return out;
-}
-
 ProjectRecord WithStatus(v1::ProjectStatus status) {
   ProjectRecord r;
   r.id = 7;
@@ -52,7 +44,7 @@ TEST(ProjectRulesTest, AnIndustryProjectNeedsASectorAndNoDistrict) {
   p.set_district("440305");
   status::FieldErrors errors;
   NewProjectRecord(p, errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"demonstration_project.sector",
                                       "demonstration_project.district"}));
 }
@@ -65,7 +57,7 @@ TEST(ProjectRulesTest, ADistrictPilotNeedsAShenzhenDistrict) {
     p.set_district(bad);
     status::FieldErrors errors;
     NewProjectRecord(p, errors);
-    EXPECT_EQ(Fields(errors),
+    EXPECT_EQ(errors.fields(),
               std::vector<std::string>{"demonstration_project.district"})
         << bad;
   }
@@ -86,7 +78,7 @@ TEST(ProjectRulesTest, BadFieldsAreEachNamed) {
   status::FieldErrors errors;
   NewProjectRecord(p, errors);
   EXPECT_EQ(
-      Fields(errors),
+      errors.fields(),
       (std::vector<std::string>{
           "demonstration_project.title", "demonstration_project.sector",
           "demonstration_project.lead_department",
@@ -130,7 +122,7 @@ TEST(ProjectRulesTest, SuspendingNeedsAReason) {
   status::FieldErrors errors;
   ValidateTransition(v1::PROJECT_STATUS_SUSPENDED, "", errors);
   ValidateTransition(v1::PROJECT_STATUS_UNSPECIFIED, "", errors);
-  EXPECT_EQ(Fields(errors), (std::vector<std::string>{"reason", "status"}));
+  EXPECT_EQ(errors.fields(), (std::vector<std::string>{"reason", "status"}));
   status::FieldErrors fine;
   ValidateTransition(v1::PROJECT_STATUS_IN_PROGRESS, "", fine);
   EXPECT_TRUE(fine.empty());
@@ -186,7 +178,7 @@ TEST(ProjectRulesTest, ACompletionIsNotInTheFutureAndHasEvidence) {
   *req.mutable_completed_date() = dates::ToDate(absl::CivilDay(2026, 3, 3));
   status::FieldErrors errors;
   ValidateCompletion(req, absl::CivilDay(2026, 3, 2), errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"completed_date", "evidence"}));
 }
 
@@ -207,7 +199,7 @@ TEST(ProjectRulesTest, UpdatesNameTheirFieldsAndKeepThePeriodOrdered) {
   *patch.mutable_end_date() = dates::ToDate(absl::CivilDay(2025, 1, 1));
   status::FieldErrors errors;
   ApplyProjectUpdate(current, patch, *paths, errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"demonstration_project.sector",
                                       "demonstration_project.end_date"}));
   patch.set_sector("health_care");

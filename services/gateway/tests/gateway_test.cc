@@ -6,20 +6,12 @@
 #include "qpp/registry/v1/registry_service.pb.h"
 #include "services/gateway/src/apis.h"
 #include "services/gateway/src/http_front.h"
+#include "services/gateway/tests/fake_audit.h"
 
 namespace qpp::gateway {
 namespace {
 
-class FakeAudit final : public AuditWriter {
- public:
-  absl::Status Write(const AuditRecord& r) override {
-    records.push_back(r);
-    return writable ? absl::OkStatus() : absl::UnavailableError("disk");
-  }
-  bool Writable() override { return writable; }
-  bool writable = true;
-  std::vector<AuditRecord> records;
-};
+using testing::FakeAudit;
 
 class GatewayTest : public ::testing::Test {
  protected:

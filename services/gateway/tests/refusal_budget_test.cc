@@ -7,19 +7,12 @@
 #include "gtest/gtest.h"
 #include "services/gateway/src/apis.h"
 #include "services/gateway/src/gateway.h"
+#include "services/gateway/tests/fake_audit.h"
 
 namespace qpp::gateway {
 namespace {
 
-class FakeAudit final : public AuditWriter {
- public:
-  absl::Status Write(const AuditRecord& r) override {
-    records.push_back(r);
-    return absl::OkStatus();
-  }
-  bool Writable() override { return true; }
-  std::vector<AuditRecord> records;
-};
+using testing::FakeAudit;
 
 constexpr int kUnauthenticated = 16;
 constexpr int kPermissionDenied = 7;

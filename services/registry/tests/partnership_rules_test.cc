@@ -29,12 +29,6 @@ v1::Partnership Partnership() {
   return p;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> fields;
-  for (const auto& v : errors.violations()) fields.push_back(v.field);
-  return fields;
-}
-
 TEST(ValidatePartnershipTest, ChecksEveryFieldOrOnlyTheMaskedOnes) {
   status::FieldErrors ok;
   ValidatePartnership(Partnership(), TestReference(), kToday, ok);
@@ -46,7 +40,7 @@ TEST(ValidatePartnershipTest, ChecksEveryFieldOrOnlyTheMaskedOnes) {
   *bad.mutable_start_date() = dates::ToDate(kToday + 1);
   status::FieldErrors all;
   ValidatePartnership(bad, TestReference(), kToday, all);
-  EXPECT_EQ(Fields(all),
+  EXPECT_EQ(all.fields(),
             (std::vector<std::string>{"partnership.industry_codes[2]",
                                       "partnership.members[2]",
                                       "partnership.start_date"}));

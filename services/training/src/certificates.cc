@@ -196,8 +196,7 @@ absl::Status Certificates::RevokeCertificate(
   status::FieldErrors errors;
   validation::CheckText("reason", req.reason(), 1, 500, errors);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
-  const std::string by =
-      call.principal().empty() ? "unknown" : call.principal().name;
+  const std::string by = call.principal().actor();
   const absl::Time now = context_.clock();
   // Forgotten whatever the outcome: the next verification reads again.
   const absl::Status done = db::RunIdempotent(

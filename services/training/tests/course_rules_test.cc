@@ -17,12 +17,6 @@ v1::Course ValidCourse() {
   return c;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> out;
-  for (const auto& v : errors.violations()) out.push_back(v.field);
-  return out;
-}
-
 TEST(CourseRulesTest, AcceptsAValidCourse) {
   status::FieldErrors errors;
   ValidateCourse(ValidCourse(), errors);
@@ -35,7 +29,7 @@ TEST(CourseRulesTest, NamesEveryBadField) {
   c.set_certificate_type(v1::CERTIFICATE_TYPE_QUALITY_ENGINEER);
   status::FieldErrors errors;
   ValidateCourse(c, errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"course.title", "course.kind",
                                       "course.hours", "course.has_exam"}));
 }
@@ -46,8 +40,8 @@ TEST(CourseRulesTest, RejectsUnknownEnumValues) {
   c.set_certificate_type(static_cast<v1::CertificateType>(99));
   status::FieldErrors errors;
   ValidateCourse(c, errors);
-  EXPECT_EQ(Fields(errors), (std::vector<std::string>{
-                                "course.kind", "course.certificate_type"}));
+  EXPECT_EQ(errors.fields(), (std::vector<std::string>{
+                                 "course.kind", "course.certificate_type"}));
 }
 
 TEST(CourseRulesTest, ParsesNumericNamesOnly) {

@@ -25,12 +25,6 @@ v1::Session ValidSession() {
   return s;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> out;
-  for (const auto& v : errors.violations()) out.push_back(v.field);
-  return out;
-}
-
 TEST(SessionRulesTest, AcceptsAValidSession) {
   status::FieldErrors errors;
   ValidateSession(ValidSession(), errors);
@@ -46,13 +40,13 @@ TEST(SessionRulesTest, NamesEveryBadField) {
   s.set_capacity(0);
   status::FieldErrors errors;
   ValidateSession(s, errors);
-  EXPECT_EQ(Fields(errors),
+  EXPECT_EQ(errors.fields(),
             (std::vector<std::string>{"session.end_date", "session.place",
                                       "session.provider", "session.capacity"}));
   status::FieldErrors missing;
   ValidateSession(v1::Session(), missing);
-  EXPECT_EQ(Fields(missing)[0], "session.start_date");
-  EXPECT_EQ(Fields(missing)[1], "session.end_date");
+  EXPECT_EQ(missing.fields()[0], "session.start_date");
+  EXPECT_EQ(missing.fields()[1], "session.end_date");
 }
 
 TEST(SessionRulesTest, ParsesNamesAndParents) {

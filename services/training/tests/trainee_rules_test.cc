@@ -24,12 +24,6 @@ v1::Trainee ValidTrainee() {
   return t;
 }
 
-std::vector<std::string> Fields(const status::FieldErrors& errors) {
-  std::vector<std::string> out;
-  for (const auto& v : errors.violations()) out.push_back(v.field);
-  return out;
-}
-
 TEST(TraineeRulesTest, AcceptsARealNumber) {
   v1::Trainee t = ValidTrainee();
   // The employer's USCC must be valid too; check only the personal fields.
@@ -74,9 +68,9 @@ TEST(TraineeRulesTest, NamesEveryBadField) {
   t.set_employer("organizations/x");
   status::FieldErrors errors;
   ValidateNewTrainee(t, kToday, errors);
-  EXPECT_EQ(Fields(errors), (std::vector<std::string>{
-                                "trainee.display_name", "trainee.resident_id",
-                                "trainee.phone", "trainee.employer"}));
+  EXPECT_EQ(errors.fields(), (std::vector<std::string>{
+                                 "trainee.display_name", "trainee.resident_id",
+                                 "trainee.phone", "trainee.employer"}));
 }
 
 TEST(TraineeRulesTest, MasksPersonalData) {
