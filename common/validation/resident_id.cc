@@ -4,8 +4,8 @@
 
 namespace qpp::validation {
 namespace {
-constexpr std::array<int, 17> kWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                          3, 7, 9,  10, 5, 8, 4, 2};
+constexpr std::array<int, 17> kIdWeights = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                            3, 7, 9,  10, 5, 8, 4, 2};
 constexpr absl::string_view kCheck = "10X98765432";
 
 int Digits(absl::string_view s) {
@@ -20,7 +20,7 @@ char ResidentIdCheckCharacter(absl::string_view first17) {
   int sum = 0;
   for (size_t i = 0; i < 17; ++i) {
     if (first17[i] < '0' || first17[i] > '9') return '\0';
-    sum += (first17[i] - '0') * kWeights[i];
+    sum += (first17[i] - '0') * kIdWeights[i];
   }
   return kCheck[sum % 11];
 }

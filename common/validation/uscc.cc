@@ -8,8 +8,8 @@ namespace qpp::validation {
 namespace {
 
 constexpr absl::string_view kAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-constexpr std::array<int, 17> kWeights = {1,  3,  9,  27, 19, 26, 16, 17, 20,
-                                          29, 25, 13, 8,  24, 10, 30, 28};
+constexpr std::array<int, 17> kUsccWeights = {
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
 
 int ValueOf(char c) {
   const size_t pos = kAlphabet.find(c);
@@ -24,7 +24,7 @@ std::optional<char> UsccCheckCharacter(absl::string_view first17) {
   for (size_t i = 0; i < 17; ++i) {
     const int v = ValueOf(first17[i]);
     if (v < 0) return std::nullopt;
-    sum += v * kWeights[i];
+    sum += v * kUsccWeights[i];
   }
   return kAlphabet[(31 - sum % 31) % 31];
 }

@@ -22,7 +22,7 @@ namespace qpp::e2e {
 namespace {
 
 namespace training_v1 = ::qpp::training::v1;
-namespace v1 = ::qpp::gateway::v1;
+namespace gateway_v1 = ::qpp::gateway::v1;
 using gateway::testing::GenericUnaryCall;
 using gateway::testing::HttpClient;
 using gateway::testing::HttpResponse;
@@ -212,17 +212,17 @@ TEST_F(GatewayTrainingE2E, TrainCertifyAndVerifyOverGrpcAndHttp) {
   const nlohmann::json st = nlohmann::json::parse(stats.body);
   EXPECT_EQ(st["yearFigures"]["personTimes"], "1") << stats.body;
   EXPECT_EQ(st["byDistrict"][0]["districtCode"], "440305") << stats.body;
-  auto progress = v1::ProgressService::NewStub(gw_->channel);
-  v1::GetProgrammeProgressRequest progress_req;
+  auto progress = gateway_v1::ProgressService::NewStub(gw_->channel);
+  gateway_v1::GetProgrammeProgressRequest progress_req;
   progress_req.set_year(2020);
-  v1::ProgrammeProgress p;
+  gateway_v1::ProgrammeProgress p;
   {
     grpc::ClientContext ctx;
     Prepare(&ctx, gw_->keys["district-440305"]);
     ASSERT_TRUE(progress->GetProgrammeProgress(&ctx, progress_req, &p).ok());
   }
   ASSERT_EQ(p.targets_size(), 5);
-  const v1::TargetProgress& trained = p.targets(4);
+  const gateway_v1::TargetProgress& trained = p.targets(4);
   EXPECT_EQ(trained.id(), "10000");
   EXPECT_TRUE(trained.available()) << trained.unavailable_reason();
   EXPECT_EQ(trained.current(), 1);

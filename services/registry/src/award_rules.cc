@@ -9,16 +9,16 @@ namespace {
 
 using status::FieldErrors;
 
-constexpr int kMinYear = 2000;
+constexpr int kMinAwardYear = 2000;
 
 }  // namespace
 
 absl::Status ValidateAwardRecord(const v1::AwardRecord& award,
                                  absl::CivilDay today) {
   FieldErrors errors;
-  if (award.year() < kMinYear || award.year() > today.year()) {
+  if (award.year() < kMinAwardYear || award.year() > today.year()) {
     errors.Add("award_record.year",
-               absl::StrCat("must be ", kMinYear, "..", today.year()));
+               absl::StrCat("must be ", kMinAwardYear, "..", today.year()));
   }
   if (award.level() == v1::AWARD_LEVEL_UNSPECIFIED ||
       !v1::AwardLevel_IsValid(award.level())) {

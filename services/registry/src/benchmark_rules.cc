@@ -11,7 +11,7 @@ namespace {
 
 using status::FieldErrors;
 
-constexpr int kMinYear = 2000;
+constexpr int kMinDesignationYear = 2000;
 
 }  // namespace
 
@@ -19,9 +19,11 @@ absl::Status PrepareBenchmark(v1::BenchmarkDesignation& designation,
                               absl::string_view org_industry,
                               const ReferenceData& ref, absl::CivilDay today) {
   FieldErrors errors;
-  if (designation.year() < kMinYear || designation.year() > today.year() + 1) {
-    errors.Add("benchmark_designation.year",
-               absl::StrCat("must be ", kMinYear, "..", today.year() + 1));
+  if (designation.year() < kMinDesignationYear ||
+      designation.year() > today.year() + 1) {
+    errors.Add(
+        "benchmark_designation.year",
+        absl::StrCat("must be ", kMinDesignationYear, "..", today.year() + 1));
   }
   if (designation.industry_code().empty()) {
     designation.set_industry_code(std::string(org_industry));

@@ -12,7 +12,7 @@ namespace qpp::registry {
 namespace {
 
 constexpr int kMaxBatchRows = 1000;
-constexpr int kInsertChunk = 500;
+constexpr int kImportChunk = 500;
 constexpr int kMaxImportFailures = 10000;
 
 // The response of a batch from the results of its rows.
@@ -98,7 +98,7 @@ absl::Status OrganizationImport::InsertPrepared(
     batch.push_back(&rows.prepared[i]);
     batch_blobs.push_back(rows.blobs[i]);
     created.push_back(&rows.prepared[i]);
-    if (static_cast<int>(batch.size()) == kInsertChunk) {
+    if (static_cast<int>(batch.size()) == kImportChunk) {
       QPP_RETURN_IF_ERROR(context_.organization_repository.InsertOrganizations(
           conn, batch, batch_blobs, rows.now));
       batch.clear();
