@@ -328,7 +328,9 @@ absl::Status Projects::CompleteProjectMilestone(
   ValidateCompletion(req, dates::Today(now), errors);
   QPP_RETURN_IF_ERROR(errors.ToStatus());
   QPP_RETURN_IF_ERROR(db::ValidateRequestId(req.request_id()));
-  const auto [project_id, milestone_id] = key;
+  // Not a structured binding: the lambda below captures them (clang < 16).
+  const int64_t project_id = key.first;
+  const int64_t milestone_id = key.second;
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
       [&](db::Connection& conn) -> absl::Status {

@@ -247,7 +247,8 @@ void ResourceRule::AddRequest(absl::string_view request,
 
   out->Add(std::string(name));  // rule 1
   bool parent_named = false;
-  for (const auto& [field, bytes] : met) {
+  for (const auto& [met_field, bytes] : met) {
+    const auto* field = met_field;  // the lambda captures it (clang < 16)
     absl::string_view own_name, key;
     ForEachLengthDelimited(bytes, [&](int number, absl::string_view value) {
       if (number == field->name) own_name = value;

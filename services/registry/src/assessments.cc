@@ -176,7 +176,10 @@ absl::Status Assessments::CorrectSelfAssessment(
     const RequestContext& call, const v1::CorrectSelfAssessmentRequest& req,
     v1::SelfAssessment* resp) {
   QPP_ASSIGN_OR_RETURN(auto name, ParseAssessmentName(req.name()));
-  const auto& [uscc, id] = name;
+  // Named copies rather than a structured binding: the lambda below
+  // captures them, which clang accepts only from version 16.
+  const std::string& uscc = name.first;
+  const int64_t id = name.second;
   QPP_RETURN_IF_ERROR(ValidateChangeReason(req.reason()));
   QPP_RETURN_IF_ERROR(RequirePrincipal(call));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
@@ -209,7 +212,9 @@ absl::Status Assessments::WithdrawSelfAssessment(
     const RequestContext& call, const v1::WithdrawSelfAssessmentRequest& req,
     v1::SelfAssessment* resp) {
   QPP_ASSIGN_OR_RETURN(auto name, ParseAssessmentName(req.name()));
-  const auto& [uscc, id] = name;
+  // As in CorrectSelfAssessment, for the lambda's capture.
+  const std::string& uscc = name.first;
+  const int64_t id = name.second;
   QPP_RETURN_IF_ERROR(ValidateChangeReason(req.reason()));
   QPP_RETURN_IF_ERROR(RequirePrincipal(call));
   QPP_ASSIGN_OR_RETURN(auto ref, context_.reference.Get());
