@@ -29,7 +29,13 @@ function(qpp_proto_library)
     string(REGEX REPLACE "\\.proto$" "" base ${proto})
     set(outs ${QPP_PROTO_GEN_DIR}/${base}.pb.cc ${QPP_PROTO_GEN_DIR}/${base}.pb.h)
     set(plugin_args)
-    if(P_GRPC)
+    # Stubs only for a file that declares a service: the plugin's output for
+    # the others is empty but costs a compilation of gRPC's headers each.
+    # Read at configure time, so a proto's change re-runs CMake.
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+      ${P_ROOT}/${proto})
+    file(STRINGS ${P_ROOT}/${proto} services REGEX "^service ")
+    if(P_GRPC AND services)
       list(APPEND outs ${QPP_PROTO_GEN_DIR}/${base}.grpc.pb.cc
                        ${QPP_PROTO_GEN_DIR}/${base}.grpc.pb.h)
       set(plugin_args --grpc_out=${QPP_PROTO_GEN_DIR}
@@ -54,4 +60,7 @@ function(qpp_proto_library)
   target_include_directories(${P_NAME} PUBLIC ${QPP_PROTO_GEN_DIR})
   target_link_libraries(${P_NAME} PUBLIC protobuf::libprotobuf gRPC::grpc++ ${P_DEPS})
   target_compile_options(${P_NAME} PRIVATE -w)
+  # protoc's sources define the same file-local tables, so each stays a
+  # translation unit of its own in a unity build.
+  set_target_properties(${P_NAME} PROPERTIES UNITY_BUILD OFF)
 endfunction()
