@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer), runs the unit tests of the same code built
-# with the same sanitizers, then runs each target from its seed corpus for
-# a fixed number of executions; exits non-zero on the first failed test,
-# crash, leak or sanitizer finding, leaving the input that caused it in
-# the work folder.
+# UndefinedBehaviorSanitizer), then runs each target from its seed corpus
+# for a fixed number of executions; exits non-zero on the first crash, leak
+# or sanitizer finding, leaving the input that caused it in the work
+# folder. (tests/run.sh runs the unit tests under the same sanitizers.)
 #
 # Usage: tests/fuzz/run.sh [--runs N] [--targets "a b"] [--build-dir DIR]
 #   --runs N     executions per target (default 1000000; CI runs fewer)
@@ -43,15 +42,6 @@ if [[ ! -f $BUILD_DIR/build.ninja ]]; then
     -DCMAKE_CXX_COMPILER=clang++ "${launcher[@]}" >/dev/null
 fi
 ninja -C "$BUILD_DIR" -j"${QPP_BUILD_JOBS:-2}"
-
-# The unit tests of the fuzzed code first, under the same sanitizers.
-echo "unit tests under ASan+UBSan:"
-if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    "$BUILD_DIR/sanitized_unit_test" --gtest_brief=1; then
-  echo "unit tests under ASan+UBSan: FAILED" >&2
-  exit 1
-fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/qpp-fuzz.XXXXXX")"
 echo "work folder: $work"
