@@ -1,6 +1,5 @@
 #include "services/cultivation/src/applications.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -9,10 +8,6 @@
 #include "services/cultivation/src/application_rules.h"
 
 namespace qpp::cultivation {
-
-std::string ChangedBy(const RequestContext& call) {
-  return call.principal().actor();
-}
 
 Applications::Applications(const UseCaseContext& context,
                            CohortRepository& cohorts,
@@ -110,7 +105,7 @@ absl::Status Applications::CreateApplication(
         QPP_RETURN_IF_ERROR(repository_.InsertTransition(
             conn, {*id, v1::APPLICATION_STATUS_UNSPECIFIED,
                    v1::APPLICATION_STATUS_SUBMITTED, "submitted",
-                   ChangedBy(call), now}));
+                   call.principal().actor(), now}));
         return Load(conn, year, *id, resp);
       });
 }
@@ -145,12 +140,7 @@ absl::Status Applications::ListApplications(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<ApplicationRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(std::vector<ApplicationRecord> rows,
@@ -199,7 +189,7 @@ absl::Status Applications::WithdrawApplication(
         if (!written) return status::ConcurrentUpdate("the application");
         QPP_RETURN_IF_ERROR(repository_.InsertTransition(
             conn, {key.id, found->status, v1::APPLICATION_STATUS_WITHDRAWN,
-                   req.reason(), ChangedBy(call), now}));
+                   req.reason(), call.principal().actor(), now}));
         return Load(conn, key.year, key.id, resp);
       });
 }
@@ -252,7 +242,7 @@ absl::Status Applications::ResolveAdjudication(
             conn,
             {key.id, found->status, found->status,
              AdjudicationReason(*found, updated, req.decision(), req.reason()),
-             ChangedBy(call), now}));
+             call.principal().actor(), now}));
         return Load(conn, key.year, key.id, resp);
       });
 }

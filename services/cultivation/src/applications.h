@@ -28,9 +28,6 @@
 
 namespace qpp::cultivation {
 
-// The principal that acts in `call`, for histories; "unknown" if none.
-std::string ChangedBy(const RequestContext& call);
-
 class Applications final {
  public:
   // The context and the repositories must outlive this object.

@@ -1,6 +1,5 @@
 #include "services/cultivation/src/enrollments.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/db/idempotency.h"
@@ -55,12 +54,7 @@ absl::Status Enrollments::ListEnrollments(const v1::ListEnrollmentsRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<EnrollmentRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(
@@ -191,7 +185,7 @@ absl::Status Enrollments::CompleteMilestone(
                     in.day,
                     in.expert_id,
                     req.report_reference(),
-                    ChangedBy(call),
+                    call.principal().actor(),
                     now};
   return Record(m, std::nullopt, req.request_id(), req, resp);
 }
@@ -236,7 +230,7 @@ absl::Status Enrollments::RecordAcceptance(
       Clip(req.report_reference(), 200));
   MilestoneRecord m{
       id,           v1::MILESTONE_KIND_ACCEPTANCE, in.day,
-      in.expert_id, req.report_reference(),        ChangedBy(call),
+      in.expert_id, req.report_reference(),        call.principal().actor(),
       now};
   return Record(m, finished, req.request_id(), req, resp);
 }
@@ -259,8 +253,9 @@ absl::Status Enrollments::WithdrawEnrollment(
         QPP_RETURN_IF_ERROR(CheckActive(*locked));
         EnrollmentRecord ended = *locked;
         ended.outcome = v1::ENROLLMENT_OUTCOME_WITHDRAWN;
-        ended.outcome_reason =
-            Clip(absl::StrCat(req.reason(), " (", ChangedBy(call), ")"), 500);
+        ended.outcome_reason = Clip(
+            absl::StrCat(req.reason(), " (", call.principal().actor(), ")"),
+            500);
         QPP_ASSIGN_OR_RETURN(
             bool written,
             repository_.UpdateEnrollment(conn, ended, locked->version, now));

@@ -1,6 +1,5 @@
 #include "services/cultivation/src/experts.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -123,12 +122,7 @@ absl::Status Experts::ListExperts(const v1::ListExpertsRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<ExpertRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(
@@ -169,7 +163,7 @@ absl::Status Experts::DeclareConflict(const RequestContext& call,
         QPP_ASSIGN_OR_RETURN(auto found, repository_.GetExpert(conn, id, true));
         if (!found.has_value()) return status::NotFound(req.name());
         QPP_RETURN_IF_ERROR(repository_.InsertConflict(
-            conn, {id, *uscc, req.reason(), ChangedBy(call), now}));
+            conn, {id, *uscc, req.reason(), call.principal().actor(), now}));
         QPP_RETURN_IF_ERROR(repository_.Touch(conn, id, now));
         return Load(conn, id, resp);
       });

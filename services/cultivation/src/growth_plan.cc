@@ -1,6 +1,5 @@
 #include "services/cultivation/src/growth_plan.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -83,12 +82,7 @@ absl::Status GrowthPlan::ListParticipants(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<ParticipantRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(
@@ -174,7 +168,7 @@ absl::Status GrowthPlan::CompleteCoaching(
   const absl::Time now = context_.clock();
   const CoachingRecord coaching{
       id,        req.module(),           *day,
-      expert_id, req.report_reference(), ChangedBy(call),
+      expert_id, req.report_reference(), call.principal().actor(),
       now};
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,
@@ -211,7 +205,8 @@ absl::Status GrowthPlan::RecordReview(
   QPP_RETURN_IF_ERROR(db::ValidateRequestId(req.request_id()));
   const absl::Time now = context_.clock();
   const ComplianceReviewRecord review{
-      id, req.passed(), req.findings(), req.reason(), *day, ChangedBy(call),
+      id,           req.passed(), req.findings(),
+      req.reason(), *day,         call.principal().actor(),
       now};
   return db::RunIdempotent(
       context_.pool, req.request_id(), req, resp,

@@ -1,6 +1,5 @@
 #include "services/cultivation/src/reviews.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/db/idempotency.h"
@@ -92,7 +91,7 @@ absl::Status Reviews::CreateReview(const RequestContext& call,
           QPP_RETURN_IF_ERROR(stores_.applications.InsertTransition(
               conn, {key.id, application.status, updated.status,
                      absl::StrCat(req.review().expert(), " assigned"),
-                     ChangedBy(call), now}));
+                     call.principal().actor(), now}));
         }
         QPP_ASSIGN_OR_RETURN(
             auto stored, stores_.reviews.GetReview(conn, key.id, *id, false));
@@ -125,12 +124,7 @@ absl::Status Reviews::ListReviews(const v1::ListReviewsRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<ReviewRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return stores_.reviews.ListReviews(*conn, key.id, after_id, limit);
@@ -203,7 +197,7 @@ absl::Status Reviews::SubmitReview(const RequestContext& call,
               conn, {key.application_id, application.status, updated.status,
                      absl::StrCat(consensus.count, " reviews, consensus ",
                                   absl::StrFormat("%.2f", consensus.score)),
-                     ChangedBy(call), now}));
+                     call.principal().actor(), now}));
         }
         *resp = ToReview(*review);
         return absl::OkStatus();

@@ -147,7 +147,7 @@ absl::Status Selections::RunSelection(const RequestContext& call,
         summary.capacity = cohort->capacity;
         summary.library_cap = cohort->library_cap;
         summary.library_active_before = bounds.library_active;
-        summary.run_by = ChangedBy(call);
+        summary.run_by = call.principal().actor();
         summary.run_time = now;
         const absl::CivilDay today = dates::Today(now);
         for (const SelectionDecision& d : decisions) {
@@ -265,7 +265,7 @@ absl::Status Selections::ReopenSelection(const RequestContext& call,
               conn,
               {a.id, a.status, back.status,
                Clip(absl::StrCat("selection reopened: ", req.reason()), 500),
-               ChangedBy(call), now}));
+               call.principal().actor(), now}));
         }
         QPP_RETURN_IF_ERROR(stores_.selections.DeleteSelection(conn, year));
         CohortRecord reopened = *cohort;

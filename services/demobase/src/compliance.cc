@@ -1,6 +1,5 @@
 #include "services/demobase/src/compliance.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/paging/list_page.h"
@@ -59,12 +58,7 @@ absl::Status Compliance::ListBaseCompliance(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<v1::BaseCompliance>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return Fetch(*conn, req.year(), day, req.only_behind(), after_id,

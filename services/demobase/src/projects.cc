@@ -1,6 +1,5 @@
 #include "services/demobase/src/projects.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/db/idempotency.h"
@@ -123,12 +122,7 @@ absl::Status Projects::ListDemonstrationProjects(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<ProjectRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             QPP_ASSIGN_OR_RETURN(

@@ -1,6 +1,5 @@
 #include "services/demobase/src/registrations.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"

@@ -1,6 +1,5 @@
 #include "services/demobase/src/surveys.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
@@ -54,12 +53,7 @@ absl::Status Surveys::ListSurveyRounds(const v1::ListSurveyRoundsRequest& req,
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<RoundRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return repository_.ListRounds(*conn, req.industry(), after_id,

@@ -2,7 +2,6 @@
 
 #include <string>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/paging/page_token.h"
@@ -93,12 +92,7 @@ std::string ChangeFeedToken(int64_t after_sequence) {
 absl::StatusOr<int64_t> ParseChangeFeedToken(absl::string_view token) {
   QPP_ASSIGN_OR_RETURN(std::string key,
                        paging::DecodePageToken(token, FeedFingerprint()));
-  if (key.empty()) return 0;
-  int64_t sequence = 0;
-  if (!absl::SimpleAtoi(key, &sequence) || sequence < 0) {
-    return status::InvalidField("page_token", "is malformed");
-  }
-  return sequence;
+  return paging::AfterId(key);
 }
 
 }  // namespace qpp::registry

@@ -1,6 +1,5 @@
 #include "services/training/src/appointments.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/dates/dates.h"
 #include "common/db/idempotency.h"

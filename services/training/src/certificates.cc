@@ -1,6 +1,5 @@
 #include "services/training/src/certificates.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/dates/dates.h"
@@ -169,12 +168,7 @@ absl::Status Certificates::ListCertificates(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<CertificateRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() &&
-                (!absl::SimpleAtoi(after, &after_id) || after_id < 0)) {
-              return status::InvalidField("page_token",
-                                          "is not a token of this list");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             QPP_ASSIGN_OR_RETURN(db::PooledConnection conn,
                                  context_.pool.Acquire());
             return repository_.ListCertificates(*conn, filter, after_id, limit);

@@ -1,6 +1,5 @@
 #include "services/training/src/courses.h"
 
-#include "absl/strings/numbers.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
 #include "common/status/status.h"

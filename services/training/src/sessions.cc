@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "common/db/idempotency.h"
 #include "common/paging/list_page.h"
 #include "common/resource/names.h"

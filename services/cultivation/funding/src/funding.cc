@@ -372,10 +372,7 @@ absl::Status Funding::ListEligibilityDecisions(
           req,
           [&](const std::string& after,
               int limit) -> absl::StatusOr<std::vector<DecisionRecord>> {
-            int64_t after_id = 0;
-            if (!after.empty() && !absl::SimpleAtoi(after, &after_id)) {
-              return status::InvalidField("page_token", "is malformed");
-            }
+            QPP_ASSIGN_OR_RETURN(int64_t after_id, paging::AfterId(after));
             return repository_->ListCurrent(*conn, code, day, req.outcome(),
                                             after_id, limit);
           },
@@ -394,11 +391,7 @@ absl::Status Funding::ListDecisionChanges(
   QPP_ASSIGN_OR_RETURN(
       std::string after,
       paging::DecodePageToken(req.page_token(), kFeedFingerprint));
-  int64_t after_sequence = 0;
-  if (!after.empty() &&
-      (!absl::SimpleAtoi(after, &after_sequence) || after_sequence < 0)) {
-    return status::InvalidField("page_token", "is malformed");
-  }
+  QPP_ASSIGN_OR_RETURN(int64_t after_sequence, paging::AfterId(after));
   const absl::Time read_time = clock_();
   QPP_ASSIGN_OR_RETURN(db::PooledConnection conn, pool_.Acquire());
   QPP_ASSIGN_OR_RETURN(
